@@ -1,0 +1,16 @@
+//! The expression core: exact numbers, shapes with symbolic dimensions, symbols, nodes and the
+//! hash-consed pool they live in.
+
+mod node;
+mod number;
+mod order;
+mod pool;
+mod shape;
+mod symbol;
+
+pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
+pub use number::Number;
+pub use order::structural_cmp;
+pub use pool::{Limits, Pool};
+pub use shape::{Dim, Shape};
+pub use symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};

@@ -1,0 +1,188 @@
+//! Exact rational numbers of arbitrary precision.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::fmt;
+
+/// An exact rational number. `0.2` is 1/5; there is no overflow.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Number(pub BigRational);
+
+impl Number {
+    /// The integer `i`.
+    pub fn int(i: i64) -> Number {
+        Number(BigRational::from_integer(BigInt::from(i)))
+    }
+
+    /// `n / d`; `d` must not be zero.
+    pub fn ratio(n: i64, d: i64) -> Number {
+        Number(BigRational::new(BigInt::from(n), BigInt::from(d)))
+    }
+
+    /// Zero.
+    pub fn zero() -> Number {
+        Number(BigRational::zero())
+    }
+
+    /// One.
+    pub fn one() -> Number {
+        Number(BigRational::one())
+    }
+
+    /// Is this 0?
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Is this 1?
+    pub fn is_one(&self) -> bool {
+        self.0.is_one()
+    }
+
+    /// Is this −1?
+    pub fn is_minus_one(&self) -> bool {
+        self.0.is_integer() && self.0.numer() == &BigInt::from(-1)
+    }
+
+    /// Is this an integer?
+    pub fn is_integer(&self) -> bool {
+        self.0.is_integer()
+    }
+
+    /// Is this negative?
+    pub fn is_negative(&self) -> bool {
+        self.0.is_negative()
+    }
+
+    /// The value as an `i64` if it is an integer in range.
+    pub fn to_i64(&self) -> Option<i64> {
+        if self.0.is_integer() {
+            self.0.numer().to_i64()
+        } else {
+            None
+        }
+    }
+
+    /// The nearest `f64`.
+    pub fn to_f64(&self) -> f64 {
+        self.0.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// An exact value of a finite `f64` (every finite float is a dyadic rational).
+    pub fn from_f64(x: f64) -> Option<Number> {
+        BigRational::from_float(x).map(Number)
+    }
+
+    /// The numerator.
+    pub fn numer(&self) -> &BigInt {
+        self.0.numer()
+    }
+
+    /// The denominator (always positive).
+    pub fn denom(&self) -> &BigInt {
+        self.0.denom()
+    }
+
+    /// Absolute value.
+    pub fn abs(&self) -> Number {
+        Number(self.0.abs())
+    }
+
+    /// The reciprocal, or `None` for zero.
+    pub fn recip(&self) -> Option<Number> {
+        if self.is_zero() {
+            None
+        } else {
+            Some(Number(self.0.recip()))
+        }
+    }
+
+    /// `self^exp` for an integer exponent, or `None` when it is undefined (0 to a negative power)
+    /// or its size would exceed `max_bits` bits.
+    pub fn pow_checked(&self, exp: i64, max_bits: u64) -> Option<Number> {
+        if self.is_zero() {
+            return if exp > 0 {
+                Some(Number::zero())
+            } else if exp == 0 {
+                Some(Number::one())
+            } else {
+                None
+            };
+        }
+        let bits = self.numer().bits().max(self.denom().bits()).max(1);
+        if bits.saturating_mul(exp.unsigned_abs()) > max_bits {
+            return None;
+        }
+        let exp32 = i32::try_from(exp).ok()?;
+        Some(Number(num_traits::Pow::pow(&self.0, exp32)))
+    }
+
+    /// The exact `q`-th root of a non-negative rational when it is rational, e.g. √(9/4) = 3/2.
+    pub fn exact_root(&self, q: u32) -> Option<Number> {
+        if self.is_negative() || q == 0 {
+            return None;
+        }
+        let n = self.numer().nth_root(q);
+        let d = self.denom().nth_root(q);
+        if num_traits::Pow::pow(&n, q) == *self.numer() && num_traits::Pow::pow(&d, q) == *self.denom() {
+            Some(Number(BigRational::new(n, d)))
+        } else {
+            None
+        }
+    }
+}
+
+impl From<i64> for Number {
+    fn from(i: i64) -> Number {
+        Number::int(i)
+    }
+}
+
+impl From<BigRational> for Number {
+    fn from(r: BigRational) -> Number {
+        Number(r)
+    }
+}
+
+impl std::ops::Add for &Number {
+    type Output = Number;
+    fn add(self, rhs: &Number) -> Number {
+        Number(&self.0 + &rhs.0)
+    }
+}
+
+impl std::ops::Sub for &Number {
+    type Output = Number;
+    fn sub(self, rhs: &Number) -> Number {
+        Number(&self.0 - &rhs.0)
+    }
+}
+
+impl std::ops::Mul for &Number {
+    type Output = Number;
+    fn mul(self, rhs: &Number) -> Number {
+        Number(&self.0 * &rhs.0)
+    }
+}
+
+impl std::ops::Neg for &Number {
+    type Output = Number;
+    fn neg(self) -> Number {
+        Number(-&self.0)
+    }
+}
+
+impl fmt::Display for Number {
+    /// `3`, `-1/2`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl serde::Serialize for Number {
+    /// As a string: `"3"`, `"-1/2"`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}

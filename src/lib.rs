@@ -1,0 +1,6 @@
+//! nabla: a symbolic calculus engine and derivation checker.
+#![warn(missing_docs)]
+
+pub mod expr;
+pub mod simplify;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! Canonical construction of expressions and named rewrite rules.

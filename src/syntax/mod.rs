@@ -1,0 +1,6 @@
+//! Reading the language: spans, the syntax tree, the parser for all three spellings, diagnostics,
+//! and lowering to span-free expressions.
+
+pub mod ast;
+pub mod diagnostic;
+pub mod span;
