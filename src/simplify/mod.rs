@@ -1,1 +1,6 @@
-//! Canonical construction of expressions and named rewrite rules.
+//! Canonical construction of expressions (on the [`Pool`](crate::expr::Pool)), substitution, and
+//! named rewrite rules.
+
+mod construct;
+mod functions;
+mod rebuild;

@@ -1,0 +1,715 @@
+//! Canonical constructors: every expression is built through these, so sums and products are
+//! flattened and ordered, coefficients merged exactly, identities of 0, 1 and `I` applied and
+//! transposes pushed onto atoms as the expression is made.
+
+use crate::expr::{
+    structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId,
+};
+use std::cmp::Ordering;
+
+impl Pool {
+    /// An exact scalar constant.
+    pub fn num(&mut self, n: Number) -> Id {
+        self.intern(Node::Num(n), Shape::scalar())
+    }
+
+    /// An integer constant.
+    pub fn int(&mut self, i: i64) -> Id {
+        self.num(Number::int(i))
+    }
+
+    /// The constant value of a `Num` node.
+    pub fn as_number(&self, id: Id) -> Option<&Number> {
+        match self.node(id) {
+            Node::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Is this the zero of its shape?
+    pub fn is_zero(&self, id: Id) -> bool {
+        match self.node(id) {
+            Node::Num(n) => n.is_zero(),
+            Node::Zero(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Is this the number 1?
+    pub fn is_one(&self, id: Id) -> bool {
+        matches!(self.node(id), Node::Num(n) if n.is_one())
+    }
+
+    /// The expression for a symbol.
+    pub fn symbol_expr(&mut self, s: SymbolId) -> Id {
+        let shape = self.symbol(s).shape.clone();
+        self.intern(Node::Sym(s), shape)
+    }
+
+    /// A dimension as a scalar value (`n`); a concrete dimension is a number.
+    pub fn dim_value(&mut self, d: Dim) -> Id {
+        match d.as_known() {
+            Some(k) => self.num(Number::int(k as i64)),
+            None => self.intern(Node::DimValue(d), Shape::scalar()),
+        }
+    }
+
+    /// The zero of a shape: `0` for scalars, the zero matrix otherwise.
+    pub fn zero(&mut self, shape: Shape) -> Id {
+        if shape.is_scalar() {
+            self.int(0)
+        } else {
+            self.intern(Node::Zero(shape.clone()), shape)
+        }
+    }
+
+    /// The identity matrix of size `n` (the number 1 when `n` is 1).
+    pub fn identity(&mut self, n: Dim) -> Id {
+        if n.is_one() {
+            self.int(1)
+        } else {
+            self.intern(Node::Identity(n.clone()), Shape::matrix(n.clone(), n))
+        }
+    }
+
+    /// The all-ones vector or matrix of a shape (the number 1 for scalars).
+    pub fn ones(&mut self, shape: Shape) -> Id {
+        if shape.is_scalar() {
+            self.int(1)
+        } else {
+            self.intern(Node::Ones(shape.clone()), shape)
+        }
+    }
+
+    /// `a − b`.
+    pub fn sub(&mut self, a: Id, b: Id) -> Id {
+        let nb = self.neg(b);
+        self.add(&[a, nb])
+    }
+
+    /// `−a`.
+    pub fn neg(&mut self, a: Id) -> Id {
+        self.scale(Number::int(-1), a)
+    }
+
+    /// `c · a` for an exact constant `c`.
+    pub fn scale(&mut self, c: Number, a: Id) -> Id {
+        let c = self.num(c);
+        self.mul(&[c, a])
+    }
+
+    /// Splits a term into its rational coefficient and the rest (`None` for a pure number).
+    pub fn split_coefficient(&mut self, id: Id) -> (Number, Option<Id>) {
+        match self.node(id).clone() {
+            Node::Num(n) => (n, None),
+            Node::Mul(fs) => match self.node(fs[0]) {
+                Node::Num(c) => {
+                    let c = c.clone();
+                    let rest = &fs[1..];
+                    let rest = if rest.len() == 1 {
+                        rest[0]
+                    } else {
+                        let shape = self.shape(id).clone();
+                        self.intern(Node::Mul(rest.into()), shape)
+                    };
+                    (c, Some(rest))
+                }
+                _ => (Number::one(), Some(id)),
+            },
+            _ => (Number::one(), Some(id)),
+        }
+    }
+
+    /// A canonical sum. All terms must have one shape; zeros vanish, like terms merge.
+    pub fn add(&mut self, terms: &[Id]) -> Id {
+        let Some(&first) = terms.first() else {
+            return self.int(0);
+        };
+        let shape = self.shape(first).clone();
+        let mut flat = Vec::with_capacity(terms.len());
+        for &t in terms {
+            match self.node(t) {
+                Node::Add(inner) => flat.extend_from_slice(inner),
+                _ => flat.push(t),
+            }
+        }
+        let mut constant = Number::zero();
+        let mut parts: Vec<(Id, Number)> = Vec::with_capacity(flat.len());
+        let mut literals: Vec<Id> = Vec::new();
+        for t in flat {
+            if self.is_zero(t) {
+                continue;
+            }
+            if matches!(self.node(t), Node::Matrix { .. }) {
+                literals.push(t);
+                continue;
+            }
+            match self.split_coefficient(t) {
+                (c, None) => constant = &constant + &c,
+                (c, Some(rest)) => parts.push((rest, c)),
+            }
+        }
+        if literals.len() > 1 {
+            literals = vec![self.add_literals(&literals)];
+        }
+        parts.extend(literals.into_iter().map(|l| (l, Number::one())));
+        parts.sort_by(|a, b| structural_cmp(self, a.0, b.0));
+        let mut merged: Vec<(Id, Number)> = Vec::with_capacity(parts.len());
+        for (rest, c) in parts {
+            match merged.last_mut() {
+                Some((r, acc)) if *r == rest => *acc = &*acc + &c,
+                _ => merged.push((rest, c)),
+            }
+        }
+        let mut out = Vec::with_capacity(merged.len() + 1);
+        if !constant.is_zero() {
+            out.push(self.num(constant));
+        }
+        for (rest, c) in merged {
+            if !c.is_zero() {
+                out.push(self.scale(c, rest));
+            }
+        }
+        match out.len() {
+            0 => self.zero(shape),
+            1 => out[0],
+            _ => self.intern(Node::Add(out.into()), shape),
+        }
+    }
+
+    /// Entrywise sum of literal matrices of one size.
+    fn add_literals(&mut self, literals: &[Id]) -> Id {
+        let (rows, cols, mut acc) = match self.node(literals[0]) {
+            Node::Matrix {
+                rows,
+                cols,
+                entries,
+            } => (*rows, *cols, entries.to_vec()),
+            _ => unreachable!("add_literals is given literal matrices"),
+        };
+        for &l in &literals[1..] {
+            if let Node::Matrix { entries, .. } = self.node(l).clone() {
+                for (a, b) in acc.iter_mut().zip(entries.iter()) {
+                    *a = self.add(&[*a, *b]);
+                }
+            }
+        }
+        self.matrix(rows, cols, acc)
+    }
+
+    /// A canonical product. Scalar factors commute and are merged (`x·x = x²`); non-scalar factors
+    /// keep their order, with `I` dropped, `A·A⁻¹ = I` and `AᵏAʲ = Aᵏ⁺ʲ`.
+    pub fn mul(&mut self, factors: &[Id]) -> Id {
+        let mut coeff = Number::one();
+        let mut scalars: Vec<Id> = Vec::new();
+        let mut matrices: Vec<Id> = Vec::new();
+        let mut shape = Shape::scalar();
+        for &f in factors {
+            if let Some(s) = shape.product(self.shape(f)) {
+                shape = s;
+            }
+            self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
+        }
+        if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
+            return self.zero(shape);
+        }
+        let mut scalars = self.merge_scalar_powers(scalars, &mut coeff);
+        let matrices = self.merge_matrix_factors(matrices);
+        let matrices = self.orient_scalar_chain(matrices);
+        // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
+        let mut matrices = self.fold_literal_products(matrices);
+        if matrices.len() == 1 && scalars.is_empty() && !coeff.is_one() {
+            if let Node::Matrix {
+                rows,
+                cols,
+                entries,
+            } = self.node(matrices[0]).clone()
+            {
+                let c = coeff.clone();
+                let scaled: Vec<Id> = entries.iter().map(|&e| self.scale(c.clone(), e)).collect();
+                matrices[0] = self.matrix(rows, cols, scaled);
+                coeff = Number::one();
+            }
+        }
+        if coeff.is_zero() {
+            return self.zero(shape);
+        }
+        let mut out = Vec::with_capacity(1 + scalars.len() + matrices.len());
+        if !coeff.is_one() {
+            out.push(self.num(coeff));
+        }
+        out.append(&mut scalars);
+        out.extend(matrices);
+        match out.len() {
+            0 => self.int(1),
+            1 => out[0],
+            _ => self.intern(Node::Mul(out.into()), shape),
+        }
+    }
+
+    fn collect_factor(
+        &mut self,
+        f: Id,
+        coeff: &mut Number,
+        scalars: &mut Vec<Id>,
+        matrices: &mut Vec<Id>,
+    ) {
+        match self.node(f).clone() {
+            Node::Num(n) => *coeff = &*coeff * &n,
+            Node::Mul(inner) => {
+                let scalar_chain = self.is_scalar(f) && inner.iter().any(|&g| !self.is_scalar(g));
+                if scalar_chain {
+                    // A 1×1 matrix product such as xᵀAx is one scalar factor; its coefficient
+                    // and scalar factors still come out.
+                    let (mut c2, mut s2, mut m2) = (Number::one(), Vec::new(), Vec::new());
+                    for g in inner.iter() {
+                        self.collect_factor(*g, &mut c2, &mut s2, &mut m2);
+                    }
+                    *coeff = &*coeff * &c2;
+                    scalars.extend(s2);
+                    let chain = self.intern(Node::Mul(m2.into()), Shape::scalar());
+                    scalars.push(chain);
+                } else {
+                    for g in inner.iter() {
+                        self.collect_factor(*g, coeff, scalars, matrices);
+                    }
+                }
+            }
+            Node::Identity(_) if !matrices.is_empty() => {}
+            _ if self.is_scalar(f) => scalars.push(f),
+            _ => {
+                if let Some(&last) = matrices.last() {
+                    if matches!(self.node(last), Node::Identity(_)) {
+                        matrices.pop();
+                    }
+                }
+                matrices.push(f);
+            }
+        }
+    }
+
+    /// Sorts scalar factors and merges equal bases by adding exponents.
+    fn merge_scalar_powers(&mut self, mut scalars: Vec<Id>, coeff: &mut Number) -> Vec<Id> {
+        scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+        let mut out: Vec<(Id, Id)> = Vec::with_capacity(scalars.len());
+        for s in scalars {
+            let (base, exp) = self.base_exponent(s);
+            match out.last_mut() {
+                Some((b, e)) if *b == base => {
+                    let sum = self.add(&[*e, exp]);
+                    *e = sum;
+                }
+                _ => out.push((base, exp)),
+            }
+        }
+        let mut result = Vec::with_capacity(out.len());
+        for (b, e) in out {
+            let p = self.pow(b, e);
+            match self.node(p).clone() {
+                Node::Num(n) => *coeff = &*coeff * &n,
+                Node::Mul(_) => {
+                    let mut ms = Vec::new();
+                    self.collect_factor(p, coeff, &mut result, &mut ms);
+                }
+                _ => result.push(p),
+            }
+        }
+        result.sort_by(|a, b| structural_cmp(self, *a, *b));
+        result
+    }
+
+    /// `(base, exponent)` of a scalar factor (`x` is `(x, 1)`).
+    pub fn base_exponent(&mut self, id: Id) -> (Id, Id) {
+        match self.node(id) {
+            Node::Pow(b, e) if self.is_scalar(id) => (*b, *e),
+            _ => (id, self.int(1)),
+        }
+    }
+
+    /// Merges adjacent equal square factors into powers and drops identities.
+    fn merge_matrix_factors(&mut self, matrices: Vec<Id>) -> Vec<Id> {
+        let mut out: Vec<Id> = Vec::with_capacity(matrices.len());
+        for m in matrices {
+            if matches!(self.node(m), Node::Identity(_)) && !out.is_empty() {
+                continue;
+            }
+            let (base, exp) = self.matrix_base_exponent(m);
+            let merged = out.last().copied().and_then(|last| {
+                let (lb, le) = self.matrix_base_exponent(last);
+                (lb == base && self.shape(base).is_square()).then_some(le)
+            });
+            match merged {
+                Some(le) => {
+                    out.pop();
+                    let e = self.add(&[le, exp]);
+                    let p = self.pow(base, e);
+                    if !(matches!(self.node(p), Node::Identity(_)) && !out.is_empty()) {
+                        out.push(p);
+                    }
+                }
+                None => out.push(m),
+            }
+        }
+        if out.len() > 1 {
+            out.retain(|&m| !matches!(self.node(m), Node::Identity(_)));
+        }
+        out
+    }
+
+    fn matrix_base_exponent(&mut self, id: Id) -> (Id, Id) {
+        match self.node(id) {
+            Node::Pow(b, e) if !self.is_scalar(*b) => (*b, *e),
+            _ => (id, self.int(1)),
+        }
+    }
+
+    /// A 1×1 chain equals its transpose: keep the structurally smaller of the two orientations.
+    fn orient_scalar_chain(&mut self, matrices: Vec<Id>) -> Vec<Id> {
+        if matrices.len() < 2 {
+            return matrices;
+        }
+        let first_rows = self.shape(matrices[0]).rows.clone();
+        let last_cols = self.shape(matrices[matrices.len() - 1]).cols.clone();
+        if !(first_rows.is_one() && last_cols.is_one()) {
+            return matrices;
+        }
+        let flipped: Vec<Id> = matrices.iter().rev().map(|&m| self.transpose(m)).collect();
+        for (a, b) in matrices.iter().zip(&flipped) {
+            match structural_cmp(self, *a, *b) {
+                Ordering::Less => return matrices,
+                Ordering::Greater => return flipped,
+                Ordering::Equal => {}
+            }
+        }
+        matrices
+    }
+
+    /// Multiplies adjacent literal matrices.
+    fn fold_literal_products(&mut self, matrices: Vec<Id>) -> Vec<Id> {
+        let mut out: Vec<Id> = Vec::with_capacity(matrices.len());
+        for m in matrices {
+            let product = out.last().copied().and_then(|last| self.literal_product(last, m));
+            match product {
+                Some(p) => {
+                    out.pop();
+                    out.push(p);
+                }
+                None => out.push(m),
+            }
+        }
+        out
+    }
+
+    fn literal_product(&mut self, a: Id, b: Id) -> Option<Id> {
+        let (Node::Matrix {
+            rows: r,
+            cols: k,
+            entries: ea,
+        }, Node::Matrix {
+            rows: k2,
+            cols: c,
+            entries: eb,
+        }) = (self.node(a).clone(), self.node(b).clone())
+        else {
+            return None;
+        };
+        if k != k2 || (r as u64) * (c as u64) * (k as u64) > 1 << 16 {
+            return None;
+        }
+        let (r, k, c) = (r as usize, k as usize, c as usize);
+        let mut entries = Vec::with_capacity(r * c);
+        for i in 0..r {
+            for j in 0..c {
+                let terms: Vec<Id> = (0..k)
+                    .map(|l| self.mul(&[ea[i * k + l], eb[l * c + j]]))
+                    .collect();
+                entries.push(self.add(&terms));
+            }
+        }
+        Some(self.matrix(r as u32, c as u32, entries))
+    }
+
+    /// `a / b` for a scalar `b`.
+    pub fn div(&mut self, a: Id, b: Id) -> Id {
+        let inv = self.powi(b, -1);
+        self.mul(&[a, inv])
+    }
+
+    /// `base^k` for an integer `k`.
+    pub fn powi(&mut self, base: Id, k: i64) -> Id {
+        let e = self.int(k);
+        self.pow(base, e)
+    }
+
+    /// `√a` (as `a^(1/2)`).
+    pub fn sqrt(&mut self, a: Id) -> Id {
+        let half = self.num(Number::ratio(1, 2));
+        self.pow(a, half)
+    }
+
+    /// The inverse of a square matrix, or the reciprocal of a scalar.
+    pub fn inverse(&mut self, a: Id) -> Id {
+        self.powi(a, -1)
+    }
+
+    /// A canonical power. Scalars: `x⁰ = 1`, `x¹ = x`, exact folding of rational powers within
+    /// limits, `(xᵃ)ᵏ = xᵃᵏ` and `(xy)ᵏ = xᵏyᵏ` for integer `k`. Square matrices: integer powers,
+    /// `A⁰ = I`, `(AB)⁻¹ = B⁻¹A⁻¹`, `(cA)⁻¹ = c⁻¹A⁻¹`.
+    pub fn pow(&mut self, base: Id, exp: Id) -> Id {
+        let k = self.as_number(exp).cloned();
+        if let Some(k) = &k {
+            if k.is_zero() {
+                return if self.is_scalar(base) {
+                    self.int(1)
+                } else {
+                    let n = self.shape(base).rows.clone();
+                    self.identity(n)
+                };
+            }
+            if k.is_one() {
+                return base;
+            }
+        }
+        if !self.is_scalar(base) {
+            return self.matrix_pow(base, exp, k);
+        }
+        let integer_k = k.as_ref().and_then(|k| k.to_i64());
+        match self.node(base).clone() {
+            Node::Num(b) => {
+                if let Some(k) = &k {
+                    if let Some(v) = self.fold_number_pow(&b, k) {
+                        return self.num(v);
+                    }
+                }
+            }
+            Node::Pow(b, e) => {
+                if let Some(k) = integer_k {
+                    let ke = self.scale(Number::int(k), e);
+                    return self.pow(b, ke);
+                }
+            }
+            Node::Mul(fs) if integer_k.is_some() && fs.iter().all(|&f| self.is_scalar(f)) => {
+                let powered: Vec<Id> = fs.iter().map(|&f| self.pow(f, exp)).collect();
+                return self.mul(&powered);
+            }
+            _ => {}
+        }
+        self.intern(Node::Pow(base, exp), Shape::scalar())
+    }
+
+    fn fold_number_pow(&self, b: &Number, k: &Number) -> Option<Number> {
+        if let Some(ki) = k.to_i64() {
+            if ki.unsigned_abs() > self.limits.max_exponent {
+                return None;
+            }
+            return b.pow_checked(ki, self.limits.max_number_bits);
+        }
+        // b^(p/q) with an exact q-th root.
+        let q = u32::try_from(k.denom()).ok()?;
+        let p = num_traits::ToPrimitive::to_i64(k.numer())?;
+        if q > 64 || p.unsigned_abs() > self.limits.max_exponent {
+            return None;
+        }
+        b.exact_root(q)?.pow_checked(p, self.limits.max_number_bits)
+    }
+
+    fn matrix_pow(&mut self, base: Id, exp: Id, k: Option<Number>) -> Id {
+        let shape = self.shape(base).clone();
+        let integer_k = k.as_ref().and_then(|k| k.to_i64());
+        match self.node(base).clone() {
+            Node::Identity(_) => return base,
+            Node::Pow(b, e) if integer_k.is_some() => {
+                let ke = self.mul(&[exp, e]);
+                return self.pow(b, ke);
+            }
+            Node::Mul(fs) if integer_k == Some(-1) => {
+                let square = fs
+                    .iter()
+                    .all(|&f| self.is_scalar(f) || self.shape(f).is_square());
+                if square {
+                    let inverted: Vec<Id> = fs.iter().rev().map(|&f| self.pow(f, exp)).collect();
+                    return self.mul(&inverted);
+                }
+            }
+            _ => {}
+        }
+        self.intern(Node::Pow(base, exp), shape)
+    }
+
+    /// A canonical transpose: pushed through sums, products, powers and elementwise functions onto
+    /// symbols; `(Aᵀ)ᵀ = A`; symmetric symbols, `I` and scalars are their own transpose.
+    pub fn transpose(&mut self, a: Id) -> Id {
+        if self.is_scalar(a) {
+            return a;
+        }
+        let shape = self.shape(a).transposed();
+        match self.node(a).clone() {
+            Node::Transpose(inner) => inner,
+            Node::Sym(s) if self.symbol(s).assumptions.symmetric => a,
+            Node::Identity(_) => a,
+            Node::Ones(_) => self.ones(shape),
+            Node::Zero(_) => self.zero(shape),
+            Node::Add(ts) => {
+                let ts: Vec<Id> = ts.iter().map(|&t| self.transpose(t)).collect();
+                self.add(&ts)
+            }
+            Node::Mul(fs) => {
+                let fs: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
+                self.mul(&fs)
+            }
+            Node::Pow(b, e) => {
+                let bt = self.transpose(b);
+                self.pow(bt, e)
+            }
+            Node::Hadamard(fs) => {
+                let fs: Vec<Id> = fs.iter().map(|&f| self.transpose(f)).collect();
+                self.hadamard(&fs)
+            }
+            Node::Kron(x, y) => {
+                let (xt, yt) = (self.transpose(x), self.transpose(y));
+                self.kron(xt, yt)
+            }
+            Node::Apply(f, args) if f.is_elementwise() || f == Func::Pinv => {
+                let t = self.transpose(args[0]);
+                self.apply(f, &[t])
+            }
+            Node::Apply(Func::Diag, args) if !self.is_scalar(args[0]) && self.shape(args[0]).cols.is_one() => a,
+            Node::Matrix {
+                rows,
+                cols,
+                entries,
+            } => {
+                let (r, c) = (rows as usize, cols as usize);
+                let t: Vec<Id> = (0..c)
+                    .flat_map(|j| (0..r).map(move |i| (i, j)))
+                    .map(|(i, j)| entries[i * c + j])
+                    .collect();
+                self.matrix(cols, rows, t)
+            }
+            _ => self.intern(Node::Transpose(a), shape),
+        }
+    }
+
+    /// A canonical elementwise product: flattened, sorted, scalar coefficients pulled out, `𝟙`
+    /// dropped.
+    pub fn hadamard(&mut self, operands: &[Id]) -> Id {
+        let Some(&first) = operands.first() else {
+            return self.int(1);
+        };
+        let shape = self.shape(first).clone();
+        if shape.is_scalar() {
+            return self.mul(operands);
+        }
+        let mut coeff = Number::one();
+        let mut flat: Vec<Id> = Vec::new();
+        for &o in operands {
+            let (c, rest) = self.split_coefficient(o);
+            coeff = &coeff * &c;
+            let Some(rest) = rest else { continue };
+            match self.node(rest) {
+                Node::Hadamard(inner) => flat.extend_from_slice(inner),
+                Node::Ones(_) => {}
+                _ => flat.push(rest),
+            }
+        }
+        if coeff.is_zero() || flat.iter().any(|&f| self.is_zero(f)) {
+            return self.zero(shape);
+        }
+        flat.sort_by(|a, b| structural_cmp(self, *a, *b));
+        let core = match flat.len() {
+            0 => self.ones(shape),
+            1 => flat[0],
+            _ => self.intern(Node::Hadamard(flat.into()), shape),
+        };
+        self.scale(coeff, core)
+    }
+
+    /// A Kronecker product (an ordinary product when either side is scalar).
+    pub fn kron(&mut self, a: Id, b: Id) -> Id {
+        if self.is_scalar(a) || self.is_scalar(b) {
+            return self.mul(&[a, b]);
+        }
+        let (sa, sb) = (self.shape(a).clone(), self.shape(b).clone());
+        let rows = sa.rows.times(&sb.rows).unwrap_or(sa.rows);
+        let cols = sa.cols.times(&sb.cols).unwrap_or(sa.cols);
+        self.intern(Node::Kron(a, b), Shape::matrix(rows, cols))
+    }
+
+    /// A literal matrix of scalar entries, row-major (a 1×1 literal is its entry).
+    pub fn matrix(&mut self, rows: u32, cols: u32, entries: Vec<Id>) -> Id {
+        if rows == 1 && cols == 1 && entries.len() == 1 {
+            return entries[0];
+        }
+        let shape = Shape::matrix(Dim::known(rows as u64), Dim::known(cols as u64));
+        if entries.iter().all(|&e| self.is_zero(e)) {
+            return self.zero(shape);
+        }
+        self.intern(
+            Node::Matrix {
+                rows,
+                cols,
+                entries: entries.into(),
+            },
+            shape,
+        )
+    }
+
+    /// An entry of a vector or matrix, 1-based; folded when the container is a literal and the
+    /// indices are numbers.
+    pub fn component(&mut self, container: Id, indices: &[Id]) -> Id {
+        let idx: Option<Vec<i64>> = indices
+            .iter()
+            .map(|&i| self.as_number(i).and_then(|n| n.to_i64()))
+            .collect();
+        if let (Some(idx), Node::Matrix { cols, entries, .. }) = (&idx, self.node(container)) {
+            let (i, j) = match idx.as_slice() {
+                [i] => (*i, 1),
+                [i, j] => (*i, *j),
+                _ => (0, 0),
+            };
+            let pos = (i - 1)
+                .checked_mul(*cols as i64)
+                .and_then(|p| p.checked_add(j - 1));
+            if i >= 1 && j >= 1 && j <= *cols as i64 {
+                if let Some(&e) = pos.and_then(|p| usize::try_from(p).ok()).and_then(|p| entries.get(p)) {
+                    return e;
+                }
+            }
+        }
+        self.intern(
+            Node::Component(container, indices.into()),
+            Shape::scalar(),
+        )
+    }
+
+    /// `∑_{index = lower}^{upper} body`.
+    pub fn sum_over(&mut self, index: SymbolId, lower: Id, upper: Id, body: Id) -> Id {
+        if self.is_zero(body) {
+            return body;
+        }
+        let shape = self.shape(body).clone();
+        self.intern(
+            Node::Sum {
+                index,
+                lower,
+                upper,
+                body,
+            },
+            shape,
+        )
+    }
+
+    /// An unevaluated derivative operator of the given result shape.
+    pub fn derivative(&mut self, d: Derivative, shape: Shape) -> Id {
+        self.intern(Node::Derivative(d), shape)
+    }
+
+    /// `body at x = v, …` (unevaluated; see `substitute` for evaluation).
+    pub fn at(&mut self, body: Id, bindings: Vec<(SymbolId, Id)>) -> Id {
+        if bindings.is_empty() {
+            return body;
+        }
+        let shape = self.shape(body).clone();
+        self.intern(Node::At(body, bindings.into()), shape)
+    }
+}

@@ -1,0 +1,209 @@
+//! Canonical application of built-in functions: exact values at special points, inverse pairs,
+//! and the linear-algebra identities of trace and determinant.
+
+use crate::expr::{structural_cmp, Func, Id, Node, NormKind, Number, Pool, Shape};
+use std::cmp::Ordering;
+
+impl Pool {
+    /// A built-in function applied canonically.
+    pub fn apply(&mut self, f: Func, args: &[Id]) -> Id {
+        let Some(&x) = args.first() else {
+            return self.intern(Node::Apply(f, args.into()), Shape::scalar());
+        };
+        if let Some(v) = self.special_value(f, x) {
+            return v;
+        }
+        match f {
+            Func::Trace => return self.trace(x),
+            Func::Det => return self.det(x),
+            Func::Sum | Func::Diag if self.is_scalar(x) => return x,
+            Func::Norm(_) if self.is_scalar(x) => return self.apply(Func::Abs, &[x]),
+            Func::Norm(NormKind::Two)
+                if !self.shape(x).cols.is_one() && !self.shape(x).rows.is_one() =>
+            {
+                return self.apply(Func::Norm(NormKind::Frobenius), &[x]);
+            }
+            Func::Log => {
+                if let Node::Apply(Func::Exp, inner) = self.node(x) {
+                    return inner[0];
+                }
+            }
+            Func::Exp => {
+                if let Node::Apply(Func::Log, inner) = self.node(x) {
+                    return inner[0];
+                }
+            }
+            Func::Abs => {
+                if matches!(self.node(x), Node::Apply(Func::Abs, _)) {
+                    return x;
+                }
+            }
+            _ => {}
+        }
+        let shape = self.result_shape(f, x);
+        self.intern(Node::Apply(f, args.into()), shape)
+    }
+
+    fn result_shape(&self, f: Func, x: Id) -> Shape {
+        let s = self.shape(x);
+        match f {
+            _ if f.is_elementwise() => s.clone(),
+            Func::Softmax => s.clone(),
+            Func::Pinv => s.transposed(),
+            Func::Diag if s.cols.is_one() => Shape::matrix(s.rows.clone(), s.rows.clone()),
+            Func::Diag if s.rows.is_one() => Shape::matrix(s.cols.clone(), s.cols.clone()),
+            Func::Diag => Shape::vector(s.rows.clone()),
+            _ => Shape::scalar(),
+        }
+    }
+
+    /// Exact values: sin 0 = 0, cos 0 = 1, exp 0 = 1, log 1 = 0, σ(0) = ½, |−3| = 3, …
+    fn special_value(&mut self, f: Func, x: Id) -> Option<Id> {
+        let n = self.as_number(x)?.clone();
+        let v = match f {
+            Func::Sin | Func::Tan | Func::Tanh if n.is_zero() => Number::zero(),
+            Func::Cos | Func::Exp if n.is_zero() => Number::one(),
+            Func::Log if n.is_one() => Number::zero(),
+            Func::Sigmoid if n.is_zero() => Number::ratio(1, 2),
+            Func::Abs | Func::Norm(_) => n.abs(),
+            Func::Relu => {
+                if n.is_negative() {
+                    Number::zero()
+                } else {
+                    n
+                }
+            }
+            Func::Sign => Number::int(if n.is_zero() {
+                0
+            } else if n.is_negative() {
+                -1
+            } else {
+                1
+            }),
+            Func::Trace | Func::Det | Func::Sum | Func::Diag => n,
+            _ => return None,
+        };
+        Some(self.num(v))
+    }
+
+    /// tr: linear, tr(Aᵀ) = tr(A), tr(I) = n, and cyclic: the product inside is rotated to a
+    /// canonical order (a 1×1 rotation first, so tr(xyᵀ) = yᵀx).
+    fn trace(&mut self, x: Id) -> Id {
+        if self.is_scalar(x) {
+            return x;
+        }
+        match self.node(x).clone() {
+            Node::Identity(n) => return self.dim_value(n),
+            Node::Zero(_) => return self.int(0),
+            Node::Add(ts) => {
+                let ts: Vec<Id> = ts.iter().map(|&t| self.trace(t)).collect();
+                return self.add(&ts);
+            }
+            Node::Transpose(inner) => return self.trace(inner),
+            Node::Matrix { rows, entries, .. } => {
+                let n = rows as usize;
+                let diag: Vec<Id> = (0..n).filter_map(|i| entries.get(i * n + i).copied()).collect();
+                return self.add(&diag);
+            }
+            Node::Mul(fs) => {
+                let (scalars, matrices): (Vec<Id>, Vec<Id>) =
+                    fs.iter().partition(|&&f| self.is_scalar(f));
+                if !scalars.is_empty() {
+                    let inner = self.mul(&matrices);
+                    let t = self.trace(inner);
+                    let mut all = scalars;
+                    all.push(t);
+                    return self.mul(&all);
+                }
+                if let Some(rotated) = self.canonical_rotation(&matrices) {
+                    let product = self.mul(&rotated);
+                    if self.is_scalar(product) {
+                        return product;
+                    }
+                    let shape = Shape::scalar();
+                    return self.intern(Node::Apply(Func::Trace, vec![product].into()), shape);
+                }
+            }
+            _ => {}
+        }
+        self.intern(Node::Apply(Func::Trace, vec![x].into()), Shape::scalar())
+    }
+
+    /// Among the shape-valid rotations of a matrix product, the one giving a 1×1 product if any,
+    /// else the structurally smallest; also compares with the transposed product (tr Aᵀ = tr A).
+    fn canonical_rotation(&mut self, fs: &[Id]) -> Option<Vec<Id>> {
+        let n = fs.len();
+        let mut best: Option<(bool, Vec<Id>)> = None;
+        let transposed: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
+        for candidate in [fs.to_vec(), transposed] {
+            for r in 0..n {
+                let rot: Vec<Id> = (0..n).map(|i| candidate[(i + r) % n]).collect();
+                let valid = rot
+                    .windows(2)
+                    .all(|w| self.shape(w[0]).cols == self.shape(w[1]).rows);
+                if !valid {
+                    continue;
+                }
+                let scalar = self.shape(rot[0]).rows.is_one() && self.shape(rot[n - 1]).cols.is_one();
+                let better = match &best {
+                    None => true,
+                    Some((bs, bv)) => {
+                        (scalar && !bs)
+                            || (scalar == *bs && self.cmp_lists(&rot, bv) == Ordering::Less)
+                    }
+                };
+                if better {
+                    best = Some((scalar, rot));
+                }
+            }
+        }
+        best.map(|(_, v)| v)
+    }
+
+    fn cmp_lists(&self, a: &[Id], b: &[Id]) -> Ordering {
+        for (x, y) in a.iter().zip(b) {
+            let c = structural_cmp(self, *x, *y);
+            if c != Ordering::Equal {
+                return c;
+            }
+        }
+        a.len().cmp(&b.len())
+    }
+
+    /// det: det I = 1, det Aᵀ = det A, det A⁻¹ = 1/det A, det(AB) = det A det B for square
+    /// factors, det(cA) = cⁿ det A.
+    fn det(&mut self, x: Id) -> Id {
+        if self.is_scalar(x) {
+            return x;
+        }
+        let n = self.shape(x).rows.clone();
+        match self.node(x).clone() {
+            Node::Identity(_) => return self.int(1),
+            Node::Zero(_) => return self.int(0),
+            Node::Transpose(inner) => return self.det(inner),
+            Node::Pow(b, e) => {
+                let d = self.det(b);
+                return self.pow(d, e);
+            }
+            Node::Mul(fs) => {
+                let square = fs
+                    .iter()
+                    .all(|&f| self.is_scalar(f) || self.shape(f).is_square());
+                if square {
+                    let mut parts = Vec::with_capacity(fs.len());
+                    for &f in fs.iter() {
+                        if self.is_scalar(f) {
+                            let nv = self.dim_value(n.clone());
+                            parts.push(self.pow(f, nv));
+                        } else {
+                            parts.push(self.det(f));
+                        }
+                    }
+                    return self.mul(&parts);
+                }
+            }
+            _ => {}
+        }
+        self.intern(Node::Apply(Func::Det, vec![x].into()), Shape::scalar())
+    }
+}
