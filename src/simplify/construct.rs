@@ -213,6 +213,9 @@ impl Pool {
         if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
             return self.zero(shape);
         }
+        let mut extracted = Vec::new();
+        let matrices = self.extract_scalar_chains(matrices, &mut extracted);
+        scalars.extend(extracted);
         let mut scalars = self.merge_scalar_powers(scalars, &mut coeff);
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
@@ -233,6 +236,19 @@ impl Pool {
         }
         if coeff.is_zero() {
             return self.zero(shape);
+        }
+        // A number times a sum distributes: 2(x + y) = 2x + 2y, so −(a + b) cancels a + b.
+        if scalars.is_empty() && matrices.len() == 1 && !coeff.is_one() {
+            if let Node::Add(terms) = self.node(matrices[0]).clone() {
+                let scaled: Vec<Id> = terms.iter().map(|&t| self.scale(coeff.clone(), t)).collect();
+                return self.add(&scaled);
+            }
+        }
+        if scalars.len() == 1 && matrices.is_empty() && !coeff.is_one() {
+            if let Node::Add(terms) = self.node(scalars[0]).clone() {
+                let scaled: Vec<Id> = terms.iter().map(|&t| self.scale(coeff.clone(), t)).collect();
+                return self.add(&scaled);
+            }
         }
         let mut out = Vec::with_capacity(1 + scalars.len() + matrices.len());
         if !coeff.is_one() {
@@ -336,7 +352,8 @@ impl Pool {
             let (base, exp) = self.matrix_base_exponent(m);
             let merged = out.last().copied().and_then(|last| {
                 let (lb, le) = self.matrix_base_exponent(last);
-                (lb == base && self.shape(base).is_square()).then_some(le)
+                let literal = matches!(self.node(base), Node::Matrix { .. });
+                (lb == base && self.shape(base).is_square() && !literal).then_some(le)
             });
             match merged {
                 Some(le) => {
@@ -361,6 +378,37 @@ impl Pool {
             Node::Pow(b, e) if !self.is_scalar(*b) => (*b, *e),
             _ => (id, self.int(1)),
         }
+    }
+
+    /// Pulls every 1×1 sub-chain (a row vector through a column vector, as in `2vᵀuv`) out of a
+    /// longer matrix product as one scalar factor, so `2vᵀuv` and `2(uᵀv)v` are one expression.
+    fn extract_scalar_chains(&mut self, mut matrices: Vec<Id>, scalars: &mut Vec<Id>) -> Vec<Id> {
+        let mut start = 0;
+        while start < matrices.len() {
+            if !self.shape(matrices[start]).rows.is_one() {
+                start += 1;
+                continue;
+            }
+            let mut found = None;
+            for end in start + 1..matrices.len() {
+                if self.shape(matrices[end - 1]).cols != self.shape(matrices[end]).rows {
+                    break;
+                }
+                if self.shape(matrices[end]).cols.is_one() {
+                    found = Some(end);
+                    break;
+                }
+            }
+            match found {
+                Some(end) if start > 0 || end + 1 < matrices.len() => {
+                    let chain: Vec<Id> = matrices.drain(start..=end).collect();
+                    let chain = self.orient_scalar_chain(chain);
+                    scalars.push(self.intern(Node::Mul(chain.into()), Shape::scalar()));
+                }
+                _ => start += 1,
+            }
+        }
+        matrices
     }
 
     /// A 1×1 chain equals its transpose: keep the structurally smaller of the two orientations.

@@ -4,3 +4,6 @@
 mod construct;
 mod functions;
 mod rebuild;
+mod expand;
+
+pub use expand::{expand, ExpansionLimit};

@@ -1,0 +1,160 @@
+//! Expansion: products distributed over sums, integer powers of sums multiplied out, squared norms
+//! written as inner products — under a budget on the number of terms.
+
+use crate::expr::{Func, Id, Node, NormKind, Pool};
+use std::collections::HashMap;
+
+/// Expansion produced more terms than its budget allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpansionLimit {
+    /// The budget that was exceeded (number of terms).
+    pub max_terms: usize,
+}
+
+impl std::fmt::Display for ExpansionLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "expansion would exceed {} terms", self.max_terms)
+    }
+}
+
+/// Expands `e` fully (see module docs); fails when a sum would exceed `max_terms` terms.
+pub fn expand(pool: &mut Pool, e: Id, max_terms: usize) -> Result<Id, ExpansionLimit> {
+    let mut expander = Expander {
+        memo: HashMap::new(),
+        max_terms,
+    };
+    expander.expand(pool, e)
+}
+
+struct Expander {
+    memo: HashMap<Id, Id>,
+    max_terms: usize,
+}
+
+impl Expander {
+    fn expand(&mut self, pool: &mut Pool, e: Id) -> Result<Id, ExpansionLimit> {
+        if let Some(&r) = self.memo.get(&e) {
+            return Ok(r);
+        }
+        let node = pool.node(e).clone();
+        let children = node.children();
+        let r = if children.is_empty() {
+            e
+        } else {
+            let new = children
+                .iter()
+                .map(|&c| self.expand(pool, c))
+                .collect::<Result<Vec<_>, _>>()?;
+            match &node {
+                Node::Mul(_) => self.distribute(pool, &new, Distribute::Product)?,
+                Node::Hadamard(_) => self.distribute(pool, &new, Distribute::Hadamard)?,
+                Node::Kron(..) => self.distribute(pool, &new, Distribute::Kron)?,
+                Node::Pow(..) => self.power(pool, new[0], new[1])?,
+                _ => pool.rebuild(&node, &new),
+            }
+        };
+        self.check(pool, r)?;
+        self.memo.insert(e, r);
+        Ok(r)
+    }
+
+    fn check(&self, pool: &Pool, e: Id) -> Result<(), ExpansionLimit> {
+        match pool.node(e) {
+            Node::Add(ts) if ts.len() > self.max_terms => Err(ExpansionLimit {
+                max_terms: self.max_terms,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn terms(pool: &Pool, e: Id) -> Vec<Id> {
+        match pool.node(e) {
+            Node::Add(ts) => ts.to_vec(),
+            _ => vec![e],
+        }
+    }
+
+    /// Multiplies out a product (or elementwise/Kronecker product) of expanded factors.
+    fn distribute(
+        &mut self,
+        pool: &mut Pool,
+        factors: &[Id],
+        how: Distribute,
+    ) -> Result<Id, ExpansionLimit> {
+        let mut partial: Vec<Vec<Id>> = vec![Vec::new()];
+        for &f in factors {
+            let ts = Self::terms(pool, f);
+            if partial.len().saturating_mul(ts.len()) > self.max_terms {
+                return Err(ExpansionLimit {
+                    max_terms: self.max_terms,
+                });
+            }
+            let mut next = Vec::with_capacity(partial.len() * ts.len());
+            for p in &partial {
+                for &t in &ts {
+                    let mut q = p.clone();
+                    q.push(t);
+                    next.push(q);
+                }
+            }
+            partial = next;
+        }
+        let products: Vec<Id> = partial
+            .into_iter()
+            .map(|fs| match how {
+                Distribute::Product => pool.mul(&fs),
+                Distribute::Hadamard => pool.hadamard(&fs),
+                Distribute::Kron => fs[1..].iter().fold(fs[0], |acc, &f| pool.kron(acc, f)),
+            })
+            .collect();
+        // Products of expanded terms may themselves contain sums (e.g. a squared norm factor).
+        let sum = pool.add(&products);
+        Ok(sum)
+    }
+
+    /// Integer powers of sums multiply out; squared norms become inner products.
+    fn power(&mut self, pool: &mut Pool, base: Id, exp: Id) -> Result<Id, ExpansionLimit> {
+        let k = pool.as_number(exp).and_then(|n| n.to_i64());
+        if let (Some(k), Node::Apply(Func::Norm(kind), args)) = (k, pool.node(base).clone()) {
+            if k > 0 && k % 2 == 0 && kind != NormKind::One {
+                let v = args[0];
+                let inner = if pool.shape(v).cols.is_one() {
+                    let vt = pool.transpose(v);
+                    pool.mul(&[vt, v])
+                } else if pool.shape(v).rows.is_one() {
+                    let vt = pool.transpose(v);
+                    pool.mul(&[v, vt])
+                } else {
+                    let vt = pool.transpose(v);
+                    let p = pool.mul(&[vt, v]);
+                    pool.apply(Func::Trace, &[p])
+                };
+                let inner = self.expand(pool, inner)?;
+                let half = pool.int(k / 2);
+                return self.power(pool, inner, half);
+            }
+        }
+        match (k, pool.node(base)) {
+            (Some(k), Node::Add(_)) if k > 1 => {
+                if (k as u64) > pool.limits.max_exponent {
+                    return Err(ExpansionLimit {
+                        max_terms: self.max_terms,
+                    });
+                }
+                let mut acc = base;
+                for _ in 1..k {
+                    acc = self.distribute(pool, &[acc, base], Distribute::Product)?;
+                }
+                Ok(acc)
+            }
+            _ => Ok(pool.pow(base, exp)),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Distribute {
+    Product,
+    Hadamard,
+    Kron,
+}

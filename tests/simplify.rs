@@ -1,0 +1,259 @@
+//! Canonical construction and expansion: equal mathematics gives equal ids.
+
+use nabla::expr::{Assumptions, Dim, Func, Id, Node, NormKind, Pool, Shape, SymbolOrigin};
+use nabla::simplify::expand;
+
+struct Fixture {
+    pool: Pool,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        Fixture { pool: Pool::new() }
+    }
+
+    fn var(&mut self, name: &str, shape: Shape) -> Id {
+        self.var_with(name, shape, Assumptions::default())
+    }
+
+    fn var_with(&mut self, name: &str, shape: Shape, assumptions: Assumptions) -> Id {
+        let s = self
+            .pool
+            .declare(name, shape, assumptions, SymbolOrigin::Declared)
+            .expect("fresh symbol");
+        self.pool.symbol_expr(s)
+    }
+
+    fn scalar(&mut self, name: &str) -> Id {
+        self.var(name, Shape::scalar())
+    }
+
+    fn vector(&mut self, name: &str, n: &str) -> Id {
+        self.var(name, Shape::vector(Dim::symbol(n)))
+    }
+
+    fn matrix(&mut self, name: &str, m: &str, n: &str) -> Id {
+        self.var(name, Shape::matrix(Dim::symbol(m), Dim::symbol(n)))
+    }
+}
+
+#[test]
+fn like_terms_merge_and_cancel() {
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let y = f.scalar("y");
+    let p = &mut f.pool;
+    let two_x = p.scale(nabla::expr::Number::int(2), x);
+    let sum = p.add(&[x, y, x]);
+    let expected = p.add(&[two_x, y]);
+    assert_eq!(sum, expected);
+    let diff = p.sub(sum, expected);
+    assert!(p.is_zero(diff));
+    // x + y = y + x
+    let a = p.add(&[x, y]);
+    let b = p.add(&[y, x]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn powers_merge_in_products() {
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let p = &mut f.pool;
+    let xx = p.mul(&[x, x]);
+    let x2 = p.powi(x, 2);
+    assert_eq!(xx, x2);
+    let inv = p.powi(x, -1);
+    let one = p.mul(&[x, inv]);
+    assert!(p.is_one(one));
+    let x3 = p.mul(&[x2, x]);
+    let cube = p.powi(x, 3);
+    assert_eq!(x3, cube);
+    // (2x)² = 4x²
+    let two = p.int(2);
+    let twox = p.mul(&[two, x]);
+    let sq = p.powi(twox, 2);
+    let four_x2 = p.scale(nabla::expr::Number::int(4), x2);
+    assert_eq!(sq, four_x2);
+}
+
+#[test]
+fn exact_rational_folding() {
+    let mut p = Pool::new();
+    let a = p.num(nabla::expr::Number::ratio(1, 2));
+    let b = p.num(nabla::expr::Number::ratio(1, 3));
+    let s = p.add(&[a, b]);
+    assert_eq!(p.as_number(s), Some(&nabla::expr::Number::ratio(5, 6)));
+    let nine_quarters = p.num(nabla::expr::Number::ratio(9, 4));
+    let root = p.sqrt(nine_quarters);
+    assert_eq!(p.as_number(root), Some(&nabla::expr::Number::ratio(3, 2)));
+    let two = p.int(2);
+    let root2 = p.sqrt(two);
+    assert!(matches!(p.node(root2), Node::Pow(..)));
+    // a huge exponent is not folded
+    let big = p.int(1_000_000_000);
+    let huge = p.pow(two, big);
+    assert!(matches!(p.node(huge), Node::Pow(..)));
+}
+
+#[test]
+fn transposes_push_onto_symbols() {
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "m", "n");
+    let b = f.matrix("B", "n", "k");
+    let p = &mut f.pool;
+    let ab = p.mul(&[a, b]);
+    let abt = p.transpose(ab);
+    let at = p.transpose(a);
+    let bt = p.transpose(b);
+    let btat = p.mul(&[bt, at]);
+    assert_eq!(abt, btat);
+    let att = p.transpose(at);
+    assert_eq!(att, a);
+}
+
+#[test]
+fn symmetric_symbols_are_their_own_transpose() {
+    let mut f = Fixture::new();
+    let sym = Assumptions {
+        symmetric: true,
+        positive_definite: false,
+    };
+    let s = f.var_with("S", Shape::matrix(Dim::symbol("n"), Dim::symbol("n")), sym);
+    assert_eq!(f.pool.transpose(s), s);
+}
+
+#[test]
+fn scalar_chains_equal_their_transpose_and_commute() {
+    let mut f = Fixture::new();
+    let x = f.vector("x", "n");
+    let a = f.matrix("A", "n", "n");
+    let u = f.vector("u", "n");
+    let v = f.vector("v", "n");
+    let p = &mut f.pool;
+    let xt = p.transpose(x);
+    let at = p.transpose(a);
+    let q1 = p.mul(&[xt, a, x]);
+    let q2 = p.mul(&[xt, at, x]);
+    assert_eq!(q1, q2);
+    // 2vᵀuv = 2(uᵀv)v
+    let two = p.int(2);
+    let vt = p.transpose(v);
+    let ut = p.transpose(u);
+    let lhs = p.mul(&[two, vt, u, v]);
+    let utv = p.mul(&[ut, v]);
+    let rhs = p.mul(&[two, utv, v]);
+    assert_eq!(lhs, rhs);
+    // 2uvᵀv = 2(vᵀv)u, and it is a different expression
+    let other = p.mul(&[two, u, vt, v]);
+    let vtv = p.mul(&[vt, v]);
+    let expected = p.mul(&[two, vtv, u]);
+    assert_eq!(other, expected);
+    assert_ne!(other, lhs);
+}
+
+#[test]
+fn identities_and_inverses_cancel() {
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "n", "n");
+    let x = f.vector("x", "n");
+    let p = &mut f.pool;
+    let i = p.identity(Dim::symbol("n"));
+    let ix = p.mul(&[i, x]);
+    assert_eq!(ix, x);
+    let ainv = p.inverse(a);
+    let prod = p.mul(&[a, ainv, x]);
+    assert_eq!(prod, x);
+    let trace_i = p.apply(Func::Trace, &[i]);
+    assert!(matches!(p.node(trace_i), Node::DimValue(_)));
+}
+
+#[test]
+fn trace_is_cyclic() {
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "m", "n");
+    let b = f.matrix("B", "n", "m");
+    let c = f.matrix("C", "m", "m");
+    let p = &mut f.pool;
+    let abc = p.mul(&[a, b, c]);
+    let cab = p.mul(&[c, a, b]);
+    let t1 = p.apply(Func::Trace, &[abc]);
+    let t2 = p.apply(Func::Trace, &[cab]);
+    assert_eq!(t1, t2);
+}
+
+#[test]
+fn trace_of_outer_product_is_inner_product() {
+    let mut f = Fixture::new();
+    let x = f.vector("x", "n");
+    let y = f.vector("y", "n");
+    let p = &mut f.pool;
+    let yt = p.transpose(y);
+    let outer = p.mul(&[x, yt]);
+    let t = p.apply(Func::Trace, &[outer]);
+    let xt = p.transpose(x);
+    let inner = p.mul(&[xt, y]);
+    assert_eq!(t, inner);
+}
+
+#[test]
+fn literal_matrices_fold() {
+    let mut p = Pool::new();
+    let e: Vec<Id> = [1, 2, 3, 4].iter().map(|&k| p.int(k)).collect();
+    let m = p.matrix(2, 2, e.clone());
+    let sum = p.add(&[m, m]);
+    let twice = p.scale(nabla::expr::Number::int(2), m);
+    assert_eq!(sum, twice);
+    let sq = p.mul(&[m, m]);
+    let expected: Vec<Id> = [7, 10, 15, 22].iter().map(|&k| p.int(k)).collect();
+    let expected = p.matrix(2, 2, expected);
+    assert_eq!(sq, expected);
+}
+
+#[test]
+fn expansion_proves_least_squares_forms() {
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "m", "n");
+    let x = f.vector("x", "n");
+    let b = f.vector("b", "m");
+    let p = &mut f.pool;
+    let ax = p.mul(&[a, x]);
+    let r = p.sub(ax, b);
+    let at = p.transpose(a);
+    let factored = p.mul(&[at, r]);
+    let atax = p.mul(&[at, a, x]);
+    let atb = p.mul(&[at, b]);
+    let expanded_form = p.sub(atax, atb);
+    assert_ne!(factored, expanded_form);
+    let e1 = expand(p, factored, 1000).unwrap();
+    let e2 = expand(p, expanded_form, 1000).unwrap();
+    assert_eq!(e1, e2);
+    // ‖r‖² expands to rᵀr
+    let norm = p.apply(Func::Norm(NormKind::Two), &[r]);
+    let sq = p.powi(norm, 2);
+    let rt = p.transpose(r);
+    let inner = p.mul(&[rt, r]);
+    assert_eq!(expand(p, sq, 1000).unwrap(), expand(p, inner, 1000).unwrap());
+}
+
+#[test]
+fn expansion_respects_its_budget() {
+    let mut p = Pool::new();
+    let xs: Vec<Id> = (0..10)
+        .map(|i| {
+            let s = p
+                .declare(&format!("x_{i}"), Shape::scalar(), Assumptions::default(), SymbolOrigin::Declared)
+                .unwrap();
+            p.symbol_expr(s)
+        })
+        .collect();
+    let sum = p.add(&xs);
+    let big = p.powi(sum, 8);
+    assert!(expand(&mut p, big, 1000).is_err());
+    let small = p.powi(sum, 2);
+    let e = expand(&mut p, small, 1000).unwrap();
+    match p.node(e) {
+        Node::Add(ts) => assert_eq!(ts.len(), 55),
+        other => panic!("expected a sum, got {other:?}"),
+    }
+}
