@@ -1,1 +1,204 @@
-fn main() {}
+//! The `nabla` command line: argument parsing, and rendering of what the library returns.
+
+mod cli;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  nabla parse 'let A: ℝ^(m×n), x: ℝ^n; ½‖Ax − b‖²'
+  nabla print '$\\frac{1}{2}\\|Ax-b\\|_2^2$' --let 'A: ℝ^(m×n), x: ℝ^n' --to ascii
+  nabla grad '½‖Ax − b‖²' --wrt x --let 'A: ℝ^(m×n), x: ℝ^n'
+  nabla hess 'xᵀAx' --wrt x --let 'A: ℝ^(n×n), x: ℝ^n'
+  nabla jac 'Ax' --wrt x --let 'A: ℝ^(m×n), x: ℝ^n' --layout denominator
+  nabla diff 'x sin x' --wrt x
+  nabla check homework.nabla
+  nabla demo
+
+Exit codes: 0 success; 1 a claim is wrong or ill-formed; 2 unreadable input (syntax, shapes,
+names, limits); 3 a request nabla cannot answer (no matrix form, unsupported).";
+
+/// nabla: a symbolic calculus engine and derivation checker.
+#[derive(Parser)]
+#[command(name = "nabla", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse an expression or derivation file and show what nabla understood (shapes included).
+    Parse(InputArgs),
+    /// Print an expression in another dialect (unicode, ascii, latex).
+    Print(InputArgs),
+    /// Simplify an expression to its canonical form (derivatives evaluated).
+    Simplify(InputArgs),
+    /// Expand an expression fully (products distributed, squared norms as inner products).
+    Expand(InputArgs),
+    /// Gradient of a scalar expression.
+    Grad(DerivativeArgs),
+    /// Hessian of a scalar expression.
+    Hess(DerivativeArgs),
+    /// Jacobian of a vector expression (numerator layout unless --layout denominator).
+    Jac(DerivativeArgs),
+    /// Partial or ordinary derivative (several variables: a mixed partial, in order).
+    Diff(DerivativeArgs),
+    /// Check the claims of derivation files: every step proved, confirmed or refuted.
+    Check(CheckArgs),
+    /// Check a built-in example derivation (linear least squares) and show the report.
+    Demo,
+}
+
+/// Where input comes from and how to read and show it.
+#[derive(Args)]
+struct InputArgs {
+    /// An expression, a derivation file, or `-` for standard input.
+    input: String,
+    /// Declarations, as after `let`: 'A: ℝ^(m×n), x: ℝ^n'.
+    #[arg(long = "let", value_name = "DECLARATIONS")]
+    declarations: Option<String>,
+    /// The dialect to print in.
+    #[arg(long = "to", value_enum, default_value_t = DialectArg::Unicode)]
+    dialect: DialectArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Jacobian layout convention.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Numerator)]
+    layout: LayoutArg,
+}
+
+#[derive(Args)]
+struct DerivativeArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The variables, comma-separated: `x`, `x₁,x₂`, `X`.
+    #[arg(long, value_name = "VARIABLES")]
+    wrt: String,
+    /// Evaluate the result at a point: 'x = [1; 2]'.
+    #[arg(long, value_name = "POINT")]
+    at: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Derivation files (`-` for standard input).
+    files: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// Jacobian layout convention.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Numerator)]
+    layout: LayoutArg,
+    /// Seed of the randomised comparisons (same seed, same report).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Random instances per numeric comparison.
+    #[arg(long, default_value_t = 40)]
+    trials: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    Unicode,
+    Ascii,
+    Latex,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Numerator,
+    Denominator,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Deeply nested input recurses deeply; give the work a large stack.
+    let worker = std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("error: nabla failed internally; please report this input");
+            ExitCode::from(cli::exit::INTERNAL)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Parse(a) => cli::commands::parse(&a.into()),
+        Command::Print(a) => cli::commands::print(&a.into()),
+        Command::Simplify(a) => cli::commands::simplify(&a.into()),
+        Command::Expand(a) => cli::commands::expand(&a.into()),
+        Command::Grad(a) => cli::commands::derivative(cli::commands::Operator::Gradient, &a.into()),
+        Command::Hess(a) => cli::commands::derivative(cli::commands::Operator::Hessian, &a.into()),
+        Command::Jac(a) => cli::commands::derivative(cli::commands::Operator::Jacobian, &a.into()),
+        Command::Diff(a) => cli::commands::derivative(cli::commands::Operator::Partial, &a.into()),
+        Command::Check(a) => cli::check::run(&a.into()),
+        Command::Demo => cli::check::demo(),
+    }
+}
+
+impl From<DialectArg> for nabla::print::Dialect {
+    fn from(d: DialectArg) -> Self {
+        match d {
+            DialectArg::Unicode => nabla::print::Dialect::Unicode,
+            DialectArg::Ascii => nabla::print::Dialect::Ascii,
+            DialectArg::Latex => nabla::print::Dialect::Latex,
+        }
+    }
+}
+
+impl From<LayoutArg> for nabla::diff::Layout {
+    fn from(l: LayoutArg) -> Self {
+        match l {
+            LayoutArg::Numerator => nabla::diff::Layout::Numerator,
+            LayoutArg::Denominator => nabla::diff::Layout::Denominator,
+        }
+    }
+}
+
+impl From<InputArgs> for cli::commands::Request {
+    fn from(a: InputArgs) -> Self {
+        cli::commands::Request {
+            input: a.input,
+            declarations: a.declarations,
+            dialect: a.dialect.into(),
+            json: a.format == FormatArg::Json,
+            layout: a.layout.into(),
+            wrt: None,
+            at: None,
+        }
+    }
+}
+
+impl From<DerivativeArgs> for cli::commands::Request {
+    fn from(a: DerivativeArgs) -> Self {
+        let mut r: cli::commands::Request = a.input.into();
+        r.wrt = Some(a.wrt);
+        r.at = a.at;
+        r
+    }
+}
+
+impl From<CheckArgs> for cli::check::CheckRequest {
+    fn from(a: CheckArgs) -> Self {
+        cli::check::CheckRequest {
+            files: a.files,
+            json: a.format == FormatArg::Json,
+            layout: a.layout.into(),
+            seed: a.seed,
+            trials: a.trials,
+        }
+    }
+}

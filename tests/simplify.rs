@@ -257,3 +257,53 @@ fn expansion_respects_its_budget() {
         other => panic!("expected a sum, got {other:?}"),
     }
 }
+
+#[test]
+fn textbook_form_factors_shared_matrix_factors() {
+    use nabla::simplify::textbook_form;
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "m", "n");
+    let x = f.vector("x", "n");
+    let b = f.vector("b", "m");
+    let sq = f.matrix("S", "n", "n");
+    let p = &mut f.pool;
+    let at = p.transpose(a);
+    let atax = p.mul(&[at, a, x]);
+    let atb = p.mul(&[at, b]);
+    let expanded_form = p.sub(atax, atb);
+    let ax = p.mul(&[a, x]);
+    let r = p.sub(ax, b);
+    let factored = p.mul(&[at, r]);
+    assert_eq!(textbook_form(p, expanded_form), factored);
+    // Sx + Sᵀx → (S + Sᵀ)x
+    let st = p.transpose(sq);
+    let sx = p.mul(&[sq, x]);
+    let stx = p.mul(&[st, x]);
+    let sum = p.add(&[sx, stx]);
+    let s_plus = p.add(&[sq, st]);
+    let expected = p.mul(&[s_plus, x]);
+    assert_eq!(textbook_form(p, sum), expected);
+}
+
+#[test]
+fn textbook_form_pulls_out_numeric_content_and_keeps_other_terms() {
+    use nabla::simplify::textbook_form;
+    let mut f = Fixture::new();
+    let xm = f.matrix("X", "N", "d");
+    let w = f.vector("w", "d");
+    let y = f.vector("y", "N");
+    let alpha = f.scalar("α");
+    let p = &mut f.pool;
+    let two = p.int(2);
+    let xt = p.transpose(xm);
+    let t1 = p.mul(&[two, xt, xm, w]);
+    let t2 = p.mul(&[two, xt, y]);
+    let t2 = p.neg(t2);
+    let t3 = p.mul(&[two, alpha, w]);
+    let grad = p.add(&[t1, t2, t3]);
+    let xw = p.mul(&[xm, w]);
+    let r = p.sub(xw, y);
+    let first = p.mul(&[two, xt, r]);
+    let expected = p.add(&[first, t3]);
+    assert_eq!(textbook_form(p, grad), expected);
+}

@@ -7,3 +7,6 @@ mod rebuild;
 mod expand;
 
 pub use expand::{expand, ExpansionLimit};
+mod textbook;
+
+pub use textbook::textbook_form;

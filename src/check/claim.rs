@@ -1,0 +1,245 @@
+//! Checking one claim: each step of its chain against the step before it.
+
+use super::compare::{compare, CompareOptions, Comparison};
+use super::diagnosis::{diagnose, Mistake, StepContext};
+use super::verdict::Verdict;
+use crate::diff::{evaluate_derivatives, Layout};
+use crate::expr::{Derivative, Id, Node, Pool, SymbolId};
+use crate::numeric::{evaluate, Instance};
+use crate::simplify::expand;
+use crate::syntax::lower::{LoweredClaim, StepRelation};
+use crate::syntax::span::Span;
+use std::collections::{BTreeMap, HashMap};
+
+/// Settings for checking.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Jacobian layout convention.
+    pub layout: Layout,
+    /// Randomised comparison settings (seeded).
+    pub compare: CompareOptions,
+    /// Most terms an expansion may produce when trying to prove a step.
+    pub max_terms: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            layout: Layout::Numerator,
+            compare: CompareOptions::default(),
+            max_terms: 5_000,
+        }
+    }
+}
+
+/// The verdict on one step `previous = this`.
+#[derive(Clone, Debug)]
+pub struct StepReport {
+    /// Where the step's expression is written.
+    pub span: Span,
+    /// Where the expression it is compared with is written.
+    pub previous_span: Span,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The correct value of the previous expression, when it had to be computed (a derivative).
+    pub expected: Option<Id>,
+}
+
+/// The verdicts on every step of one claim.
+#[derive(Clone, Debug)]
+pub struct ClaimReport {
+    /// The whole claim.
+    pub span: Span,
+    /// The left-hand side as written.
+    pub first: Id,
+    /// One report per `=` step, in order.
+    pub steps: Vec<StepReport>,
+}
+
+impl ClaimReport {
+    /// Every step holds.
+    pub fn holds(&self) -> bool {
+        self.steps.iter().all(|s| s.verdict.holds())
+    }
+
+    /// Index of the first step that is wrong or ill-formed.
+    pub fn first_failure(&self) -> Option<usize> {
+        self.steps.iter().position(|s| s.verdict.fails())
+    }
+}
+
+/// Checks every step of a claim against the step before it.
+pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions) -> ClaimReport {
+    let at: HashMap<Id, Id> = claim
+        .at
+        .iter()
+        .map(|&(s, v)| (pool.symbol_expr(s), v))
+        .collect();
+    let mut previous = (claim.first, claim.first_span);
+    let mut steps = Vec::with_capacity(claim.steps.len());
+    for step in &claim.steps {
+        let report = check_step(pool, previous.0, step.expr, step.relation, &at, options);
+        steps.push(StepReport {
+            span: step.span,
+            previous_span: previous.1,
+            verdict: report.0,
+            expected: report.1,
+        });
+        previous = (step.expr, step.span);
+    }
+    ClaimReport {
+        span: claim.span,
+        first: claim.first,
+        steps,
+    }
+}
+
+/// Evaluates derivatives and the claim's point; `Err` carries an *unknown* reason.
+fn value_of(
+    pool: &mut Pool,
+    e: Id,
+    at: &HashMap<Id, Id>,
+    layout: Layout,
+) -> Result<Id, String> {
+    let v = evaluate_derivatives(pool, e, layout).map_err(|err| err.to_string())?;
+    Ok(if at.is_empty() {
+        v
+    } else {
+        pool.substitute(v, at)
+    })
+}
+
+fn check_step(
+    pool: &mut Pool,
+    previous: Id,
+    current: Id,
+    relation: StepRelation,
+    at: &HashMap<Id, Id>,
+    options: &CheckOptions,
+) -> (Verdict, Option<Id>) {
+    let g = match value_of(pool, previous, at, options.layout) {
+        Ok(v) => v,
+        Err(reason) => return (Verdict::Unknown { reason }, None),
+    };
+    let c = match value_of(pool, current, at, options.layout) {
+        Ok(v) => v,
+        Err(reason) => return (Verdict::Unknown { reason }, None),
+    };
+    let expected = (g != previous).then_some(g);
+    let derivative = match pool.node(previous) {
+        Node::Derivative(d) => Some(d.clone()),
+        _ => None,
+    };
+    let verdict = match relation {
+        StepRelation::Approx { decimals } => approx_verdict(pool, g, c, decimals),
+        StepRelation::Equal => equal_verdict(pool, g, c, derivative.as_ref(), options),
+    };
+    (verdict, expected)
+}
+
+fn equal_verdict(
+    pool: &mut Pool,
+    g: Id,
+    c: Id,
+    derivative: Option<&Derivative>,
+    options: &CheckOptions,
+) -> Verdict {
+    if pool.shape(g) != pool.shape(c) {
+        let mistakes = mistakes(pool, g, c, derivative, options);
+        return Verdict::IllFormed {
+            left: pool.shape(g).clone(),
+            right: pool.shape(c).clone(),
+            mistakes,
+        };
+    }
+    if g == c {
+        return Verdict::Proved { expanded: false };
+    }
+    let difference = pool.sub(g, c);
+    if let Ok(d) = expand(pool, difference, options.max_terms) {
+        if pool.is_zero(d) {
+            return Verdict::Proved { expanded: true };
+        }
+    }
+    match compare(pool, g, c, &options.compare) {
+        Comparison::AllAgreed { trials, exact } => {
+            Verdict::ConfirmedNumerically { trials, exact }
+        }
+        Comparison::Disagreed { counterexample } => Verdict::Wrong {
+            counterexample,
+            mistakes: mistakes(pool, g, c, derivative, options),
+        },
+        Comparison::ShapeMismatch { left, right } => Verdict::IllFormed {
+            left,
+            right,
+            mistakes: Vec::new(),
+        },
+        Comparison::TooFewValid {
+            valid,
+            attempted,
+            reason,
+        } => Verdict::Unknown {
+            reason: format!(
+                "only {valid} of {attempted} random points were inside the domain ({reason})"
+            ),
+        },
+    }
+}
+
+fn mistakes(
+    pool: &mut Pool,
+    g: Id,
+    c: Id,
+    derivative: Option<&Derivative>,
+    options: &CheckOptions,
+) -> Vec<Mistake> {
+    let ctx = StepContext {
+        correct: g,
+        claimed: c,
+        derivative,
+        layout: options.layout,
+        compare: &options.compare,
+        max_terms: options.max_terms,
+    };
+    diagnose(pool, &ctx)
+}
+
+/// `≈`: both sides must evaluate to numbers (after `at`) that agree to the decimals written.
+fn approx_verdict(pool: &mut Pool, g: Id, c: Id, decimals: u32) -> Verdict {
+    let empty = Instance::<f64> {
+        dims: BTreeMap::new(),
+        values: BTreeMap::<SymbolId, _>::new(),
+    };
+    let (gv, cv) = match (evaluate(pool, g, &empty), evaluate(pool, c, &empty)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            return Verdict::Unknown {
+                reason: format!("≈ needs both sides to be numbers at the point given ({e})"),
+            }
+        }
+    };
+    if gv.rows != cv.rows || gv.cols != cv.cols {
+        return Verdict::IllFormed {
+            left: pool.shape(g).clone(),
+            right: pool.shape(c).clone(),
+            mistakes: Vec::new(),
+        };
+    }
+    let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-9);
+    let agree = gv
+        .data
+        .iter()
+        .zip(&cv.data)
+        .all(|(a, b)| (a - b).abs() <= tolerance);
+    if agree {
+        Verdict::ConfirmedNumerically {
+            trials: 1,
+            exact: false,
+        }
+    } else {
+        Verdict::Wrong {
+            counterexample: super::compare::Counterexample::at_point(gv, cv),
+            mistakes: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Naming the mistake in a wrong step: each candidate explanation is tested (symbolically or by
+//! randomised comparison) and reported only when it holds.
+
+use super::compare::{compare, CompareOptions, Comparison};
+use super::sample::{sample_instance, SampleOptions};
+use crate::diff::{evaluate_derivatives, Layout};
+use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
+use crate::numeric::{evaluate, Instance};
+use crate::simplify::expand;
+use rand::SeedableRng;
+use rand_pcg::Pcg64;
+use std::collections::{BTreeSet, HashMap};
+
+/// A named mistake, with what is needed to explain it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mistake {
+    /// The claim is `factor` times the correct result (`factor` ≠ 1, −1).
+    Factor {
+        /// claimed / correct.
+        factor: Number,
+    },
+    /// The claim is the negative of the correct result.
+    Sign,
+    /// The correct result is the claim times this factor (a scalar expression): a chain-rule
+    /// factor left out, say.
+    MissingFactor {
+        /// correct / claimed.
+        factor: Id,
+    },
+    /// The claim is the correct result times this factor.
+    ExtraFactor {
+        /// claimed / correct.
+        factor: Id,
+    },
+    /// The claim is the transpose of the correct result; `layout` when it is the other layout
+    /// convention of a Jacobian or gradient.
+    Transposed {
+        /// The transpose is the other layout convention.
+        layout: bool,
+    },
+    /// The claim holds only when this matrix is symmetric.
+    AssumedSymmetric {
+        /// The matrix's name.
+        symbol: String,
+    },
+    /// The correct result has this term, which the claim lacks.
+    MissingTerm {
+        /// The missing term.
+        term: Id,
+    },
+    /// The claim has this term, which the correct result lacks.
+    ExtraTerm {
+        /// The extra term.
+        term: Id,
+    },
+    /// Some entries of a literal matrix are wrong.
+    WrongEntries {
+        /// (row, column) 1-based, the correct entry, the claimed entry.
+        entries: Vec<(usize, usize, Id, Id)>,
+    },
+    /// The claim is the derivative with respect to another variable.
+    WrongVariable {
+        /// The variable the claim differentiates by.
+        used: String,
+        /// The variable asked for.
+        intended: String,
+    },
+    /// The claim is the derivative of a different expression: one term of the definition with
+    /// its sign flipped.
+    DifferentFunction {
+        /// The term whose sign differs.
+        term: Id,
+    },
+}
+
+/// What the checker knows about a step: both sides' values and, when the left side is a
+/// derivative, the operator.
+pub struct StepContext<'a> {
+    /// The correct value (the previous step, evaluated).
+    pub correct: Id,
+    /// The claimed value.
+    pub claimed: Id,
+    /// The derivative operator of the left side, when it is one.
+    pub derivative: Option<&'a Derivative>,
+    /// Jacobian layout in force.
+    pub layout: Layout,
+    /// Comparison settings.
+    pub compare: &'a CompareOptions,
+    /// Expansion budget (terms).
+    pub max_terms: usize,
+}
+
+/// Tests each candidate explanation of a wrong step; returns those that hold, most likely first.
+pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
+    let mut found = Vec::new();
+    let (c, g) = (ctx.claimed, ctx.correct);
+    if pool.shape(c) == pool.shape(g) {
+        if let Some(k) = estimate_ratio(pool, c, g, ctx.compare.seed) {
+            if !k.is_one() {
+                let kg = pool.scale(k.clone(), g);
+                if agrees(pool, c, kg, ctx.compare) {
+                    found.push(if k.is_minus_one() {
+                        Mistake::Sign
+                    } else {
+                        Mistake::Factor { factor: k }
+                    });
+                }
+            }
+        }
+    }
+    if found.is_empty() && pool.is_scalar(c) && pool.is_scalar(g) {
+        found.extend(scalar_factor(pool, c, g, ctx.compare));
+    }
+    let gt = pool.transpose(g);
+    if gt != g && pool.shape(c) == pool.shape(gt) && agrees(pool, c, gt, ctx.compare) {
+        let layout = ctx
+            .derivative
+            .is_some_and(|d| !pool.is_scalar(d.wrt.first().copied().unwrap_or(d.expr)));
+        found.push(Mistake::Transposed { layout });
+    }
+    if pool.shape(c) != pool.shape(g) {
+        return found;
+    }
+    if found.is_empty() {
+        found.extend(symmetry(pool, c, g, ctx.compare));
+    }
+    if found.is_empty() {
+        found.extend(term_difference(pool, c, g, ctx.max_terms));
+    }
+    if found.is_empty() {
+        found.extend(wrong_entries(pool, c, g, ctx.compare));
+    }
+    if let Some(d) = ctx.derivative {
+        if found.is_empty() {
+            found.extend(wrong_variable(pool, c, d, ctx));
+        }
+        if found.is_empty() {
+            found.extend(different_function(pool, c, d, ctx));
+        }
+    }
+    found
+}
+
+/// Do two expressions agree on random instances?
+pub fn agrees(pool: &Pool, a: Id, b: Id, opts: &CompareOptions) -> bool {
+    matches!(compare(pool, a, b, opts), Comparison::AllAgreed { .. })
+}
+
+/// claimed / correct at the entry of largest magnitude of one exact random instance.
+fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
+    let symbols: Vec<SymbolId> = free_symbols(pool, &[c, g]).into_iter().collect();
+    let mut rng = Pcg64::seed_from_u64(seed ^ 0x5eed);
+    let opts = SampleOptions {
+        seed,
+        max_dim: 3,
+        integer_entries: true,
+    };
+    for _ in 0..8 {
+        let inst: Instance<Number> = sample_instance(pool, &symbols, &mut rng, &opts);
+        let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) else {
+            continue;
+        };
+        let best = gv
+            .data
+            .iter()
+            .zip(&cv.data)
+            .filter(|(x, _)| !x.is_zero())
+            .max_by(|a, b| a.0.abs().cmp(&b.0.abs()));
+        if let Some((x, y)) = best {
+            return Some(Number(&y.0 / &x.0));
+        }
+    }
+    None
+}
+
+/// The symbols an expression depends on (sum indices excluded).
+pub fn free_symbols(pool: &Pool, roots: &[Id]) -> BTreeSet<SymbolId> {
+    let mut seen = BTreeSet::new();
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<Id> = roots.to_vec();
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        match pool.node(e) {
+            Node::Sym(s) => {
+                if pool.symbol(*s).origin != crate::expr::SymbolOrigin::SumIndex {
+                    out.insert(*s);
+                }
+            }
+            node => stack.extend(node.children()),
+        }
+    }
+    out
+}
+
+/// The ratio of the two sides is a simple expression (simpler than the correct result).
+fn scalar_factor(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+    let size_g = dag_size(pool, g);
+    let ci = pool.inverse(c);
+    let missing = pool.mul(&[g, ci]);
+    if pool.as_number(missing).is_none() && dag_size(pool, missing) < size_g {
+        let check = pool.mul(&[c, missing]);
+        if agrees(pool, check, g, opts) {
+            return vec![Mistake::MissingFactor { factor: missing }];
+        }
+    }
+    let gi = pool.inverse(g);
+    let extra = pool.mul(&[c, gi]);
+    if pool.as_number(extra).is_none() && dag_size(pool, extra) < size_g {
+        let check = pool.mul(&[g, extra]);
+        if agrees(pool, check, c, opts) {
+            return vec![Mistake::ExtraFactor { factor: extra }];
+        }
+    }
+    Vec::new()
+}
+
+/// Number of distinct nodes reachable from `e`.
+pub fn dag_size(pool: &Pool, e: Id) -> usize {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        if seen.insert(x) {
+            stack.extend(pool.node(x).children());
+        }
+    }
+    seen.len()
+}
+
+/// Holds only for symmetric A: compare with A replaced by ½(A + Aᵀ).
+fn symmetry(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+    let mut out = Vec::new();
+    for s in free_symbols(pool, &[c, g]) {
+        let sym = pool.symbol(s).clone();
+        if sym.assumptions.symmetric || !sym.shape.is_square() || sym.shape.is_scalar() {
+            continue;
+        }
+        let a = pool.symbol_expr(s);
+        let at = pool.transpose(a);
+        let sum = pool.add(&[a, at]);
+        let half = pool.scale(Number::ratio(1, 2), sum);
+        let map = HashMap::from([(a, half)]);
+        let (c2, g2) = (pool.substitute(c, &map), pool.substitute(g, &map));
+        if agrees(pool, c2, g2, opts) {
+            out.push(Mistake::AssumedSymmetric { symbol: sym.name });
+        }
+    }
+    out
+}
+
+/// The difference is a single term of one side's expansion.
+fn term_difference(pool: &mut Pool, c: Id, g: Id, max_terms: usize) -> Vec<Mistake> {
+    let Ok(diff) = pool_expand_sub(pool, g, c, max_terms) else {
+        return Vec::new();
+    };
+    if pool.is_zero(diff) || matches!(pool.node(diff), Node::Add(_)) {
+        return Vec::new();
+    }
+    let terms_of = |pool: &mut Pool, e: Id| -> Vec<Id> {
+        match expand(pool, e, max_terms) {
+            Ok(x) => match pool.node(x) {
+                Node::Add(ts) => ts.to_vec(),
+                _ => vec![x],
+            },
+            Err(_) => Vec::new(),
+        }
+    };
+    let neg = pool.neg(diff);
+    if terms_of(pool, c).contains(&neg) {
+        vec![Mistake::ExtraTerm { term: neg }]
+    } else {
+        vec![Mistake::MissingTerm { term: diff }]
+    }
+}
+
+fn pool_expand_sub(pool: &mut Pool, a: Id, b: Id, max_terms: usize) -> Result<Id, ()> {
+    let d = pool.sub(a, b);
+    expand(pool, d, max_terms).map_err(|_| ())
+}
+
+/// Entry-by-entry comparison of two literal matrices.
+fn wrong_entries(pool: &Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+    let (
+        Node::Matrix {
+            cols, entries: ce, ..
+        },
+        Node::Matrix { entries: ge, .. },
+    ) = (pool.node(c), pool.node(g))
+    else {
+        return Vec::new();
+    };
+    let cols = *cols as usize;
+    let wrong: Vec<(usize, usize, Id, Id)> = ge
+        .iter()
+        .zip(ce.iter())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y && !agrees(pool, **x, **y, opts))
+        .map(|(k, (x, y))| (k / cols + 1, k % cols + 1, *x, *y))
+        .collect();
+    if wrong.is_empty() {
+        Vec::new()
+    } else {
+        vec![Mistake::WrongEntries { entries: wrong }]
+    }
+}
+
+/// The claim equals the derivative with respect to another variable of the same shape.
+fn wrong_variable(pool: &mut Pool, c: Id, d: &Derivative, ctx: &StepContext<'_>) -> Vec<Mistake> {
+    let [intended] = d.wrt.as_ref() else {
+        return Vec::new();
+    };
+    let Node::Sym(intended_sym) = pool.node(*intended).clone() else {
+        return Vec::new();
+    };
+    let shape = pool.shape(*intended).clone();
+    for s in free_symbols(pool, &[d.expr]) {
+        if s == intended_sym || pool.symbol(s).shape != shape {
+            continue;
+        }
+        let other = pool.symbol_expr(s);
+        let alt = Derivative {
+            kind: d.kind,
+            expr: d.expr,
+            wrt: vec![other].into(),
+            direction: d.direction,
+        };
+        let node_shape = shape_of_derivative(pool, d);
+        let alt = pool.derivative(alt, node_shape);
+        let Ok(value) = evaluate_derivatives(pool, alt, ctx.layout) else {
+            continue;
+        };
+        if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {
+            return vec![Mistake::WrongVariable {
+                used: pool.symbol(s).name.clone(),
+                intended: pool.symbol(intended_sym).name.clone(),
+            }];
+        }
+    }
+    Vec::new()
+}
+
+fn shape_of_derivative(pool: &Pool, d: &Derivative) -> crate::expr::Shape {
+    let node = Node::Derivative(d.clone());
+    pool.find(&node)
+        .map(|id| pool.shape(id).clone())
+        .unwrap_or_else(crate::expr::Shape::scalar)
+}
+
+/// The claim is the derivative of the definition with one term's sign flipped.
+fn different_function(
+    pool: &mut Pool,
+    c: Id,
+    d: &Derivative,
+    ctx: &StepContext<'_>,
+) -> Vec<Mistake> {
+    let mut sums = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![d.expr];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        if let Node::Add(ts) = pool.node(e) {
+            sums.push((e, ts.to_vec()));
+        }
+        stack.extend(pool.node(e).children());
+    }
+    let node_shape = shape_of_derivative(pool, d);
+    for (sum, terms) in sums.into_iter().take(8) {
+        for (k, &t) in terms.iter().enumerate().take(8) {
+            let mut flipped = terms.clone();
+            flipped[k] = pool.neg(t);
+            let variant = pool.add(&flipped);
+            let body = pool.substitute(d.expr, &HashMap::from([(sum, variant)]));
+            let alt = Derivative {
+                kind: d.kind,
+                expr: body,
+                wrt: d.wrt.clone(),
+                direction: d.direction,
+            };
+            let alt = pool.derivative(alt, node_shape.clone());
+            let Ok(value) = evaluate_derivatives(pool, alt, ctx.layout) else {
+                continue;
+            };
+            if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {
+                return vec![Mistake::DifferentFunction { term: t }];
+            }
+        }
+    }
+    Vec::new()
+}

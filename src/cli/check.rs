@@ -1,0 +1,386 @@
+//! `nabla check`: the human report (✓/✗ per step, mistakes named, counterexamples) and JSON.
+
+use super::commands::report_source_error;
+use super::diagnostics::use_color;
+use super::exit;
+use super::input;
+use super::values;
+use nabla::check::compare::{CompareOptions, Counterexample, Value};
+use nabla::check::{check_program, CheckOptions, ClaimReport, Mistake, StatementReport, Verdict};
+use nabla::diff::Layout;
+use nabla::document::{Document, ReadOptions};
+use nabla::expr::{Id, Number, Pool};
+use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
+use nabla::syntax::span::Span;
+use serde_json::json;
+use std::io::IsTerminal;
+
+/// The built-in example run by `nabla demo`.
+pub const DEMO: &str = "\
+# Linear least squares: gradient and Hessian (one step is wrong on purpose)
+let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n
+
+f(x) = ½‖Ax − b‖²
+
+claim ∇f(x) = Aᵀ(Ax − b)
+            = AᵀAx − Aᵀb
+claim ∇²f(x) = AᵀA
+claim ∇‖Ax − b‖² = Aᵀ(Ax − b)
+";
+
+/// Options of `nabla check`.
+pub struct CheckRequest {
+    /// Files to check.
+    pub files: Vec<String>,
+    /// JSON output.
+    pub json: bool,
+    /// Jacobian layout.
+    pub layout: Layout,
+    /// Seed of the randomised comparisons.
+    pub seed: u64,
+    /// Trials per comparison.
+    pub trials: usize,
+}
+
+/// `nabla demo`: checks the built-in example.
+pub fn demo() -> u8 {
+    println!("{DEMO}");
+    let request = CheckRequest {
+        files: Vec::new(),
+        json: false,
+        layout: Layout::Numerator,
+        seed: 1,
+        trials: 40,
+    };
+    let code = check_text(DEMO, "demo.nabla", &request);
+    // The demo contains one wrong claim on purpose; it ran as intended.
+    if code == exit::CLAIM_FAILED {
+        exit::OK
+    } else {
+        code
+    }
+}
+
+/// `nabla check FILE…`: the worst exit code over all files.
+pub fn run(r: &CheckRequest) -> u8 {
+    if r.files.is_empty() {
+        eprintln!("error: no file given (nabla check FILE…, or - for standard input)");
+        return exit::BAD_INPUT;
+    }
+    let mut worst = exit::OK;
+    for f in &r.files {
+        let code = match input::read_file(f) {
+            Ok(i) => check_text(&i.text, &i.origin, r),
+            Err(message) => {
+                if r.json {
+                    println!("{}", json!({ "file": f, "error": { "kind": "input", "message": message } }));
+                } else {
+                    eprintln!("error: {message}");
+                }
+                exit::BAD_INPUT
+            }
+        };
+        worst = worst.max(code);
+    }
+    worst
+}
+
+fn check_options(r: &CheckRequest) -> CheckOptions {
+    CheckOptions {
+        layout: r.layout,
+        compare: CompareOptions {
+            seed: r.seed,
+            trials: r.trials.max(1),
+            min_valid: (r.trials / 2).max(1),
+            ..CompareOptions::default()
+        },
+        ..CheckOptions::default()
+    }
+}
+
+/// Checks one text and prints its report; returns the exit code.
+pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
+    let read = ReadOptions {
+        declarations: None,
+        layout: r.layout,
+    };
+    let mut doc = match Document::read(text, &read) {
+        Ok(d) => d,
+        Err(e) => return report_source_error(r.json, &e, origin),
+    };
+    let report = check_program(&mut doc.lowered, &check_options(r));
+    let pool = &doc.lowered.pool;
+    let mut failed = false;
+    let mut unknown = false;
+    let mut claims_json = Vec::new();
+    let mut out = String::new();
+    for statement in &report.statements {
+        match statement {
+            StatementReport::Claim(claim) => {
+                failed |= claim.first_failure().is_some();
+                unknown |= claim
+                    .steps
+                    .iter()
+                    .any(|s| matches!(s.verdict, Verdict::Unknown { .. }));
+                if r.json {
+                    claims_json.push(claim_json(pool, text, claim));
+                } else {
+                    out.push_str(&claim_text(pool, text, origin, claim));
+                }
+            }
+            StatementReport::NotRun { span, what } => {
+                let (line, _) = span.line_col(text);
+                if r.json {
+                    claims_json.push(json!({ "statement": what, "line": line, "status": "not-run",
+                        "reason": "numeric statements are not implemented in this version" }));
+                } else {
+                    out.push_str(&format!(
+                        "{origin}:{line}  – {what}: not run (numeric statements are not implemented in this version)\n"
+                    ));
+                }
+            }
+        }
+    }
+    let code = if failed {
+        exit::CLAIM_FAILED
+    } else if unknown {
+        exit::CANNOT_ANSWER
+    } else {
+        exit::OK
+    };
+    if r.json {
+        println!(
+            "{}",
+            json!({ "file": origin, "holds": !failed && !unknown, "statements": claims_json })
+        );
+    } else {
+        print!("{out}");
+    }
+    code
+}
+
+fn slice(text: &str, span: Span) -> &str {
+    text.get(span.range()).unwrap_or("").trim()
+}
+
+fn unicode(pool: &Pool, id: Id) -> String {
+    print_expr(pool, id, &PrintOptions::for_dialect(Dialect::Unicode))
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> String {
+    let paint = Paint {
+        on: use_color() && std::io::stdout().is_terminal(),
+    };
+    let mut out = String::new();
+    for step in &claim.steps {
+        let (line, column) = step.span.line_col(text);
+        let left = slice(text, step.previous_span);
+        let right = slice(text, step.span);
+        let right = right.trim_start_matches(['=', '≈', '~']).trim();
+        let (mark, how) = match &step.verdict {
+            Verdict::Proved { expanded } => (
+                paint.wrap("32", "✓"),
+                if *expanded {
+                    "proved (after expansion)".to_string()
+                } else {
+                    "proved".to_string()
+                },
+            ),
+            Verdict::ConfirmedNumerically { trials, exact } => (
+                paint.wrap("32", "✓"),
+                format!(
+                    "confirmed numerically ({trials} {} trials)",
+                    if *exact { "exact" } else { "floating-point" }
+                ),
+            ),
+            Verdict::Wrong { .. } => (paint.wrap("31", "✗"), "wrong".to_string()),
+            Verdict::IllFormed { left, right, .. } => (
+                paint.wrap("31", "✗"),
+                format!(
+                    "ill-formed: the left side is {}, the right side is {}",
+                    print_shape(left, Dialect::Unicode),
+                    print_shape(right, Dialect::Unicode)
+                ),
+            ),
+            Verdict::Unknown { reason } => (paint.wrap("33", "?"), format!("unknown: {reason}")),
+        };
+        out.push_str(&format!("{origin}:{line}:{column}  {mark} {left} = {right}    {how}\n"));
+        let expected = step.expected.map(|e| unicode(pool, e));
+        let mistakes = match &step.verdict {
+            Verdict::Wrong { mistakes, .. } | Verdict::IllFormed { mistakes, .. } => mistakes.as_slice(),
+            _ => &[],
+        };
+        for m in mistakes {
+            out.push_str(&format!("   {}\n", mistake_text(pool, m, left, expected.as_deref())));
+        }
+        if mistakes.is_empty() && step.verdict.fails() {
+            if let Some(e) = &expected {
+                out.push_str(&format!("   correct: {left} = {e}\n"));
+            }
+        }
+        if let Verdict::Wrong { counterexample, .. } = &step.verdict {
+            out.push_str(&format!("   counterexample: {}\n", counterexample_text(counterexample)));
+        }
+    }
+    out
+}
+
+/// A mistake in words, with the correct result where it helps.
+pub fn mistake_text(pool: &Pool, m: &Mistake, left: &str, expected: Option<&str>) -> String {
+    let correct = expected
+        .map(|e| format!(": {left} = {e}"))
+        .unwrap_or_default();
+    match m {
+        Mistake::Factor { factor } => factor_text(factor) + &correct,
+        Mistake::Sign => format!("sign error: the claim is the negative of the correct result{correct}"),
+        Mistake::MissingFactor { factor } => format!(
+            "missing factor {} (a chain-rule factor?){correct}",
+            unicode(pool, *factor)
+        ),
+        Mistake::ExtraFactor { factor } => {
+            format!("extra factor {}{correct}", unicode(pool, *factor))
+        }
+        Mistake::Transposed { layout: true } => format!(
+            "this is the transpose — the denominator layout; nabla uses numerator layout (run with --layout denominator to use the other){correct}"
+        ),
+        Mistake::Transposed { layout: false } => {
+            format!("transposed: the claim is the transpose of the correct result{correct}")
+        }
+        Mistake::AssumedSymmetric { symbol } => format!(
+            "true only if {symbol} is symmetric — declare it ({symbol}: … symmetric), or write the general form{correct}"
+        ),
+        Mistake::MissingTerm { term } => format!("missing term {}{correct}", unicode(pool, *term)),
+        Mistake::ExtraTerm { term } => format!("extra term {}{correct}", unicode(pool, *term)),
+        Mistake::WrongEntries { entries } => {
+            let list: Vec<String> = entries
+                .iter()
+                .map(|(i, j, good, bad)| {
+                    format!("({i},{j}) is {}, not {}", unicode(pool, *good), unicode(pool, *bad))
+                })
+                .collect();
+            format!("wrong entries: {}", list.join("; "))
+        }
+        Mistake::WrongVariable { used, intended } => format!(
+            "this is the derivative with respect to {used}, not {intended}{correct}"
+        ),
+        Mistake::DifferentFunction { term } => format!(
+            "this is the derivative of a different function: the term {} has the other sign in the definition{correct}",
+            unicode(pool, *term)
+        ),
+    }
+}
+
+fn factor_text(k: &Number) -> String {
+    let one = Number::one();
+    if let Some(inv) = k.recip().filter(|r| r.is_integer() && !r.is_negative() && *r != one) {
+        return format!("missing factor {}", values::number(&inv));
+    }
+    if k.is_integer() && !k.is_negative() {
+        return format!("extra factor {}", values::number(k));
+    }
+    format!("off by a factor {}", values::number(k))
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Exact(m) => values::exact(m),
+        Value::Approximate(m) => values::approximate(m),
+    }
+}
+
+fn counterexample_text(c: &Counterexample) -> String {
+    let mut parts: Vec<String> = c.dims.iter().map(|(d, v)| format!("{d} = {v}")).collect();
+    parts.extend(
+        c.values
+            .iter()
+            .map(|(name, v)| format!("{} = {}", nabla::print::print_name(name, Dialect::Unicode), values::exact(v))),
+    );
+    let point = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}:  ", parts.join(", "))
+    };
+    format!("{point}left {}, right {}", value_text(&c.left), value_text(&c.right))
+}
+
+fn counterexample_json(c: &Counterexample) -> serde_json::Value {
+    let values: serde_json::Map<String, serde_json::Value> = c
+        .values
+        .iter()
+        .map(|(n, v)| (n.clone(), json!(values::exact(v))))
+        .collect();
+    json!({ "dimensions": c.dims, "values": values, "left": value_text(&c.left), "right": value_text(&c.right), "exact": c.exact })
+}
+
+fn claim_json(pool: &Pool, text: &str, claim: &ClaimReport) -> serde_json::Value {
+    let steps: Vec<serde_json::Value> = claim
+        .steps
+        .iter()
+        .map(|step| {
+            let (line, column) = step.span.line_col(text);
+            let left = slice(text, step.previous_span);
+            let right = slice(text, step.span).trim_start_matches(['=', '≈', '~']).trim();
+            let expected = step.expected.map(|e| unicode(pool, e));
+            let mut v = json!({
+                "line": line, "column": column, "left": left, "right": right,
+                "verdict": step.verdict.name(), "expected": expected,
+            });
+            match &step.verdict {
+                Verdict::Proved { expanded } => v["expanded"] = json!(expanded),
+                Verdict::ConfirmedNumerically { trials, exact } => {
+                    v["trials"] = json!(trials);
+                    v["exact"] = json!(exact);
+                }
+                Verdict::Wrong { counterexample, mistakes } => {
+                    v["counterexample"] = counterexample_json(counterexample);
+                    v["mistakes"] = mistakes_json(pool, mistakes, left, expected.as_deref());
+                }
+                Verdict::IllFormed { left: l, right: r, mistakes } => {
+                    v["left_shape"] = json!(print_shape(l, Dialect::Unicode));
+                    v["right_shape"] = json!(print_shape(r, Dialect::Unicode));
+                    v["mistakes"] = mistakes_json(pool, mistakes, left, expected.as_deref());
+                }
+                Verdict::Unknown { reason } => v["reason"] = json!(reason),
+            }
+            v
+        })
+        .collect();
+    let (line, _) = claim.span.line_col(text);
+    json!({ "statement": "claim", "line": line, "holds": claim.holds(), "steps": steps })
+}
+
+fn mistakes_json(pool: &Pool, ms: &[Mistake], left: &str, expected: Option<&str>) -> serde_json::Value {
+    ms.iter()
+        .map(|m| {
+            let kind = match m {
+                Mistake::Factor { .. } => "factor",
+                Mistake::Sign => "sign",
+                Mistake::MissingFactor { .. } => "missing-factor",
+                Mistake::ExtraFactor { .. } => "extra-factor",
+                Mistake::Transposed { layout: true } => "layout",
+                Mistake::Transposed { layout: false } => "transposed",
+                Mistake::AssumedSymmetric { .. } => "assumed-symmetric",
+                Mistake::MissingTerm { .. } => "missing-term",
+                Mistake::ExtraTerm { .. } => "extra-term",
+                Mistake::WrongEntries { .. } => "wrong-entries",
+                Mistake::WrongVariable { .. } => "wrong-variable",
+                Mistake::DifferentFunction { .. } => "different-function",
+            };
+            json!({ "kind": kind, "message": mistake_text(pool, m, left, expected) })
+        })
+        .collect()
+}

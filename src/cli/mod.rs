@@ -1,0 +1,8 @@
+//! Rendering for the command line: reading input, showing diagnostics, results and reports.
+
+pub mod check;
+pub mod commands;
+pub mod diagnostics;
+pub mod exit;
+pub mod input;
+pub mod values;

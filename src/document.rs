@@ -1,0 +1,301 @@
+//! The top-level library API: read a derivation or expression (with optional declarations) into a
+//! lowered document, and ask for derivatives, simplified and expanded forms.
+
+use crate::diff::{self, DiffError, Layout};
+use crate::expr::{Id, Pool};
+use crate::simplify::{expand, textbook_form};
+use crate::syntax::ast::{self, DerivativeKind, ExprKind, Statement};
+use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::syntax::lower::{declare, lower_program, LowerOptions, Lowered, LoweredStatement};
+use crate::syntax::span::Span;
+use crate::syntax::{parse_expression_with, parse_program_with};
+
+/// Where the text of a diagnostic's spans comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceError {
+    /// The error.
+    pub diagnostic: Diagnostic,
+    /// The text its spans index into (the input, or the declarations, or a composed request).
+    pub source: String,
+}
+
+impl SourceError {
+    fn new(diagnostic: Diagnostic, source: &str) -> SourceError {
+        SourceError {
+            diagnostic,
+            source: source.to_string(),
+        }
+    }
+}
+
+/// Options for reading input.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Declarations given apart from the input (`--let 'A: ℝ^(m×n), x: ℝ^n'`), without `let`.
+    pub declarations: Option<String>,
+    /// Jacobian layout convention.
+    pub layout: Layout,
+}
+
+/// A read and lowered input: the expression pool, the statements, and the source text.
+#[derive(Debug)]
+pub struct Document {
+    /// The input text (spans index into it).
+    pub source: String,
+    /// The lowered statements and the pool they live in.
+    pub lowered: Lowered,
+}
+
+impl Document {
+    /// Parses and lowers `source` (a derivation file or a single expression, optionally with
+    /// `let …;` in front).
+    pub fn read(source: &str, options: &ReadOptions) -> Result<Document, SourceError> {
+        let (pool, known) = declarations_pool(options)?;
+        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let program =
+            parse_program_with(source, &known_refs).map_err(|d| SourceError::new(d, source))?;
+        let lowered = lower_program(&program, pool, &lower_options(options))
+            .map_err(|d| SourceError::new(d, source))?;
+        Ok(Document {
+            source: source.to_string(),
+            lowered,
+        })
+    }
+
+    /// Reads an expression and applies a derivative operator to it with respect to the
+    /// comma-separated variables `wrt` (`"x"`, `"x₁,x₂"`), optionally at a point
+    /// (`"x = [1; 2]"`). Returns the document and the id of the unevaluated operator.
+    pub fn read_derivative(
+        source: &str,
+        kind: DerivativeKind,
+        wrt: &str,
+        at: Option<&str>,
+        options: &ReadOptions,
+    ) -> Result<(Document, Id), SourceError> {
+        let (pool, known) = declarations_pool(options)?;
+        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let mut program =
+            parse_program_with(source, &known_refs).map_err(|d| SourceError::new(d, source))?;
+        let body = take_last_expression(&mut program)
+            .ok_or_else(|| SourceError::new(no_expression(source), source))?;
+        // Compose one text so every span (expression, variables, point) can be shown.
+        let mut composed = format!("{source}\n--wrt {wrt}");
+        let wrt_offset = source.len() + "\n--wrt ".len();
+        let mut wrt_exprs = Vec::new();
+        let mut offset = wrt_offset;
+        for piece in wrt.split(',') {
+            let lead = piece.len() - piece.trim_start().len();
+            let mut e = parse_expression_with(piece.trim(), &known_refs)
+                .map_err(|d| SourceError::new(shift_diagnostic(d, offset + lead), &composed))?;
+            shift_expr(&mut e, offset + lead);
+            wrt_exprs.push(e);
+            offset += piece.len() + 1;
+        }
+        let span = body.span;
+        let mut expr = ast::Expr {
+            kind: ExprKind::Derivative(Box::new(ast::Derivative {
+                kind,
+                body,
+                wrt: wrt_exprs,
+                direction: None,
+            })),
+            span,
+        };
+        if let Some(at) = at {
+            let at_offset = composed.len() + "\n--at ".len();
+            composed.push_str("\n--at ");
+            composed.push_str(at);
+            let probe = format!("0 at {at}");
+            let parsed = parse_expression_with(&probe, &known_refs).map_err(|d| {
+                SourceError::new(shift_diagnostic(d, at_offset.saturating_sub(5)), &composed)
+            })?;
+            let ExprKind::At { mut bindings, .. } = parsed.kind else {
+                let d = Diagnostic::new(DiagnosticKind::Syntax, Span::new(at_offset, composed.len()), "expected a point such as `x = [1; 2]`");
+                return Err(SourceError::new(d, &composed));
+            };
+            for b in &mut bindings {
+                shift_binding(b, at_offset.saturating_sub(5));
+            }
+            expr = ast::Expr {
+                kind: ExprKind::At {
+                    body: Box::new(expr),
+                    bindings,
+                },
+                span,
+            };
+        }
+        program.statements.push(Statement::Expr(expr));
+        let lowered = lower_program(&program, pool, &lower_options(options))
+            .map_err(|d| SourceError::new(d, &composed))?;
+        let document = Document {
+            source: composed,
+            lowered,
+        };
+        let id = document
+            .last_expression()
+            .ok_or_else(|| SourceError::new(no_expression(source), source))?;
+        Ok((document, id))
+    }
+
+    /// The last bare expression of the input.
+    pub fn last_expression(&self) -> Option<Id> {
+        self.lowered.statements.iter().rev().find_map(|s| match s {
+            LoweredStatement::Expr { id, .. } => Some(*id),
+            _ => None,
+        })
+    }
+
+    /// The pool of expressions.
+    pub fn pool(&self) -> &Pool {
+        &self.lowered.pool
+    }
+
+    /// Evaluates every derivative operator in `e` and returns the result in textbook form.
+    pub fn evaluate(&mut self, e: Id, layout: Layout) -> Result<Id, DiffError> {
+        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, layout)?;
+        Ok(textbook_form(&mut self.lowered.pool, v))
+    }
+
+    /// The fully expanded form of `e` (derivatives evaluated first).
+    pub fn expand(&mut self, e: Id, layout: Layout, max_terms: usize) -> Result<Id, String> {
+        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, layout)
+            .map_err(|err| err.to_string())?;
+        expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
+    }
+}
+
+fn lower_options(options: &ReadOptions) -> LowerOptions {
+    LowerOptions {
+        layout: options.layout,
+    }
+}
+
+/// A pool with the `--let` declarations in it, and the declared names (for splitting letter runs).
+fn declarations_pool(options: &ReadOptions) -> Result<(Pool, Vec<String>), SourceError> {
+    let mut pool = Pool::new();
+    let Some(decls) = &options.declarations else {
+        return Ok((pool, Vec::new()));
+    };
+    let text = format!("let {decls}");
+    let program = parse_program_with(&text, &[]).map_err(|d| SourceError::new(d, &text))?;
+    let mut names = Vec::new();
+    for statement in &program.statements {
+        match statement {
+            Statement::Let { decls, .. } => {
+                declare(&mut pool, decls).map_err(|d| SourceError::new(d, &text))?;
+                names.extend(decls.iter().flat_map(|d| d.names.iter().map(|n| n.name.clone())));
+            }
+            other => {
+                let span = statement_span(other);
+                let d = Diagnostic::new(
+                    DiagnosticKind::Syntax,
+                    span,
+                    "--let takes declarations only",
+                )
+                .with_hint("write e.g. --let 'A: ℝ^(m×n), x: ℝ^n'");
+                return Err(SourceError::new(d, &text));
+            }
+        }
+    }
+    Ok((pool, names))
+}
+
+fn statement_span(s: &Statement) -> Span {
+    match s {
+        Statement::Let { span, .. }
+        | Statement::Define { span, .. }
+        | Statement::Descend { span, .. }
+        | Statement::Classify { span, .. }
+        | Statement::Critical { span, .. } => *span,
+        Statement::Claim(c) => c.span,
+        Statement::Expr(e) => e.span,
+    }
+}
+
+fn take_last_expression(program: &mut ast::Program) -> Option<ast::Expr> {
+    let pos = program
+        .statements
+        .iter()
+        .rposition(|s| matches!(s, Statement::Expr(_)))?;
+    match program.statements.remove(pos) {
+        Statement::Expr(e) => Some(e),
+        _ => None,
+    }
+}
+
+fn no_expression(source: &str) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticKind::Syntax,
+        Span::new(0, source.len()),
+        "expected an expression",
+    )
+    .with_hint("give an expression such as '½‖Ax − b‖²'")
+}
+
+fn shift_diagnostic(mut d: Diagnostic, by: usize) -> Diagnostic {
+    for l in &mut d.labels {
+        l.span = shift_span(l.span, by);
+    }
+    d
+}
+
+fn shift_span(s: Span, by: usize) -> Span {
+    Span::new(s.start as usize + by, s.end as usize + by)
+}
+
+fn shift_binding(b: &mut ast::Binding, by: usize) {
+    b.span = shift_span(b.span, by);
+    b.name.span = shift_span(b.name.span, by);
+    shift_expr(&mut b.value, by);
+}
+
+/// Moves every span of an expression by `by` bytes (for pieces parsed from composed text).
+fn shift_expr(e: &mut ast::Expr, by: usize) {
+    e.span = shift_span(e.span, by);
+    match &mut e.kind {
+        ExprKind::Number(_) | ExprKind::Name(_) | ExprKind::Identity | ExprKind::Ones => {}
+        ExprKind::Subscript { base, index } => {
+            shift_expr(base, by);
+            shift_expr(index, by);
+        }
+        ExprKind::Unary { operand, .. } | ExprKind::Postfix { operand, .. } => {
+            shift_expr(operand, by)
+        }
+        ExprKind::Binary { lhs, rhs, .. } => {
+            shift_expr(lhs, by);
+            shift_expr(rhs, by);
+        }
+        ExprKind::Call { function, args } => {
+            function.span = shift_span(function.span, by);
+            args.iter_mut().for_each(|a| shift_expr(a, by));
+        }
+        ExprKind::Norm { arg, .. } => shift_expr(arg, by),
+        ExprKind::Abs(a) | ExprKind::Sqrt(a) => shift_expr(a, by),
+        ExprKind::Matrix(rows) => rows
+            .iter_mut()
+            .flatten()
+            .for_each(|a| shift_expr(a, by)),
+        ExprKind::Sum {
+            index,
+            lower,
+            upper,
+            body,
+        } => {
+            index.span = shift_span(index.span, by);
+            shift_expr(lower, by);
+            shift_expr(upper, by);
+            shift_expr(body, by);
+        }
+        ExprKind::Derivative(d) => {
+            shift_expr(&mut d.body, by);
+            d.wrt.iter_mut().for_each(|w| shift_expr(w, by));
+            if let Some(u) = &mut d.direction {
+                shift_expr(u, by);
+            }
+        }
+        ExprKind::At { body, bindings } => {
+            shift_expr(body, by);
+            bindings.iter_mut().for_each(|b| shift_binding(b, by));
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The textbook form used for printing results: in sums of matrix products, the factor shared by
+//! the most terms is pulled out (left before right), with the common numeric content, so
+//! `AᵀAx − Aᵀb` reads `Aᵀ(Ax − b)` and `Ax + Aᵀx` reads `(A + Aᵀ)x`. The result is equal to the
+//! input; it is simply not expanded.
+
+use crate::expr::{structural_cmp, Id, Node, Number, Pool};
+use num_integer::Integer;
+use num_rational::BigRational;
+use std::collections::HashMap;
+
+/// Rewrites `e` into textbook form (see module docs).
+pub fn textbook_form(pool: &mut Pool, e: Id) -> Id {
+    let mut memo = HashMap::new();
+    rewrite(pool, e, &mut memo)
+}
+
+fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
+    if let Some(&r) = memo.get(&e) {
+        return r;
+    }
+    let node = pool.node(e).clone();
+    let children = node.children();
+    let new: Vec<Id> = children.iter().map(|&c| rewrite(pool, c, memo)).collect();
+    let rebuilt = if new == children {
+        e
+    } else {
+        pool.rebuild(&node, &new)
+    };
+    let r = match pool.node(rebuilt).clone() {
+        Node::Add(terms) if !pool.is_scalar(rebuilt) => factor_sum(pool, &terms, memo),
+        _ => rebuilt,
+    };
+    memo.insert(e, r);
+    r
+}
+
+/// A term split into its numeric coefficient, scalar factors and matrix factors.
+struct Term {
+    coeff: Number,
+    scalars: Vec<Id>,
+    matrices: Vec<Id>,
+}
+
+fn split(pool: &mut Pool, t: Id) -> Term {
+    let (coeff, rest) = pool.split_coefficient(t);
+    let mut term = Term {
+        coeff,
+        scalars: Vec::new(),
+        matrices: Vec::new(),
+    };
+    let Some(rest) = rest else { return term };
+    let factors = match pool.node(rest) {
+        Node::Mul(fs) if !pool.is_scalar(rest) => fs.to_vec(),
+        _ => vec![rest],
+    };
+    for f in factors {
+        if pool.is_scalar(f) {
+            term.scalars.push(f);
+        } else {
+            term.matrices.push(f);
+        }
+    }
+    term
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
+    let split_terms: Vec<Term> = terms.iter().map(|&t| split(pool, t)).collect();
+    let Some((side, factor)) = best_factor(pool, &split_terms) else {
+        return pool.add(terms);
+    };
+    let mut grouped = Vec::new();
+    let mut rest = Vec::new();
+    for (term, &id) in split_terms.into_iter().zip(terms) {
+        let shared = match side {
+            Side::Left => term.matrices.first() == Some(&factor),
+            Side::Right => term.matrices.last() == Some(&factor),
+        };
+        if shared {
+            grouped.push(term);
+        } else {
+            rest.push(id);
+        }
+    }
+    let content = common_content(&grouped);
+    let remainders: Vec<Id> = grouped
+        .into_iter()
+        .map(|mut t| {
+            match side {
+                Side::Left => {
+                    t.matrices.remove(0);
+                }
+                Side::Right => {
+                    t.matrices.pop();
+                }
+            }
+            remainder(pool, t, factor, side, &content)
+        })
+        .collect();
+    let inner = pool.add(&remainders);
+    let inner = rewrite(pool, inner, memo);
+    let c = pool.num(content);
+    let factored = match side {
+        Side::Left => pool.mul(&[c, factor, inner]),
+        Side::Right => pool.mul(&[c, inner, factor]),
+    };
+    if rest.is_empty() {
+        return factored;
+    }
+    let rest_sum = pool.add(&rest);
+    let rest_sum = match pool.node(rest_sum).clone() {
+        Node::Add(ts) => factor_sum(pool, &ts, memo),
+        _ => rest_sum,
+    };
+    pool.add(&[factored, rest_sum])
+}
+
+/// What is left of a term once `factor` is taken off one side, divided by the common content.
+fn remainder(pool: &mut Pool, t: Term, factor: Id, side: Side, content: &Number) -> Id {
+    let coeff = Number(&t.coeff.0 / &content.0);
+    let mut factors = vec![pool.num(coeff)];
+    factors.extend(t.scalars);
+    if t.matrices.is_empty() {
+        let s = pool.shape(factor).clone();
+        let n = match side {
+            Side::Left => s.cols,
+            Side::Right => s.rows,
+        };
+        factors.push(pool.identity(n));
+    } else {
+        factors.extend(t.matrices);
+    }
+    pool.mul(&factors)
+}
+
+/// The matrix factor at one end of the most terms (at least two); left before right on ties.
+fn best_factor(pool: &Pool, terms: &[Term]) -> Option<(Side, Id)> {
+    let mut best: Option<(usize, Side, Id)> = None;
+    for side in [Side::Left, Side::Right] {
+        let ends: Vec<Id> = terms
+            .iter()
+            .filter_map(|t| match side {
+                Side::Left => t.matrices.first().copied(),
+                Side::Right => t.matrices.last().copied(),
+            })
+            .collect();
+        let mut candidates = ends.clone();
+        candidates.sort_by(|a, b| structural_cmp(pool, *a, *b));
+        candidates.dedup();
+        for f in candidates {
+            let count = ends.iter().filter(|&&e| e == f).count();
+            // Taking a factor off every term of a one-factor sum would leave only identities.
+            let useful = terms.iter().any(|t| {
+                t.matrices.len() > 1
+                    && match side {
+                        Side::Left => t.matrices.first() == Some(&f),
+                        Side::Right => t.matrices.last() == Some(&f),
+                    }
+            });
+            if count >= 2 && useful && best.as_ref().is_none_or(|(c, _, _)| count > *c) {
+                best = Some((count, side, f));
+            }
+        }
+    }
+    best.map(|(_, side, f)| (side, f))
+}
+
+/// The positive rational gcd of the coefficients (negative when all are negative).
+fn common_content(terms: &[Term]) -> Number {
+    let mut num = num_bigint::BigInt::from(0);
+    let mut den = num_bigint::BigInt::from(1);
+    for t in terms {
+        num = num.gcd(t.coeff.numer());
+        den = den.lcm(t.coeff.denom());
+    }
+    if num == num_bigint::BigInt::from(0) {
+        return Number::one();
+    }
+    let g = Number(BigRational::new(num, den));
+    if terms.iter().all(|t| t.coeff.is_negative()) {
+        Number(-g.0)
+    } else {
+        g
+    }
+}
