@@ -169,7 +169,10 @@ impl<'a> Parser<'a, '_> {
         let Some(open) = self.bump() else {
             return Err(self.expected("`‖`"));
         };
-        let inner = self.enclosed(|p| p.expr())?;
+        let inner = self.enclosed(|p| {
+            p.norms = 1;
+            p.expr()
+        })?;
         let closed = self.at_op(Op::NormBar) || self.at_command("rVert");
         if !closed {
             return Err(self.unterminated("‖", open.span, "close the norm with `‖`"));

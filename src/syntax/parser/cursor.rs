@@ -26,6 +26,8 @@ pub(super) struct Parser<'a, 'n> {
     pub matrix_row: bool,
     /// Number of open `|…|` around the current position (a `|` then closes).
     pub bars: usize,
+    /// Number of open `‖…‖` around the current position (a `‖` then closes).
+    pub norms: usize,
 }
 
 impl<'a, 'n> Parser<'a, 'n> {
@@ -42,6 +44,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             last_end: 0,
             matrix_row: false,
             bars: 0,
+            norms: 0,
         }
     }
 
@@ -59,6 +62,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             last_end: self.last_end,
             matrix_row: false,
             bars: 0,
+            norms: 0,
         }
     }
 
@@ -235,12 +239,14 @@ impl<'a, 'n> Parser<'a, 'n> {
 
     /// Runs `f` with fresh delimiter context (inside brackets, calls, norms, groups).
     pub fn enclosed<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        let (row, bars) = (self.matrix_row, self.bars);
+        let (row, bars, norms) = (self.matrix_row, self.bars, self.norms);
         self.matrix_row = false;
         self.bars = 0;
+        self.norms = 0;
         let result = self.nested(f);
         self.matrix_row = row;
         self.bars = bars;
+        self.norms = norms;
         result
     }
 

@@ -103,13 +103,13 @@ impl<'a> Parser<'a, '_> {
                 Op::LParen
                 | Op::LBracket
                 | Op::LBrace
-                | Op::NormBar
                 | Op::Sqrt
                 | Op::Sum
                 | Op::Nabla
                 | Op::Partial
                 | Op::Ones => true,
                 Op::Bar => self.bars == 0,
+                Op::NormBar => self.norms == 0,
                 _ => false,
             },
             Kind::Newline | Kind::RowSep => false,
@@ -219,7 +219,11 @@ impl<'a> Parser<'a, '_> {
         } else if self.at_op(Op::Minus) {
             self.unary()?
         } else if self.peek().is_some_and(|t| t.kind == Kind::Number) {
-            self.number_atom()?
+            // `2^3^2` is `2^(3^2)`: the exponent takes its own powers.
+            self.nested(|p| {
+                let number = p.number_atom()?;
+                p.postfix(number)
+            })?
         } else {
             self.power()?
         };
