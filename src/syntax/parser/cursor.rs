@@ -201,9 +201,10 @@ impl<'a, 'n> Parser<'a, 'n> {
         .with_hint(hint.to_string())
     }
 
-    /// Runs `f` one nesting level deeper, failing past [`MAX_DEPTH`].
+    /// Runs `f` one nesting level deeper, failing past [`MAX_DEPTH`]. A bracket costs two
+    /// levels of recursion (the bracket and the atom inside), so the budget is doubled.
     pub fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= 2 * MAX_DEPTH {
             return Err(Diagnostic::new(
                 DiagnosticKind::LimitExceeded,
                 self.here(),

@@ -20,22 +20,20 @@ impl<'a> Parser<'a, '_> {
 
     /// An expression with an optional trailing `at x = …`.
     pub fn expr(&mut self) -> PResult<Expr> {
-        self.nested(|p| {
-            let body = p.additive()?;
-            if p.at_word("at") {
-                p.bump();
-                let bindings = p.bindings()?;
-                let span = p.span_from(body.span.start as usize);
-                return p.node(
-                    ExprKind::At {
-                        body: Box::new(body),
-                        bindings,
-                    },
-                    span,
-                );
-            }
-            Ok(body)
-        })
+        let body = self.additive()?;
+        if self.at_word("at") {
+            self.bump();
+            let bindings = self.bindings()?;
+            let span = self.span_from(body.span.start as usize);
+            return self.node(
+                ExprKind::At {
+                    body: Box::new(body),
+                    bindings,
+                },
+                span,
+            );
+        }
+        Ok(body)
     }
 
     /// Sums and differences.
