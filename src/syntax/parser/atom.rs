@@ -412,8 +412,9 @@ fn check_rows(rows: &[(Vec<Expr>, Span)]) -> PResult<()> {
                 DiagnosticKind::ShapeMismatch,
                 *span,
                 format!(
-                    "this row has {} entries but the first row has {}",
+                    "this row has {} entr{} but the first row has {}",
                     row.len(),
+                    if row.len() == 1 { "y" } else { "ies" },
                     first.len()
                 ),
             )

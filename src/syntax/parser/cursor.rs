@@ -223,11 +223,13 @@ impl<'a, 'n> Parser<'a, 'n> {
     pub fn node(&mut self, kind: ExprKind, span: Span) -> PResult<Expr> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
+            let end = span.end as usize;
             return Err(Diagnostic::new(
                 DiagnosticKind::LimitExceeded,
-                span,
+                Span::new(end, end),
                 format!("the statement has more than {MAX_NODES} parts"),
             )
+            .with_primary_message("the limit is reached here")
             .with_hint("split it into smaller definitions"));
         }
         Ok(Expr { kind, span })
