@@ -95,8 +95,7 @@ impl Names {
             || self.functions.contains(word)
             || is_builtin_function(word)
             || is_clause_keyword(word)
-            || unicode::greek_word(word).is_some()
-            || matches!(word, "ones" | "dx" | "T")
+            || word == "ones"
     }
 
     /// Is `word` usable as one piece when splitting a run?
@@ -145,8 +144,11 @@ impl Names {
             .chain(std::iter::once(run.len()))
             .collect();
         let pieces = self.declared_splits(run, &bounds);
+        // A Greek word (`alpha`, `pi`) is one name unless declared names spell it uniquely.
+        let greek = unicode::greek_word(run).is_some();
         let cuts = match pieces.as_slice() {
             [only] => only.clone(),
+            _ if greek => return Ok(vec![(run.to_string(), span)]),
             [first, second, ..] => {
                 return Err(self.ambiguous(run, span, first, second));
             }
@@ -305,6 +307,12 @@ mod tests {
     fn prefers_declared_multi_letter_names() {
         assert_eq!(split(&names(&["xy", "z"]), "xyz"), ["xy", "z"]);
         assert_eq!(split(&names(&["αw"]), "αw"), ["αw"]);
+    }
+
+    #[test]
+    fn greek_words_yield_to_declared_names() {
+        assert_eq!(split(&names(&[]), "pi"), ["pi"]);
+        assert_eq!(split(&names(&["p", "i"]), "pi"), ["p", "i"]);
     }
 
     #[test]
