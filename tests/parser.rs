@@ -331,6 +331,15 @@ const PRECEDENCE: &[(&str, &str)] = &[
     ("∇f(x) + g", "(∇f(x)) + g"),
     ("∇ₓ ½‖Ax − b‖²", "∇ₓ (½‖Ax − b‖²)"),
     ("a + b at x = 1", "(a + b) at x = 1"),
+    ("|x − |y||", "abs(x − abs(y))"),
+    ("|x||y|", "abs(x)·abs(y)"),
+    ("‖x‖‖y‖", "norm(x)·norm(y)"),
+    ("sin²x + cos²x", "(sin x)² + (cos x)²"),
+    ("\\sin^2 x", "(sin(x))^2"),
+    ("sin^2(x)", "sin(x)^2"),
+    ("\\|x\\|^2_2", "‖x‖₂²"),
+    ("\\|x\\|_2^2", "‖x‖₂²"),
+    ("e^{-x^2}", "e^(−(x^2))"),
 ];
 
 #[test]

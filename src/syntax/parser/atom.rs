@@ -51,7 +51,7 @@ impl<'a> Parser<'a, '_> {
             Op::LBrace => self.brace_group(),
             Op::LBracket => self.matrix(),
             Op::NormBar => self.norm(),
-            Op::Bar if self.bars == 0 => self.abs(),
+            Op::Bar => self.abs(),
             Op::Sqrt => {
                 self.bump();
                 let operand = self.power()?;
@@ -178,8 +178,11 @@ impl<'a> Parser<'a, '_> {
             return Err(self.unterminated("‖", open.span, "close the norm with `‖`"));
         }
         self.bump();
+        // LaTeX allows the power before the index: `\|x\|^2_2`.
+        let power = self.power_before_index();
         let kind = self.norm_kind()?;
         let span = self.span_from(open.span.start as usize);
+        self.push_front(power);
         self.node(
             ExprKind::Norm {
                 kind,
@@ -187,6 +190,21 @@ impl<'a> Parser<'a, '_> {
             },
             span,
         )
+    }
+
+    /// Takes `^2` or `^{2}` when an `_` index follows it, to be put back after the index.
+    fn power_before_index(&mut self) -> Vec<Token<'a>> {
+        if !self.at_op(Op::Caret) {
+            return Vec::new();
+        }
+        let braced = self.peek_at(1).is_some_and(|t| t.is_op(Op::LBrace));
+        let len = if braced { 4 } else { 2 };
+        let shape_ok = !braced || self.peek_at(3).is_some_and(|t| t.is_op(Op::RBrace));
+        let index_follows = self.peek_at(len).is_some_and(|t| t.is_op(Op::Underscore));
+        if !shape_ok || !index_follows {
+            return Vec::new();
+        }
+        (0..len).filter_map(|_| self.bump()).collect()
     }
 
     /// The subscript after a norm's closing bar, if any.
@@ -221,6 +239,7 @@ impl<'a> Parser<'a, '_> {
             p.bars = 1;
             p.expr()
         })?;
+        self.split_double_bar();
         let closed = self.at_op(Op::Bar) || self.at_command("rvert");
         if !closed {
             return Err(self.unterminated("|", open.span, "close the absolute value with `|`"));
@@ -228,6 +247,27 @@ impl<'a> Parser<'a, '_> {
         self.bump();
         let span = self.span_from(open.span.start as usize);
         self.node(ExprKind::Abs(Box::new(inner)), span)
+    }
+
+    /// An ASCII `||` where an absolute value closes is two bars: `|x − |y||`.
+    fn split_double_bar(&mut self) {
+        let is_double = self
+            .peek()
+            .is_some_and(|t| t.is_op(Op::NormBar) && t.text == "||");
+        if !is_double {
+            return;
+        }
+        if let Some(tok) = self.bump() {
+            let start = tok.span.start as usize;
+            let bar = |s: usize, space_before: bool| Token {
+                kind: Kind::Op(Op::Bar),
+                text: "|".into(),
+                span: Span::new(s, s + 1),
+                script: Script::Normal,
+                space_before,
+            };
+            self.push_front(vec![bar(start, tok.space_before), bar(start + 1, false)]);
+        }
     }
 
     /// After `∑` or `\sum`: `_{i=1}^{N} body` or `ᵢ₌₁ᴺ body`.

@@ -107,7 +107,8 @@ impl<'a> Parser<'a, '_> {
                 | Op::Partial
                 | Op::Ones => true,
                 Op::Bar => self.bars == 0,
-                Op::NormBar => self.norms == 0,
+                // Inside `|…|` an ASCII `||` closes (`|x − |y||`).
+                Op::NormBar => self.norms == 0 && (self.bars == 0 || tok.text != "||"),
                 _ => false,
             },
             Kind::Newline | Kind::RowSep => false,

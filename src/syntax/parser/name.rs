@@ -110,6 +110,52 @@ impl<'a> Parser<'a, '_> {
         if matches!(word, "grad" | "hess" | "jac" | "diff" | "ddir") && self.at_op(Op::LParen) {
             return self.derivative_call(word, start);
         }
+        // `sin² x`, `\sin^2 x`, `sin^2(x)` are `(sin x)²`.
+        let exponent = if applies_without_parens(word) {
+            self.function_power()?
+        } else {
+            None
+        };
+        let applied = self.builtin_applied(word, span)?;
+        match exponent {
+            Some(exponent) => {
+                let whole = applied.span.to(exponent.span);
+                self.node(binary(BinaryOp::Pow, applied, exponent), whole)
+            }
+            None => Ok(applied),
+        }
+    }
+
+    /// A power written between a function's name and its argument: `²`, `^2`, `^{2}`.
+    fn function_power(&mut self) -> PResult<Option<Expr>> {
+        let digits_run = self.peek().is_some_and(|t| {
+            t.script == Script::Super && !t.space_before && t.kind == Kind::Number
+        });
+        if digits_run {
+            let run = self.script_run(Script::Super);
+            return self.script_expr(run).map(Some);
+        }
+        if !self.at_op(Op::Caret) {
+            return Ok(None);
+        }
+        let is_number = |t: Option<&Token<'_>>| t.is_some_and(|t| t.kind == Kind::Number);
+        if is_number(self.peek_at(1)) {
+            self.bump();
+            return self.number_atom().map(Some);
+        }
+        let braced = self.peek_at(1).is_some_and(|t| t.is_op(Op::LBrace))
+            && is_number(self.peek_at(2))
+            && self.peek_at(3).is_some_and(|t| t.is_op(Op::RBrace));
+        if braced {
+            self.bump();
+            return self.brace_group().map(Some);
+        }
+        Ok(None)
+    }
+
+    /// A built-in applied to its argument(s), or its bare name.
+    fn builtin_applied(&mut self, word: &str, span: Span) -> PResult<Expr> {
+        let start = span.start as usize;
         if self.at_op(Op::LParen) {
             if let Some(expr) = self.special_call(word, start)? {
                 return Ok(expr);
