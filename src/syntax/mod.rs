@@ -3,4 +3,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod parser;
 pub mod span;
+
+pub use parser::{parse_expression, parse_program};

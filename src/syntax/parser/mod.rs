@@ -1,0 +1,92 @@
+//! The parser: source text in any of the three spellings (Unicode, ASCII, LaTeX) → syntax tree.
+//!
+//! Reading happens in two layers. [`lexical`] turns the original text into tokens with byte
+//! spans (nom parsers recognise each token); the rest is a recursive-descent parser over those
+//! tokens with explicit limits on nesting depth and tree size, so no input can overflow the
+//! stack or run for long. `parse_program` first collects the names declared by `let` and by
+//! definitions, which decides how runs of letters like `Ax` are split into products.
+
+mod atom;
+mod cursor;
+mod derivative;
+mod expression;
+mod latex;
+mod lexical;
+mod name;
+mod names;
+mod statement;
+mod types;
+mod unicode;
+
+use super::ast::{Expr, Program};
+use super::diagnostic::{Diagnostic, DiagnosticKind};
+use super::span::Span;
+use cursor::Parser;
+use names::Names;
+
+/// The deepest nesting of brackets, norms, calls, groups and operators accepted.
+pub const MAX_DEPTH: usize = 200;
+
+/// The largest source accepted, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 1 << 20;
+
+/// The most syntax nodes one statement may have.
+pub const MAX_NODES: usize = 10_000;
+
+/// Parses a derivation file (or a one-liner like `let x: ℝ^n; ‖x‖²`).
+pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
+    parse_program_with(source, &[])
+}
+
+/// Parses a derivation file, treating `known_names` as declared symbols (for `--let`).
+pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
+    check_size(source)?;
+    let tokens = lexical::tokenize(source)?;
+    let mut names = statement::declared_names(source, &tokens);
+    names
+        .variables
+        .extend(known_names.iter().map(|n| names::canonical_name(n)));
+    let mut parser = Parser::new(source, tokens, &names);
+    parser.program()
+}
+
+/// Parses a single expression.
+pub fn parse_expression(source: &str) -> Result<Expr, Diagnostic> {
+    parse_expression_with(source, &[])
+}
+
+/// Parses a single expression, treating `known_names` as declared symbols: a run of letters
+/// that is one of them stays whole, and runs are split into them where possible.
+pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnostic> {
+    check_size(source)?;
+    let tokens = lexical::tokenize(source)?;
+    let names = Names {
+        variables: known_names
+            .iter()
+            .map(|n| names::canonical_name(n))
+            .collect(),
+        functions: Default::default(),
+    };
+    let mut parser = Parser::new(source, tokens, &names);
+    parser.whole_expression()
+}
+
+fn check_size(source: &str) -> Result<(), Diagnostic> {
+    if source.len() > MAX_SOURCE_BYTES {
+        let start = source
+            .char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= MAX_SOURCE_BYTES)
+            .unwrap_or(MAX_SOURCE_BYTES);
+        return Err(Diagnostic::new(
+            DiagnosticKind::LimitExceeded,
+            Span::new(start, source.len()),
+            format!(
+                "the input is {} bytes; at most {MAX_SOURCE_BYTES} are read",
+                source.len()
+            ),
+        )
+        .with_hint("split the input into several files"));
+    }
+    Ok(())
+}
