@@ -318,6 +318,18 @@ impl<'p> Reader<'p> {
         }
     }
 
+    /// Is this a Greek-letter symbol or a power of one?
+    fn is_greek(form: &Form) -> bool {
+        match form {
+            Form::Name(n) => n
+                .chars()
+                .next()
+                .is_some_and(|c| ('\u{0391}'..='\u{03C9}').contains(&c)),
+            Form::Power { base, .. } => Reader::is_greek(base),
+            _ => false,
+        }
+    }
+
     /// A product with rational coefficient `coeff` (any sign) and the given factors, read with
     /// negative powers in a denominator: `2x/(x² + 1)`, `½‖Ax − b‖²`, `(1/N)Xᵀ(Xw − y)`.
     fn product(&self, coeff: &Number, factors: &[Id]) -> Form {
@@ -338,6 +350,8 @@ impl<'p> Reader<'p> {
                 }
             }
         }
+        // Parameters written in Greek read first, as in textbooks: `αx`, `2λy`.
+        numerator.sort_by_key(|f| !Reader::is_greek(f));
         let p = Number::from(num_rational::BigRational::from_integer(c.numer().clone()));
         let q = Number::from(num_rational::BigRational::from_integer(c.denom().clone()));
         let form = if !denominator.is_empty() {

@@ -546,7 +546,9 @@ impl Printer {
             };
         }
         let top = self.child(n, ctx.with_tight(true), PRODUCT);
-        let bottom = self.child(d, ctx.with_tight(true), POWER);
+        // A root may end the line open (`1/√x`); a function keeps its parentheses (`1/sin(x)`).
+        let radical = matches!(d, Form::Sqrt(_));
+        let bottom = self.child(d, ctx.with_tight(!radical || ctx.tight), POWER);
         Piece {
             doc: top.doc.append(RcDoc::text("/")).append(bottom.doc),
             left: top.left,

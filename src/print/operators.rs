@@ -157,10 +157,12 @@ impl Printer {
             (DerivativeKind::Directional, _) => match direction {
                 Some(u) => {
                     let u = self.flat_text(u);
-                    self.prefixed(
-                        format!("D{}", unicode_subscript(&u)),
-                        self.operand(body, ctx),
-                    )
+                    let sub = if u.chars().count() == 1 {
+                        format!("_{u}")
+                    } else {
+                        format!("_{{{u}}}")
+                    };
+                    self.prefixed(format!("D{sub}"), self.operand(body, ctx))
                 }
                 None => self.derivative_call(kind, body, wrt, direction, ctx),
             },
