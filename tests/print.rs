@@ -859,3 +859,160 @@ fn table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `∑ₖ k·xₖ²` over many scalar symbols, long enough to break.
+fn long_sum(pool: &mut Pool, terms: i64) -> Id {
+    let parts: Vec<Id> = (1..=terms)
+        .map(|k| {
+            let x = scalar(pool, &format!("x_{k}"));
+            let x2 = pool.powi(x, 2);
+            pool.scale(Number::int(k), x2)
+        })
+        .collect();
+    pool.add(&parts)
+}
+
+#[test]
+fn long_sums_break_after_a_sign_within_the_width() {
+    let mut pool = Pool::new();
+    let id = long_sum(&mut pool, 30);
+    for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
+        let options = PrintOptions { dialect, width: 40 };
+        let text = print(&pool, id, &options);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 3, "{dialect:?} did not break:\n{text}");
+        for (i, line) in lines.iter().enumerate() {
+            assert!(
+                line.chars().count() <= 40,
+                "{dialect:?} line too long: {line:?}"
+            );
+            assert_eq!(line.trim_end(), *line, "trailing space in {line:?}");
+            if i + 1 < lines.len() {
+                assert!(
+                    line.ends_with(" +"),
+                    "{dialect:?} breaks after a sign: {line:?}"
+                );
+            }
+            if i > 0 {
+                assert!(
+                    line.starts_with("  ") && !line.starts_with("   "),
+                    "indent: {line:?}"
+                );
+            }
+        }
+        // Joined back on one line it is the unbroken text.
+        let wide = print(
+            &pool,
+            id,
+            &PrintOptions {
+                dialect,
+                width: 10_000,
+            },
+        );
+        let rejoined: Vec<&str> = lines.iter().map(|l| l.trim_start()).collect();
+        assert_eq!(rejoined.join(" "), wide);
+    }
+}
+
+#[test]
+fn a_short_sum_stays_on_one_line() {
+    let mut pool = Pool::new();
+    let id = long_sum(&mut pool, 3);
+    let text = print(&pool, id, &PrintOptions::unicode());
+    assert_eq!(text, "x₁² + 2x₂² + 3x₃²");
+}
+
+#[test]
+fn output_is_deterministic_across_pools_and_build_orders() {
+    let build = |reverse: bool| {
+        let mut pool = Pool::new();
+        let mut names = vec!["x_1", "x_2", "α", "b"];
+        if reverse {
+            names.reverse();
+        }
+        let ids: Vec<Id> = names.iter().map(|n| scalar(&mut pool, n)).collect();
+        let mut terms: Vec<Id> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, &x)| {
+                let sq = pool.powi(x, (k % 2 + 1) as i64);
+                pool.scale(Number::int(k as i64 - 1), sq)
+            })
+            .collect();
+        if reverse {
+            terms.reverse();
+        }
+        let sum = pool.add(&terms);
+        [Dialect::Unicode, Dialect::Ascii, Dialect::Latex].map(|dialect| {
+            print(
+                &pool,
+                sum,
+                &PrintOptions {
+                    dialect,
+                    width: 100,
+                },
+            )
+        })
+    };
+    let (a, b) = (build(false), build(true));
+    assert_eq!(a, build(false));
+    // The two pools hold different polynomials (the coefficients follow the declaration
+    // order), but each prints identically on every run.
+    assert_eq!(b, build(true));
+}
+
+#[test]
+fn names_and_shapes_through_the_public_api() {
+    assert_eq!(print_name("x_1", Dialect::Unicode), "x₁");
+    assert_eq!(print_name("w_ji", Dialect::Unicode), "w_{ji}");
+    assert_eq!(print_name("w_ji", Dialect::Latex), "w_{ji}");
+    assert_eq!(print_name("α", Dialect::Ascii), "alpha");
+    assert_eq!(print_name("α", Dialect::Latex), "\\alpha");
+    let a = Shape::matrix(Dim::symbol("m"), Dim::symbol("n"));
+    assert_eq!(print_shape(&a, Dialect::Unicode), "ℝ^(m×n)");
+    assert_eq!(print_shape(&a, Dialect::Ascii), "R^(m x n)");
+    assert_eq!(print_shape(&a, Dialect::Latex), "\\mathbb{R}^{m \\times n}");
+    let v = Shape::vector(Dim::symbol("n"));
+    assert_eq!(print_shape(&v, Dialect::Unicode), "ℝ^n");
+    assert_eq!(print_shape(&v, Dialect::Latex), "\\mathbb{R}^{n}");
+}
+
+#[test]
+fn default_options_are_unicode_at_width_100() {
+    let o = PrintOptions::default();
+    assert_eq!((o.dialect, o.width), (Dialect::Unicode, 100));
+    assert_eq!(PrintOptions::ascii().dialect, Dialect::Ascii);
+    assert_eq!(PrintOptions::latex().width, 100);
+}
+
+#[test]
+fn nested_sums_fill_lines_and_indent_deeper() {
+    let mut pool = Pool::new();
+    let id = long_sum(&mut pool, 14);
+    let x = scalar(&mut pool, "x_1");
+    let ax = pool.mul(&[x, id]);
+    let s = pool.apply(Func::Sin, &[ax]);
+    let big = pool.add(&[s, id]);
+    let text = print(
+        &pool,
+        big,
+        &PrintOptions {
+            dialect: Dialect::Unicode,
+            width: 50,
+        },
+    );
+    let expected = "\
+x₁² + 10x₁₀² + 11x₁₁² + 12x₁₂² + 13x₁₃² + 14x₁₄² +
+  2x₂² + 3x₃² + 4x₄² + 5x₅² + 6x₆² + 7x₇² + 8x₈² +
+  9x₉² + sin(x₁(x₁² + 10x₁₀² + 11x₁₁² + 12x₁₂² +
+    13x₁₃² + 14x₁₄² + 2x₂² + 3x₃² + 4x₄² + 5x₅² +
+    6x₆² + 7x₇² + 8x₈² + 9x₉²))";
+    assert_eq!(text, expected);
+    for dialect in [Dialect::Ascii, Dialect::Latex] {
+        let text = print(&pool, big, &PrintOptions { dialect, width: 50 });
+        assert!(text.lines().count() > 4);
+        assert!(text
+            .lines()
+            .all(|l| l.chars().count() <= 50 && l.trim_end() == l));
+    }
+}

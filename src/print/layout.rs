@@ -303,7 +303,7 @@ impl Printer {
                 rows,
                 cols,
                 entries,
-            } => self.inline_matrix(*rows, *cols, entries, ctx),
+            } => self.inline_matrix(*rows, *cols, entries),
             Form::SumOver {
                 index,
                 lower,
@@ -391,10 +391,11 @@ impl Printer {
             let sign = if *negative { self.minus() } else { "+" };
             let piece = self.child(term, term_ctx, BINARY);
             right = piece.right;
+            // Each gap breaks on its own, so lines fill up to the width.
             let gap: Doc = if ctx.flat {
                 RcDoc::text(" ")
             } else {
-                RcDoc::line()
+                RcDoc::softline()
             };
             doc = doc
                 .append(RcDoc::text(format!(" {sign}")))

@@ -9,13 +9,7 @@ use pretty::RcDoc;
 impl Printer {
     /// A matrix on one line. Unicode separates entries by spaces, so its entries are printed
     /// without loose spaces; ASCII separates them by commas.
-    pub(crate) fn inline_matrix(
-        &self,
-        rows: usize,
-        cols: usize,
-        entries: &[Form],
-        ctx: Ctx,
-    ) -> Piece {
+    pub(crate) fn inline_matrix(&self, rows: usize, cols: usize, entries: &[Form]) -> Piece {
         let entry_ctx = Ctx {
             tight: false,
             matrix: self.dialect == Dialect::Unicode,
@@ -26,7 +20,6 @@ impl Printer {
             Dialect::Ascii => ("[", ", ", "; ", "]"),
             Dialect::Latex => ("\\begin{bmatrix} ", " & ", " \\\\ ", " \\end{bmatrix}"),
         };
-        let _ = ctx;
         let mut doc: Doc = RcDoc::text(open);
         for r in 0..rows {
             if r > 0 {
