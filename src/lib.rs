@@ -2,5 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod expr;
+pub mod print;
 pub mod simplify;
 pub mod syntax;

@@ -1,0 +1,400 @@
+//! Reading an expression as textbook math, independent of dialect: sums become signed terms in
+//! reading order, products with negative powers become fractions, `x^(1/2)` becomes `√x`.
+
+use crate::expr::{DerivativeKind, Func, Id, Node, NormKind, Number, Pool};
+use std::cmp::Reverse;
+
+/// An expression as it will be read, before spelling.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Form {
+    /// A non-negative number.
+    Number(Number),
+    /// A symbol, by canonical name.
+    Name(String),
+    /// `I`
+    Identity,
+    /// `𝟙`
+    Ones,
+    /// The zero matrix `0`.
+    Zero,
+    /// `xᵢ`, `A_{ij}`
+    Component(Box<Form>, Vec<Form>),
+    /// Terms with their signs (`true` = subtracted), in reading order.
+    Sum(Vec<(bool, Form)>),
+    /// `−a`
+    Neg(Box<Form>),
+    /// Juxtaposed factors in multiplication order.
+    Product(Vec<Form>),
+    /// `a/b`
+    Fraction(Box<Form>, Box<Form>),
+    /// `base^exp`; `matrix` when the base is a square matrix.
+    Power {
+        /// The base.
+        base: Box<Form>,
+        /// The exponent (a `Neg` for negative matrix powers).
+        exp: Box<Form>,
+        /// Is the base a matrix?
+        matrix: bool,
+    },
+    /// `√a`
+    Sqrt(Box<Form>),
+    /// `Aᵀ`
+    Transpose(Box<Form>),
+    /// `A⁻¹`
+    Inverse(Box<Form>),
+    /// `A⁺`
+    Pinv(Box<Form>),
+    /// A named function applied to arguments.
+    Call(Func, Vec<Form>),
+    /// `|t|`
+    Abs(Box<Form>),
+    /// `‖v‖`, `‖v‖₁`, `‖X‖_F`
+    Norm(NormKind, Box<Form>),
+    /// `x ⊙ y ⊙ …`
+    Hadamard(Vec<Form>),
+    /// `A ⊗ B`
+    Kron(Box<Form>, Box<Form>),
+    /// A literal matrix, row-major.
+    Matrix {
+        /// Row count.
+        rows: usize,
+        /// Column count.
+        cols: usize,
+        /// Entries, row by row.
+        entries: Vec<Form>,
+    },
+    /// `∑_{index=lower}^{upper} body`
+    SumOver {
+        /// The bound index's name.
+        index: String,
+        /// Lower bound.
+        lower: Box<Form>,
+        /// Upper bound.
+        upper: Box<Form>,
+        /// The summand.
+        body: Box<Form>,
+    },
+    /// An unevaluated derivative.
+    Derivative {
+        /// Which derivative.
+        kind: DerivativeKind,
+        /// What is differentiated.
+        body: Box<Form>,
+        /// The variables.
+        wrt: Vec<Form>,
+        /// The direction of a directional derivative.
+        direction: Option<Box<Form>>,
+    },
+    /// `body at x = v, …`
+    At(Box<Form>, Vec<(String, Form)>),
+}
+
+/// Builds a product of factors: `1` when empty, the factor itself when alone.
+fn product_of(mut factors: Vec<Form>) -> Form {
+    match factors.len() {
+        0 => Form::Number(Number::one()),
+        1 => factors.remove(0),
+        _ => Form::Product(factors),
+    }
+}
+
+/// Reads expressions of one pool.
+pub(crate) struct Reader<'p> {
+    pool: &'p Pool,
+}
+
+impl<'p> Reader<'p> {
+    /// A reader of `pool`.
+    pub(crate) fn new(pool: &'p Pool) -> Self {
+        Reader { pool }
+    }
+
+    /// The form of an expression.
+    pub(crate) fn form(&self, id: Id) -> Form {
+        let pool = self.pool;
+        match pool.node(id) {
+            Node::Num(n) if n.is_negative() => Form::Neg(Box::new(Form::Number(n.abs()))),
+            Node::Num(n) => Form::Number(n.clone()),
+            Node::Sym(s) => Form::Name(pool.symbol(*s).name.clone()),
+            Node::DimValue(d) => {
+                let mut factors = Vec::new();
+                if d.coeff != 1 || d.symbols.is_empty() {
+                    factors.push(Form::Number(Number::int(d.coeff as i64)));
+                }
+                factors.extend(d.symbols.iter().map(|s| Form::Name(s.clone())));
+                product_of(factors)
+            }
+            Node::Identity(_) => Form::Identity,
+            Node::Ones(_) => Form::Ones,
+            Node::Zero(_) => Form::Zero,
+            Node::Add(terms) => Form::Sum(self.terms(terms)),
+            Node::Mul(_) => {
+                let (c, factors) = self.split(id);
+                self.product(&c, &factors)
+            }
+            Node::Pow(b, e) => self.power(*b, *e, pool.is_scalar(*b)),
+            Node::Transpose(a) => Form::Transpose(Box::new(self.form(*a))),
+            Node::Hadamard(xs) => Form::Hadamard(xs.iter().map(|&x| self.form(x)).collect()),
+            Node::Kron(a, b) => Form::Kron(Box::new(self.form(*a)), Box::new(self.form(*b))),
+            Node::Apply(f, args) => self.apply(*f, args),
+            Node::Matrix {
+                rows,
+                cols,
+                entries,
+            } => Form::Matrix {
+                rows: *rows as usize,
+                cols: *cols as usize,
+                entries: entries.iter().map(|&e| self.form(e)).collect(),
+            },
+            Node::Component(v, idx) => Form::Component(
+                Box::new(self.form(*v)),
+                idx.iter().map(|&i| self.form(i)).collect(),
+            ),
+            Node::Sum {
+                index,
+                lower,
+                upper,
+                body,
+            } => Form::SumOver {
+                index: pool.symbol(*index).name.clone(),
+                lower: Box::new(self.form(*lower)),
+                upper: Box::new(self.form(*upper)),
+                body: Box::new(self.form(*body)),
+            },
+            Node::Derivative(d) => Form::Derivative {
+                kind: d.kind,
+                body: Box::new(self.form(d.expr)),
+                wrt: d.wrt.iter().map(|&w| self.form(w)).collect(),
+                direction: d.direction.map(|u| Box::new(self.form(u))),
+            },
+            Node::At(body, binds) => Form::At(
+                Box::new(self.form(*body)),
+                binds
+                    .iter()
+                    .map(|(s, v)| (pool.symbol(*s).name.clone(), self.form(*v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A built-in function: absolute values, norms and pseudo-inverses have their own notation.
+    fn apply(&self, f: Func, args: &[Id]) -> Form {
+        match (f, args) {
+            (Func::Abs, [x]) => Form::Abs(Box::new(self.form(*x))),
+            (Func::Norm(kind), [x]) => Form::Norm(kind, Box::new(self.form(*x))),
+            (Func::Pinv, [x]) => Form::Pinv(Box::new(self.form(*x))),
+            _ => Form::Call(f, args.iter().map(|&a| self.form(a)).collect()),
+        }
+    }
+
+    /// The rational coefficient of a term and its remaining factors (`−2xy` → `(−2, [x, y])`).
+    fn split(&self, id: Id) -> (Number, Vec<Id>) {
+        match self.pool.node(id) {
+            Node::Num(n) => (n.clone(), Vec::new()),
+            Node::Mul(fs) => match fs.split_first() {
+                Some((&first, rest)) => match self.pool.node(first) {
+                    Node::Num(c) => (c.clone(), rest.to_vec()),
+                    _ => (Number::one(), fs.to_vec()),
+                },
+                None => (Number::one(), Vec::new()),
+            },
+            _ => (Number::one(), vec![id]),
+        }
+    }
+
+    /// The signed terms of a sum in reading order: a stable sort of the canonical order by
+    /// polynomial degree (highest first) with constants last, then a leading negative term moved
+    /// behind the first positive one (`−b + Ax` reads `Ax − b`).
+    fn terms(&self, terms: &[Id]) -> Vec<(bool, Form)> {
+        let mut keyed: Vec<(bool, u64, Id)> = terms
+            .iter()
+            .map(|&t| {
+                let constant = matches!(self.pool.node(t), Node::Num(_));
+                (constant, self.degree(t).unwrap_or(0), t)
+            })
+            .collect();
+        keyed.sort_by_key(|&(constant, degree, _)| (constant, Reverse(degree)));
+        let mut out: Vec<(bool, Form)> = keyed
+            .into_iter()
+            .map(|(_, _, t)| {
+                let (c, factors) = self.split(t);
+                if c.is_negative() {
+                    (true, self.product(&c.abs(), &factors))
+                } else {
+                    (false, self.form(t))
+                }
+            })
+            .collect();
+        if out.first().is_some_and(|(negative, _)| *negative) {
+            if let Some(k) = out.iter().position(|(negative, _)| !negative) {
+                let positive = out.remove(k);
+                out.insert(0, positive);
+            }
+        }
+        out
+    }
+
+    /// The polynomial degree of a term in its symbols, or `None` when it is not a polynomial.
+    fn degree(&self, id: Id) -> Option<u64> {
+        let pool = self.pool;
+        match pool.node(id) {
+            Node::Num(_) | Node::Identity(_) | Node::Ones(_) | Node::Zero(_) => Some(0),
+            Node::Sym(_) | Node::Component(..) | Node::DimValue(_) => Some(1),
+            Node::Transpose(a) => self.degree(*a),
+            Node::Pow(b, e) => {
+                let k = pool.as_number(*e)?.to_i64()?;
+                let k = u64::try_from(k).ok()?;
+                self.degree(*b)?.checked_mul(k)
+            }
+            Node::Mul(fs) => fs
+                .iter()
+                .try_fold(0u64, |acc, &f| acc.checked_add(self.degree(f)?)),
+            Node::Add(ts) => ts
+                .iter()
+                .try_fold(0u64, |acc, &t| Some(acc.max(self.degree(t)?))),
+            _ => None,
+        }
+    }
+
+    /// A scalar factor with a negative exponent, read as its reciprocal (`x⁻²` → `x²`).
+    fn reciprocal(&self, id: Id) -> Option<Form> {
+        match self.pool.node(id) {
+            Node::Pow(b, e) if self.pool.is_scalar(*b) => {
+                let (c, rest) = self.split(*e);
+                c.is_negative()
+                    .then(|| self.positive_power(self.form(*b), &c.abs(), &rest))
+            }
+            _ => None,
+        }
+    }
+
+    /// `base^(c·rest)` for a positive `c`: the base itself, `√base`, or a power.
+    fn positive_power(&self, base: Form, c: &Number, rest: &[Id]) -> Form {
+        if rest.is_empty() {
+            if c.is_one() {
+                return base;
+            }
+            if *c == Number::ratio(1, 2) {
+                return Form::Sqrt(Box::new(base));
+            }
+        }
+        let exp = if rest.is_empty() {
+            Form::Number(c.clone())
+        } else {
+            self.product(c, rest)
+        };
+        Form::Power {
+            base: Box::new(base),
+            exp: Box::new(exp),
+            matrix: false,
+        }
+    }
+
+    /// A power: scalar negative powers read as fractions, `x^(1/2)` as `√x`, `A^(−1)` as `A⁻¹`.
+    fn power(&self, b: Id, e: Id, scalar: bool) -> Form {
+        let base = self.form(b);
+        let (c, rest) = self.split(e);
+        if !scalar {
+            if c.is_minus_one() && rest.is_empty() {
+                return Form::Inverse(Box::new(base));
+            }
+            return Form::Power {
+                base: Box::new(base),
+                exp: Box::new(self.form(e)),
+                matrix: true,
+            };
+        }
+        if c.is_negative() {
+            let denominator = self.positive_power(base, &c.abs(), &rest);
+            return Form::Fraction(Box::new(Form::Number(Number::one())), Box::new(denominator));
+        }
+        if rest.is_empty() && c == Number::ratio(1, 2) {
+            return Form::Sqrt(Box::new(base));
+        }
+        Form::Power {
+            base: Box::new(base),
+            exp: Box::new(self.form(e)),
+            matrix: false,
+        }
+    }
+
+    /// Is this a Greek-letter symbol or a power of one?
+    fn is_greek(form: &Form) -> bool {
+        match form {
+            Form::Name(n) => n
+                .chars()
+                .next()
+                .is_some_and(|c| ('\u{0391}'..='\u{03C9}').contains(&c)),
+            Form::Power { base, .. } => Reader::is_greek(base),
+            _ => false,
+        }
+    }
+
+    /// A product with rational coefficient `coeff` (any sign) and the given factors, read with
+    /// negative powers in a denominator: `2x/(x² + 1)`, `½‖Ax − b‖²`, `(1/N)Xᵀ(Xw − y)`.
+    fn product(&self, coeff: &Number, factors: &[Id]) -> Form {
+        let c = coeff.abs();
+        let mut numerator: Vec<Form> = Vec::new();
+        let mut denominator: Vec<Form> = Vec::new();
+        let mut matrices: Vec<Form> = Vec::new();
+        for (i, &f) in factors.iter().enumerate() {
+            if !self.pool.is_scalar(f) {
+                matrices.push(self.form(f));
+            } else if let Some(d) = self.reciprocal(f) {
+                denominator.push(d);
+            } else {
+                match (self.form(f), i + 1 == factors.len()) {
+                    // A 1×1 chain such as xᵀAx that ends the product reads without parentheses.
+                    (Form::Product(chain), true) => numerator.extend(chain),
+                    (form, _) => numerator.push(form),
+                }
+            }
+        }
+        // Parameters written in Greek read first, as in textbooks: `αx`, `2λy`.
+        numerator.sort_by_key(|f| !Reader::is_greek(f));
+        let p = Number::from(num_rational::BigRational::from_integer(c.numer().clone()));
+        let q = Number::from(num_rational::BigRational::from_integer(c.denom().clone()));
+        let form = if !denominator.is_empty() {
+            let mut top = Vec::new();
+            if !p.is_one() {
+                top.push(Form::Number(p));
+            }
+            top.extend(numerator);
+            let mut bottom = Vec::new();
+            if !q.is_one() {
+                bottom.push(Form::Number(q));
+            }
+            bottom.extend(denominator);
+            let fraction = Form::Fraction(Box::new(product_of(top)), Box::new(product_of(bottom)));
+            if matrices.is_empty() {
+                fraction
+            } else {
+                product_of(std::iter::once(fraction).chain(matrices).collect())
+            }
+        } else if c.is_integer()
+            || *coeff == Number::ratio(1, 2)
+            || *coeff == Number::ratio(-1, 2)
+            || !matrices.is_empty()
+        {
+            let mut all = Vec::new();
+            if !c.is_one() {
+                all.push(Form::Number(c.clone()));
+            }
+            all.extend(numerator);
+            all.extend(matrices);
+            product_of(all)
+        } else {
+            let mut top = Vec::new();
+            if !p.is_one() {
+                top.push(Form::Number(p));
+            }
+            top.extend(numerator);
+            Form::Fraction(Box::new(product_of(top)), Box::new(Form::Number(q)))
+        };
+        if coeff.is_negative() {
+            Form::Neg(Box::new(form))
+        } else {
+            form
+        }
+    }
+}

@@ -1,0 +1,814 @@
+//! Spelling a [`Form`] in a dialect as a `pretty` document: minimal parentheses by precedence,
+//! juxtaposition that re-reads the same (`2x₁x₂`, `x·2`, `w xᵢ`), and sums that break between
+//! terms at the line width.
+
+use super::form::Form;
+use super::names::print_name;
+use super::numbers::{is_half, number_text};
+use super::options::Dialect;
+use super::scripts::{superscript, unicode_subscript};
+use crate::expr::{Func, NormKind, Pool};
+use pretty::RcDoc;
+use std::collections::BTreeSet;
+
+/// The document type the printer builds.
+pub(crate) type Doc = RcDoc<'static, ()>;
+
+/// Precedence levels, loosest first: `at`, sums, binary operators (`⊙`, `⊗`, derivative
+/// operators), products and fractions, unary minus, powers and postfix operators, atoms.
+pub(crate) const AT: u8 = 0;
+pub(crate) const SUM: u8 = 1;
+pub(crate) const BINARY: u8 = 2;
+pub(crate) const PRODUCT: u8 = 3;
+pub(crate) const NEG: u8 = 4;
+pub(crate) const POWER: u8 = 5;
+pub(crate) const ATOM: u8 = 6;
+
+/// A width at which nothing breaks.
+const FLAT: usize = usize::MAX / 4;
+
+/// Words a run of juxtaposed single letters must not contain, or it would re-read as a name.
+const RESERVED: &[&str] = &[
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "ln",
+    "sqrt",
+    "tanh",
+    "sigmoid",
+    "softplus",
+    "relu",
+    "abs",
+    "sign",
+    "tr",
+    "trace",
+    "det",
+    "inv",
+    "pinv",
+    "diag",
+    "sum",
+    "softmax",
+    "logsumexp",
+    "norm",
+    "kron",
+    "grad",
+    "hess",
+    "jac",
+    "diff",
+    "ddir",
+    "ones",
+    "at",
+    "let",
+    "claim",
+    "with",
+    "from",
+    "using",
+    "descend",
+    "classify",
+    "critical",
+];
+
+/// What a printed piece begins or ends with, to decide how neighbours are joined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Edge {
+    /// A number.
+    Digit,
+    /// A plain name (letters that can merge with neighbouring letters).
+    Word(String),
+    /// A name carrying a subscript (left edge).
+    Subscripted,
+    /// A subscript, superscript or postfix mark (right edge).
+    Script,
+    /// An opening bracket.
+    Open,
+    /// A closing bracket.
+    Close,
+    /// `|` or `‖`, which open and close alike.
+    Bar,
+    /// A function name (`sin`, `σ`, `tr`).
+    Function,
+    /// The end of a radical without parentheses (`√x`): nothing may be juxtaposed after it.
+    Radical,
+    /// An end that needs a space before any juxtaposed factor (`‖X‖_F`).
+    Spaced,
+    /// Any other sign (`−`, `∑`, `∇`, `𝟙`).
+    Mark,
+}
+
+/// A printed piece with its edges.
+pub(crate) struct Piece {
+    /// The document.
+    pub(crate) doc: Doc,
+    /// How it begins.
+    pub(crate) left: Edge,
+    /// How it ends.
+    pub(crate) right: Edge,
+}
+
+impl Piece {
+    /// A piece of plain text with the given edges.
+    pub(crate) fn text(s: impl Into<String>, left: Edge, right: Edge) -> Piece {
+        Piece {
+            doc: RcDoc::text(s.into()),
+            left,
+            right,
+        }
+    }
+
+    /// `before` + this piece + `after`.
+    pub(crate) fn wrap(self, before: &str, after: &str, left: Edge, right: Edge) -> Piece {
+        Piece {
+            doc: RcDoc::text(before.to_string())
+                .append(self.doc)
+                .append(RcDoc::text(after.to_string())),
+            left,
+            right,
+        }
+    }
+}
+
+/// Where a piece is printed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ctx {
+    /// Something binding at least as tightly as a product follows on the right, so operators
+    /// that extend to the right (`sin x`, `∑`) must be closed.
+    pub(crate) tight: bool,
+    /// Inside an entry of an inline Unicode matrix, where a space separates entries.
+    pub(crate) matrix: bool,
+    /// Never break lines.
+    pub(crate) flat: bool,
+}
+
+impl Ctx {
+    /// Inside brackets: nothing follows, entries are delimited.
+    pub(crate) fn delimited(self) -> Ctx {
+        Ctx {
+            tight: false,
+            matrix: false,
+            flat: self.flat,
+        }
+    }
+
+    /// With `tight` set as given.
+    pub(crate) fn with_tight(self, tight: bool) -> Ctx {
+        Ctx { tight, ..self }
+    }
+}
+
+/// Prints forms in one dialect.
+pub(crate) struct Printer {
+    /// The dialect.
+    pub(crate) dialect: Dialect,
+    /// Reserved words and declared multi-letter names.
+    words: BTreeSet<String>,
+}
+
+impl Printer {
+    /// A printer for expressions of `pool`.
+    pub(crate) fn new(pool: &Pool, dialect: Dialect) -> Printer {
+        let mut words: BTreeSet<String> = RESERVED.iter().map(|w| w.to_string()).collect();
+        for (_, s) in pool.symbols() {
+            if s.name.chars().count() > 1 && s.name.chars().all(char::is_alphabetic) {
+                words.insert(s.name.clone());
+            }
+        }
+        Printer { dialect, words }
+    }
+
+    /// Renders a document at a width, without trailing spaces.
+    pub(crate) fn render(doc: &Doc, width: usize) -> String {
+        let text = format!("{}", doc.pretty(width));
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        lines.join("\n")
+    }
+
+    /// A form as one line of text.
+    pub(crate) fn flat_text(&self, form: &Form) -> String {
+        let ctx = Ctx {
+            flat: true,
+            ..Ctx::default()
+        };
+        Printer::render(&self.piece(form, ctx).doc, FLAT)
+    }
+
+    /// The minus sign.
+    pub(crate) fn minus(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Unicode => "−",
+            _ => "-",
+        }
+    }
+
+    /// How tightly a form binds as printed in this dialect.
+    pub(crate) fn level(&self, form: &Form) -> u8 {
+        let ascii = self.dialect == Dialect::Ascii;
+        let latex = self.dialect == Dialect::Latex;
+        match form {
+            Form::Number(n) if n.is_integer() => ATOM,
+            Form::Number(_) => PRODUCT,
+            Form::Name(_)
+            | Form::Identity
+            | Form::Ones
+            | Form::Zero
+            | Form::Component(..)
+            | Form::Call(..)
+            | Form::Abs(_)
+            | Form::Norm(..)
+            | Form::Matrix { .. }
+            | Form::SumOver { .. } => ATOM,
+            Form::Sum(_) => SUM,
+            Form::Neg(_) => NEG,
+            Form::Product(_) | Form::Fraction(..) => PRODUCT,
+            Form::Power { .. } | Form::Transpose(_) => POWER,
+            Form::Sqrt(_) | Form::Inverse(_) | Form::Pinv(_) if ascii => ATOM,
+            Form::Sqrt(_) if latex => ATOM,
+            Form::Sqrt(_) | Form::Inverse(_) | Form::Pinv(_) => POWER,
+            Form::Hadamard(_) => BINARY,
+            Form::Kron(..) if ascii => ATOM,
+            Form::Kron(..) => BINARY,
+            Form::Derivative { kind, .. } => self.derivative_level(*kind),
+            Form::At(..) if latex => ATOM,
+            Form::At(..) => AT,
+        }
+    }
+
+    /// A child printed where it must bind at least at `min`: in parentheses when it binds more
+    /// loosely, when it extends to the right and something tight follows, or when it contains
+    /// spaces inside a Unicode matrix row.
+    pub(crate) fn child(&self, form: &Form, ctx: Ctx, min: u8) -> Piece {
+        let greedy = matches!(form, Form::SumOver { .. }) && self.dialect != Dialect::Ascii;
+        let loose = matches!(
+            form,
+            Form::Derivative { .. } | Form::SumOver { .. } | Form::At(..)
+        );
+        let parens = self.level(form) < min || (ctx.tight && greedy) || (ctx.matrix && loose);
+        if parens {
+            self.piece(form, ctx.delimited())
+                .wrap("(", ")", Edge::Open, Edge::Close)
+        } else {
+            self.piece(form, ctx)
+        }
+    }
+
+    /// A form printed in a context.
+    pub(crate) fn piece(&self, form: &Form, ctx: Ctx) -> Piece {
+        match form {
+            Form::Number(n) => Piece::text(number_text(n, self.dialect), Edge::Digit, Edge::Digit),
+            Form::Name(name) => self.name(name),
+            Form::Identity => Piece::text("I", Edge::Word("I".into()), Edge::Word("I".into())),
+            Form::Ones => match self.dialect {
+                Dialect::Unicode => Piece::text("𝟙", Edge::Mark, Edge::Mark),
+                Dialect::Ascii => Piece::text("ones", Edge::Function, Edge::Function),
+                Dialect::Latex => Piece::text("\\mathbf{1}", Edge::Mark, Edge::Close),
+            },
+            Form::Zero => Piece::text("0", Edge::Digit, Edge::Digit),
+            Form::Component(container, indices) => self.component(container, indices, ctx),
+            Form::Sum(terms) => self.sum(terms, ctx),
+            Form::Neg(a) => {
+                let inner = self.child(a, ctx, PRODUCT);
+                Piece {
+                    doc: RcDoc::text(self.minus()).append(inner.doc),
+                    left: Edge::Mark,
+                    right: inner.right,
+                }
+            }
+            Form::Product(factors) => self.product(factors, ctx),
+            Form::Fraction(n, d) => self.fraction(n, d, ctx),
+            Form::Power { base, exp, matrix } => self.power(base, exp, *matrix, ctx),
+            Form::Sqrt(r) => self.sqrt(r, ctx),
+            Form::Transpose(a) => self.postfix(a, ["ᵀ", "'", "^\\top"], ctx),
+            Form::Inverse(a) if self.dialect == Dialect::Ascii => self.call_text("inv", &[a], ctx),
+            Form::Inverse(a) => self.postfix(a, ["⁻¹", "", "^{-1}"], ctx),
+            Form::Pinv(a) if self.dialect == Dialect::Ascii => self.call_text("pinv", &[a], ctx),
+            Form::Pinv(a) => self.postfix(a, ["⁺", "", "^+"], ctx),
+            Form::Call(f, args) => self.call(*f, args, ctx),
+            Form::Abs(a) => self.abs(a, ctx),
+            Form::Norm(kind, a) => self.norm(*kind, a, ctx),
+            Form::Hadamard(xs) => {
+                let op = match self.dialect {
+                    Dialect::Unicode => " ⊙ ",
+                    Dialect::Ascii => " .* ",
+                    Dialect::Latex => " \\odot ",
+                };
+                self.binary(xs.iter().collect(), op, ctx)
+            }
+            Form::Kron(a, b) => match self.dialect {
+                Dialect::Unicode => self.binary(vec![a, b], " ⊗ ", ctx),
+                Dialect::Ascii => self.call_text("kron", &[a, b], ctx),
+                Dialect::Latex => self.binary(vec![a, b], " \\otimes ", ctx),
+            },
+            Form::Matrix {
+                rows,
+                cols,
+                entries,
+            } => self.inline_matrix(*rows, *cols, entries),
+            Form::SumOver {
+                index,
+                lower,
+                upper,
+                body,
+            } => self.sum_over(index, lower, upper, body, ctx),
+            Form::Derivative {
+                kind,
+                body,
+                wrt,
+                direction,
+            } => self.derivative(*kind, body, wrt, direction.as_deref(), ctx),
+            Form::At(body, bindings) => self.at(body, bindings, ctx),
+        }
+    }
+
+    /// A symbol name; a subscripted name cannot merge with letters before it.
+    fn name(&self, name: &str) -> Piece {
+        let subscripted =
+            matches!(name.split_once('_'), Some((b, s)) if !b.is_empty() && !s.is_empty());
+        let text = print_name(name, self.dialect);
+        if subscripted {
+            Piece::text(text, Edge::Subscripted, Edge::Script)
+        } else {
+            Piece::text(text, Edge::Word(name.into()), Edge::Word(name.into()))
+        }
+    }
+
+    /// `xᵢ`, `A_{ij}`, `x_{i + 1}`, `x_1` / `A_ij` (ASCII), `x_{i}` (LaTeX).
+    fn component(&self, container: &Form, indices: &[Form], ctx: Ctx) -> Piece {
+        let base = self.child(container, ctx.with_tight(true), ATOM);
+        let texts: Vec<String> = indices.iter().map(|i| self.flat_text(i)).collect();
+        let letters = texts.len() > 1
+            && texts
+                .iter()
+                .all(|t| t.chars().count() == 1 && t.chars().all(char::is_alphabetic));
+        let joined = if letters {
+            texts.concat()
+        } else {
+            texts.join(",")
+        };
+        let simple = texts.len() == 1 || letters;
+        let sub = match self.dialect {
+            Dialect::Unicode if texts.len() == 1 => unicode_subscript(&joined),
+            Dialect::Ascii if simple && joined.chars().all(char::is_alphanumeric) => {
+                format!("_{joined}")
+            }
+            _ => format!("_{{{joined}}}"),
+        };
+        let left = match base.left {
+            Edge::Word(_) => Edge::Subscripted,
+            other => other,
+        };
+        Piece {
+            doc: base.doc.append(RcDoc::text(sub)),
+            left,
+            right: Edge::Script,
+        }
+    }
+
+    /// Terms joined by ` + ` and ` − `, breaking after the sign when too long.
+    fn sum(&self, terms: &[(bool, Form)], ctx: Ctx) -> Piece {
+        let n = terms.len();
+        let mut doc: Doc = RcDoc::nil();
+        let (mut left, mut right) = (Edge::Mark, Edge::Mark);
+        for (i, (negative, term)) in terms.iter().enumerate() {
+            let last = i + 1 == n;
+            let term_ctx = ctx.with_tight(last && ctx.tight);
+            if i == 0 {
+                let piece = if *negative {
+                    let inner = self.child(term, term_ctx, PRODUCT);
+                    Piece {
+                        doc: RcDoc::text(self.minus()).append(inner.doc),
+                        left: Edge::Mark,
+                        right: inner.right,
+                    }
+                } else {
+                    self.child(term, term_ctx, BINARY)
+                };
+                left = piece.left;
+                right = piece.right;
+                doc = piece.doc;
+                continue;
+            }
+            let sign = if *negative { self.minus() } else { "+" };
+            let piece = self.child(term, term_ctx, BINARY);
+            right = piece.right;
+            // Each gap breaks on its own, so lines fill up to the width.
+            let gap: Doc = if ctx.flat {
+                RcDoc::text(" ")
+            } else {
+                RcDoc::softline()
+            };
+            doc = doc
+                .append(RcDoc::text(format!(" {sign}")))
+                .append(gap)
+                .append(piece.doc);
+        }
+        if !ctx.flat {
+            doc = doc.nest(2).group();
+        }
+        Piece { doc, left, right }
+    }
+
+    /// Is this form printed as a leading coefficient (`½`, `(3/4)`, `(α/n)`)?
+    fn is_coefficient(form: &Form) -> bool {
+        matches!(form, Form::Number(n) if !n.is_integer()) || matches!(form, Form::Fraction(..))
+    }
+
+    /// Juxtaposed factors (`*` in ASCII) with the joins that keep them apart when re-read.
+    fn product(&self, factors: &[Form], ctx: Ctx) -> Piece {
+        let n = factors.len();
+        let mut doc: Doc = RcDoc::nil();
+        let mut left = Edge::Mark;
+        let mut prev: Option<Edge> = None;
+        let mut run = String::new();
+        for (i, factor) in factors.iter().enumerate() {
+            let last = i + 1 == n;
+            let piece = if i == 0 && Printer::is_coefficient(factor) {
+                self.coefficient(factor, ctx.with_tight(true))
+            } else {
+                let radical = matches!(factor, Form::Sqrt(_)) && !last;
+                let tight = !radical && (!last || ctx.tight);
+                self.child(factor, ctx.with_tight(tight), POWER)
+            };
+            let merged = match &prev {
+                None => {
+                    left = piece.left.clone();
+                    None
+                }
+                Some(p) => {
+                    let (join, merged) = self.join(p, &piece.left, &run, ctx);
+                    doc = doc.append(RcDoc::text(join));
+                    merged
+                }
+            };
+            run = match (&piece.right, merged) {
+                (Edge::Word(_), Some(m)) if piece.left == piece.right => m,
+                (Edge::Word(w), _) => w.clone(),
+                _ => String::new(),
+            };
+            prev = Some(piece.right.clone());
+            doc = doc.append(piece.doc);
+        }
+        Piece {
+            doc,
+            left,
+            right: prev.unwrap_or(Edge::Mark),
+        }
+    }
+
+    /// A leading rational coefficient: `½`, `(3/4)`, `(α/n)` in Unicode; bare in ASCII (where `/`
+    /// and `*` associate left) and LaTeX (where `\frac` delimits).
+    fn coefficient(&self, form: &Form, ctx: Ctx) -> Piece {
+        match (self.dialect, form) {
+            (Dialect::Unicode, Form::Number(n)) if is_half(n) => self.piece(form, ctx),
+            (Dialect::Unicode, _) => {
+                self.piece(form, ctx.delimited())
+                    .wrap("(", ")", Edge::Open, Edge::Close)
+            }
+            (Dialect::Ascii, _) => self.piece(form, ctx),
+            (Dialect::Latex, _) => {
+                let p = self.piece(form, ctx);
+                Piece {
+                    right: Edge::Close,
+                    ..p
+                }
+            }
+        }
+    }
+
+    /// The text between two juxtaposed factors, and the merged run of letters when they join
+    /// without a sign.
+    fn join(
+        &self,
+        prev: &Edge,
+        next: &Edge,
+        run: &str,
+        ctx: Ctx,
+    ) -> (&'static str, Option<String>) {
+        let merged = match (prev, next) {
+            (Edge::Word(a), Edge::Word(b)) => self.merge_run(a, b, run),
+            _ => None,
+        };
+        let letters_clash =
+            matches!((prev, next), (Edge::Word(_), Edge::Word(_))) && merged.is_none();
+        match self.dialect {
+            Dialect::Ascii => ("*", None),
+            Dialect::Latex => {
+                let dot = matches!(next, Edge::Digit)
+                    || matches!((prev, next), (Edge::Bar, Edge::Bar))
+                    || letters_clash;
+                (if dot { " \\cdot " } else { " " }, merged)
+            }
+            Dialect::Unicode => {
+                let space = if ctx.matrix { "·" } else { " " };
+                let join = match (prev, next) {
+                    (_, Edge::Digit) | (Edge::Radical, _) | (Edge::Bar, Edge::Bar) => "·",
+                    (Edge::Spaced, Edge::Bar) => "·",
+                    (Edge::Spaced, _) | (_, Edge::Function) => space,
+                    (Edge::Word(_), Edge::Word(_)) if letters_clash => space,
+                    (Edge::Word(_), Edge::Subscripted) => space,
+                    _ => "",
+                };
+                (join, merged)
+            }
+        }
+    }
+
+    /// The run of letters `run` (ending in `a`) extended by `b`, when both are single letters and
+    /// the run contains no reserved word or declared multi-letter name.
+    fn merge_run(&self, a: &str, b: &str, run: &str) -> Option<String> {
+        let single = |s: &str| s.chars().count() == 1 && s.chars().all(char::is_alphabetic);
+        if !(single(a) && single(b)) {
+            return None;
+        }
+        let mut candidate = if run.is_empty() {
+            a.to_string()
+        } else {
+            run.to_string()
+        };
+        candidate.push_str(b);
+        let clash = self.words.iter().any(|w| candidate.contains(w.as_str()));
+        (!clash).then_some(candidate)
+    }
+
+    /// `a/b` (Unicode, ASCII) or `\frac{a}{b}` (LaTeX).
+    fn fraction(&self, n: &Form, d: &Form, ctx: Ctx) -> Piece {
+        if self.dialect == Dialect::Latex {
+            let top = self.piece(n, ctx.delimited());
+            let bottom = self.piece(d, ctx.delimited());
+            let doc = RcDoc::text("\\frac{")
+                .append(top.doc)
+                .append(RcDoc::text("}{"))
+                .append(bottom.doc)
+                .append(RcDoc::text("}"));
+            return Piece {
+                doc,
+                left: Edge::Mark,
+                right: Edge::Close,
+            };
+        }
+        let top = self.child(n, ctx.with_tight(true), PRODUCT);
+        // A root may end the line open (`1/√x`); a function keeps its parentheses (`1/sin(x)`).
+        let radical = matches!(d, Form::Sqrt(_));
+        let bottom = self.child(d, ctx.with_tight(!radical || ctx.tight), POWER);
+        Piece {
+            doc: top.doc.append(RcDoc::text("/")).append(bottom.doc),
+            left: top.left,
+            right: bottom.right,
+        }
+    }
+
+    /// `x²`, `xⁿ`, `A⁻²`, `x^(1/3)` / `x^2`, `inv(A)^2` / `x^{2}`.
+    fn power(&self, base: &Form, exp: &Form, matrix: bool, ctx: Ctx) -> Piece {
+        let tight = ctx.with_tight(true);
+        match self.dialect {
+            Dialect::Unicode => {
+                let b = self.child(base, tight, ATOM);
+                match self.superscript_exponent(exp) {
+                    Some(sup) => Piece {
+                        doc: b.doc.append(RcDoc::text(sup)),
+                        left: b.left,
+                        right: Edge::Script,
+                    },
+                    None => {
+                        let e = self.flat_text(exp);
+                        Piece {
+                            doc: b.doc.append(RcDoc::text(format!("^({e})"))),
+                            left: b.left,
+                            right: Edge::Close,
+                        }
+                    }
+                }
+            }
+            Dialect::Ascii => {
+                let (b, exp_text) = match exp {
+                    Form::Neg(k) if matrix => {
+                        (self.call_text("inv", &[base], ctx), self.flat_text(k))
+                    }
+                    _ => (self.child(base, tight, ATOM), self.flat_text(exp)),
+                };
+                let simple = matches!(exp, Form::Number(n) if n.is_integer())
+                    || matches!(exp, Form::Neg(k) if matrix && matches!(**k, Form::Number(_)))
+                    || matches!(exp, Form::Name(_));
+                let e = if simple {
+                    exp_text
+                } else {
+                    format!("({exp_text})")
+                };
+                Piece {
+                    doc: b.doc.append(RcDoc::text(format!("^{e}"))),
+                    left: b.left,
+                    right: Edge::Script,
+                }
+            }
+            Dialect::Latex => {
+                let b = self.child(base, tight, ATOM);
+                let e = self.flat_text(exp);
+                Piece {
+                    doc: b.doc.append(RcDoc::text(format!("^{{{e}}}"))),
+                    left: b.left,
+                    right: Edge::Script,
+                }
+            }
+        }
+    }
+
+    /// The exponent in superscript characters, when it is an integer or a single letter.
+    fn superscript_exponent(&self, exp: &Form) -> Option<String> {
+        match exp {
+            Form::Number(n) if n.is_integer() => superscript(&n.numer().to_string()),
+            Form::Neg(k) => match &**k {
+                Form::Number(n) if n.is_integer() => superscript(&format!("-{}", n.numer())),
+                _ => None,
+            },
+            Form::Name(name) => superscript(name),
+            _ => None,
+        }
+    }
+
+    /// `√x`, `√(x + 1)` / `sqrt(x + 1)` / `\sqrt{x + 1}`.
+    fn sqrt(&self, radicand: &Form, ctx: Ctx) -> Piece {
+        match self.dialect {
+            Dialect::Ascii => self.call_text("sqrt", &[radicand], ctx),
+            Dialect::Latex => {
+                self.piece(radicand, ctx.delimited())
+                    .wrap("\\sqrt{", "}", Edge::Mark, Edge::Close)
+            }
+            Dialect::Unicode => {
+                let simple = Printer::is_simple_atom(radicand);
+                if simple && !ctx.tight {
+                    let r = self.piece(radicand, ctx);
+                    Piece {
+                        doc: RcDoc::text("√").append(r.doc),
+                        left: Edge::Mark,
+                        right: Edge::Radical,
+                    }
+                } else {
+                    self.piece(radicand, ctx.delimited())
+                        .wrap("√(", ")", Edge::Mark, Edge::Close)
+                }
+            }
+        }
+    }
+
+    /// A name, an entry or a whole number: what `√`, `sin` and derivative operators take without
+    /// parentheses.
+    pub(crate) fn is_simple_atom(form: &Form) -> bool {
+        match form {
+            Form::Name(_) | Form::Component(..) => true,
+            Form::Number(n) => n.is_integer(),
+            _ => false,
+        }
+    }
+
+    /// A postfix mark (`Aᵀ`, `A⁻¹`, `A⁺`) per dialect: `[unicode, ascii, latex]`.
+    fn postfix(&self, operand: &Form, marks: [&'static str; 3], ctx: Ctx) -> Piece {
+        let mark = match self.dialect {
+            Dialect::Unicode => marks[0],
+            Dialect::Ascii => marks[1],
+            Dialect::Latex => marks[2],
+        };
+        let a = self.child(operand, ctx.with_tight(true), ATOM);
+        Piece {
+            doc: a.doc.append(RcDoc::text(mark)),
+            left: a.left,
+            right: Edge::Script,
+        }
+    }
+
+    /// `name(a, b, …)` with delimited arguments.
+    pub(crate) fn call_text(&self, name: &str, args: &[&Form], ctx: Ctx) -> Piece {
+        let inner = ctx.delimited();
+        let mut doc: Doc = RcDoc::text(format!("{name}("));
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                doc = doc.append(RcDoc::text(", "));
+            }
+            doc = doc.append(self.piece(a, inner).doc);
+        }
+        Piece {
+            doc: doc.append(RcDoc::text(")")),
+            left: Edge::Function,
+            right: Edge::Close,
+        }
+    }
+
+    /// A built-in function: `sin x` for a simple argument where nothing tight follows,
+    /// otherwise `sin(x + 1)`; LaTeX `\sin`, `\operatorname{tr}`.
+    fn call(&self, f: Func, args: &[Form], ctx: Ctx) -> Piece {
+        let name = self.function_name(f);
+        let prefix_style = matches!(
+            f,
+            Func::Sin | Func::Cos | Func::Tan | Func::Log | Func::Tanh
+        );
+        if let [arg] = args {
+            let bare = prefix_style
+                && self.dialect != Dialect::Ascii
+                && !ctx.tight
+                && !ctx.matrix
+                && Printer::is_simple_atom(arg);
+            if bare {
+                let a = self.piece(arg, ctx);
+                return Piece {
+                    doc: RcDoc::text(format!("{name} ")).append(a.doc),
+                    left: Edge::Function,
+                    right: a.right,
+                };
+            }
+        }
+        let refs: Vec<&Form> = args.iter().collect();
+        self.call_text(&name, &refs, ctx)
+    }
+
+    /// A function's name in this dialect.
+    fn function_name(&self, f: Func) -> String {
+        match self.dialect {
+            Dialect::Ascii => f.name().to_string(),
+            Dialect::Unicode => match f {
+                Func::Sigmoid => "σ".to_string(),
+                _ => f.name().to_string(),
+            },
+            Dialect::Latex => match f {
+                Func::Sin
+                | Func::Cos
+                | Func::Tan
+                | Func::Exp
+                | Func::Log
+                | Func::Tanh
+                | Func::Det => {
+                    format!("\\{}", f.name())
+                }
+                Func::Sigmoid => "\\sigma".to_string(),
+                _ => format!("\\operatorname{{{}}}", f.name()),
+            },
+        }
+    }
+
+    /// `|t|` / `abs(t)` / `\lvert t \rvert`.
+    fn abs(&self, a: &Form, ctx: Ctx) -> Piece {
+        let inner = Ctx {
+            tight: false,
+            ..ctx
+        };
+        match self.dialect {
+            Dialect::Unicode => self.piece(a, inner).wrap("|", "|", Edge::Bar, Edge::Bar),
+            Dialect::Ascii => self.call_text("abs", &[a], ctx),
+            Dialect::Latex => {
+                self.piece(a, inner)
+                    .wrap("\\lvert ", " \\rvert", Edge::Mark, Edge::Close)
+            }
+        }
+    }
+
+    /// `‖v‖`, `‖v‖₁`, `‖X‖_F` / `norm(v, 1)` / `\|v\|_2`.
+    fn norm(&self, kind: NormKind, a: &Form, ctx: Ctx) -> Piece {
+        let inner = Ctx {
+            tight: false,
+            ..ctx
+        };
+        match self.dialect {
+            Dialect::Unicode => {
+                let (close, right) = match kind {
+                    NormKind::Two => ("‖", Edge::Bar),
+                    NormKind::One => ("‖₁", Edge::Bar),
+                    NormKind::Frobenius => ("‖_F", Edge::Spaced),
+                };
+                self.piece(a, inner).wrap("‖", close, Edge::Bar, right)
+            }
+            Dialect::Ascii => {
+                let p = self.piece(a, ctx.delimited());
+                let tail = match kind {
+                    NormKind::Two => ")",
+                    NormKind::One => ", 1)",
+                    NormKind::Frobenius => ", F)",
+                };
+                p.wrap("norm(", tail, Edge::Function, Edge::Close)
+            }
+            Dialect::Latex => {
+                let close = match kind {
+                    NormKind::Two => "\\|_2",
+                    NormKind::One => "\\|_1",
+                    NormKind::Frobenius => "\\|_F",
+                };
+                self.piece(a, inner)
+                    .wrap("\\|", close, Edge::Bar, Edge::Bar)
+            }
+        }
+    }
+
+    /// Operands joined by an infix operator (`⊙`, `⊗`), each a power or tighter.
+    fn binary(&self, operands: Vec<&Form>, op: &str, ctx: Ctx) -> Piece {
+        let mut doc: Doc = RcDoc::nil();
+        let (mut left, mut right) = (Edge::Mark, Edge::Mark);
+        for (i, x) in operands.iter().enumerate() {
+            let p = self.child(x, ctx.with_tight(true), POWER);
+            if i == 0 {
+                left = p.left;
+            } else {
+                doc = doc.append(RcDoc::text(op.to_string()));
+            }
+            right = p.right;
+            doc = doc.append(p.doc);
+        }
+        Piece { doc, left, right }
+    }
+}

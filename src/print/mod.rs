@@ -1,0 +1,45 @@
+//! One printer, three dialects: Unicode (`Aᵀ(Ax − b)`), ASCII (`A'*(A*x - b)`) and LaTeX
+//! (`A^\top (A x - b)`), in the spellings of NOTATION.md so that printed text parses back to the
+//! same expression.
+//!
+//! Printing reads the expression as textbook math first ([`form`]: term order, signs,
+//! fractions, roots), then spells it in a dialect as a `pretty` document ([`layout`]:
+//! precedence, parentheses, juxtaposition, line breaks).
+
+mod form;
+mod layout;
+mod matrix;
+mod names;
+mod numbers;
+mod operators;
+mod options;
+mod scripts;
+mod shape;
+
+pub use names::print_name;
+pub use options::{Dialect, PrintOptions};
+pub use shape::print_shape;
+
+use crate::expr::{Id, Pool};
+use form::{Form, Reader};
+use layout::{Ctx, Printer};
+
+/// Prints one expression. A literal matrix that is the whole expression is laid out in two
+/// dimensions in Unicode; long sums break between terms at `options.width`.
+pub fn print(pool: &Pool, id: Id, options: &PrintOptions) -> String {
+    let form = Reader::new(pool).form(id);
+    let printer = Printer::new(pool, options.dialect);
+    if let (
+        Dialect::Unicode,
+        Form::Matrix {
+            rows,
+            cols,
+            entries,
+        },
+    ) = (options.dialect, &form)
+    {
+        return printer.grid(*rows, *cols, entries);
+    }
+    let piece = printer.piece(&form, Ctx::default());
+    Printer::render(&piece.doc, options.width)
+}
