@@ -380,7 +380,7 @@ mod tests {
             a.matmul(&inv).expect("sizes"),
             Dense::identity(3).expect("small")
         );
-        assert_eq!(a.det().expect("square"), Number::int(5));
+        assert_eq!(a.det().expect("square"), Number::int(-5));
     }
 
     #[test]
