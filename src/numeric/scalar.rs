@@ -397,7 +397,10 @@ mod tests {
                 .abs()
                 < 1e-12
         );
-        assert!(matches!(Scalar::sqrt(&-1.0f64), Err(EvalError::Domain { .. })));
+        assert!(matches!(
+            Scalar::sqrt(&-1.0f64),
+            Err(EvalError::Domain { .. })
+        ));
         assert!(matches!(
             0.0f64.apply(Func::Log),
             Err(EvalError::Domain { .. })
