@@ -735,3 +735,22 @@ mod equivalence {
         assert_eq!(first, compare(&pool, left, right, &opts));
     }
 }
+
+/// A 20 000-deep composition evaluates without exhausting the (2 MB) test-thread stack.
+#[test]
+fn deep_expressions_do_not_overflow_the_stack() {
+    let mut pool = Pool::new();
+    let (s, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+    let mut e = x;
+    let mut expected = 0.5f64;
+    for _ in 0..20_000 {
+        let sin = pool.apply(Func::Sin, &[e]);
+        let half = pool.num(Number::ratio(1, 2));
+        e = pool.add(&[sin, half]);
+        expected = expected.sin() + 0.5;
+    }
+    let mut inst = Instance::new();
+    inst.values.insert(s, Dense::scalar(0.5f64));
+    let v = evaluate(&pool, e, &inst).expect("finite");
+    assert!((v.data[0] - expected).abs() < 1e-12);
+}

@@ -6,7 +6,7 @@ use super::error::EvalError;
 use super::free::FreeSymbols;
 use super::scalar::Scalar;
 use crate::expr::{Dim, Func, Id, Node, NormKind, Number, Pool, Shape, SymbolId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 /// Most summand evaluations one call may perform (over all sums, nested ones multiply).
@@ -81,11 +81,67 @@ struct Evaluator<'a, T> {
 }
 
 impl<T: Scalar> Evaluator<'_, T> {
+    /// The value of `id` in the current scopes, memoised.
     fn eval(&mut self, id: Id) -> Result<Rc<Dense<T>>, EvalError> {
-        let level = self.scope_level(id);
-        if let Some(v) = self.scopes[level].memo.get(&id) {
-            return Ok(v.clone());
+        if let Some(v) = self.memoised(id) {
+            return Ok(v);
         }
+        // Children first, in an explicit post-order, so deep expressions do not recurse deeply;
+        // only the summand of a `∑` and the body of an `at` (evaluated under new bindings) are
+        // left to `compute`.
+        let mut stack = vec![(id, false)];
+        let mut seen = HashSet::new();
+        while let Some((n, expanded)) = stack.pop() {
+            if expanded {
+                self.compute_and_store(n)?;
+                continue;
+            }
+            if !seen.insert(n) || self.memoised(n).is_some() {
+                continue;
+            }
+            stack.push((n, true));
+            stack.extend(self.operands(n).into_iter().rev().map(|c| (c, false)));
+        }
+        self.memoised(id)
+            .ok_or_else(|| EvalError::shape("an expression that evaluated to nothing"))
+    }
+
+    /// The subexpressions `compute` evaluates in the current scopes: all children, except the
+    /// bodies of `∑` and `at` (evaluated under new bindings) and the norm inside an even power
+    /// of a norm (evaluated as a sum of squares).
+    fn operands(&self, id: Id) -> Vec<Id> {
+        match self.pool.node(id) {
+            Node::Sum { lower, upper, .. } => vec![*lower, *upper],
+            Node::At(_, binds) => binds.iter().map(|(_, v)| *v).collect(),
+            Node::Pow(b, e) => match self.even_norm_power(*b, *e) {
+                Some((v, _)) => vec![v],
+                None => vec![*b, *e],
+            },
+            node => node.children(),
+        }
+    }
+
+    /// `Some((v, j))` when `b^e` is `‖v‖^(2j)` (2-norm or Frobenius, `e` an even integer).
+    fn even_norm_power(&self, b: Id, e: Id) -> Option<(Id, Number)> {
+        let (Node::Num(k), Node::Apply(Func::Norm(NormKind::Two | NormKind::Frobenius), args)) =
+            (self.pool.node(e), self.pool.node(b))
+        else {
+            return None;
+        };
+        let j = k * &Number::ratio(1, 2);
+        match (&args[..], j.is_integer()) {
+            (&[v], true) => Some((v, j)),
+            _ => None,
+        }
+    }
+
+    fn memoised(&mut self, id: Id) -> Option<Rc<Dense<T>>> {
+        let level = self.scope_level(id);
+        self.scopes[level].memo.get(&id).cloned()
+    }
+
+    /// Computes `id` (its children already memoised), checks its size and finiteness, stores it.
+    fn compute_and_store(&mut self, id: Id) -> Result<(), EvalError> {
         let v = self.compute(id)?;
         let expected = self.concrete_shape(self.pool.shape(id))?;
         if v.shape() != expected {
@@ -101,9 +157,9 @@ impl<T: Scalar> Evaluator<'_, T> {
         if !T::EXACT && !v.data.iter().all(|a| a.is_finite()) {
             return Err(EvalError::domain("a non-finite intermediate value"));
         }
-        let v = Rc::new(v);
-        self.scopes[level].memo.insert(id, v.clone());
-        Ok(v)
+        let level = self.scope_level(id);
+        self.scopes[level].memo.insert(id, Rc::new(v));
+        Ok(())
     }
 
     /// The innermost scope binding a free symbol of `id` (0 when none).
@@ -282,24 +338,23 @@ impl<T: Scalar> Evaluator<'_, T> {
         };
         if !pool.is_scalar(b) {
             let k = match k {
-                Some(k) => k.to_i64(),
+                Some(k) if k.is_integer() => Some(k.to_i64().ok_or(EvalError::TooLarge)?),
+                Some(_) => None,
                 None => self.scalar(e)?.to_integer(),
             }
             .ok_or_else(|| EvalError::Unsupported {
                 what: "a non-integer power of a matrix".to_string(),
             })?;
+            // Exact entries grow with the exponent; beyond the pool's limit use floating point.
+            if T::EXACT && k.unsigned_abs() > pool.limits.max_exponent {
+                return Err(EvalError::TooLarge);
+            }
             return self.eval(b)?.powi(k);
         }
         // ‖v‖^(2j) = (vᵀv)^j keeps exactness where ‖v‖ itself is irrational.
-        if let (Some(k), Node::Apply(Func::Norm(NormKind::Two | NormKind::Frobenius), args)) =
-            (k, pool.node(b))
-        {
-            let half = Number::ratio(1, 2);
-            let j = k * &half;
-            if let (true, &[v]) = (j.is_integer(), &args[..]) {
-                let v = self.eval(v)?;
-                return sum_of_squares(&v).pow_number(&j).map(Dense::scalar);
-            }
+        if let Some((v, j)) = self.even_norm_power(b, e) {
+            let v = self.eval(v)?;
+            return sum_of_squares(&v).pow_number(&j).map(Dense::scalar);
         }
         let base = self.scalar(b)?;
         let v = match k {
