@@ -754,3 +754,80 @@ fn deep_expressions_do_not_overflow_the_stack() {
     let v = evaluate(&pool, e, &inst).expect("finite");
     assert!((v.data[0] - expected).abs() < 1e-12);
 }
+
+#[test]
+fn substitution_and_sum_scoping() {
+    let mut f = fixture();
+    // (a²) at a = a + 1: the binding is evaluated outside, so 3² = 9.
+    let a2 = f.pool.powi(f.a, 2);
+    let one = f.pool.int(1);
+    let a1 = f.pool.add(&[f.a, one]);
+    let at = f.pool.at(a2, vec![(f.a_sym, a1)]);
+    assert_eq!(evaluate(&f.pool, at, &f.inst), Ok(z(1, 1, &[9])));
+    // A summand without the index: ∑_{i=1}^{n} a x = n a x.
+    let ax = f.pool.mul(&[f.a, f.x]);
+    let n = f.pool.dim_value(f.n.clone());
+    let s = f.pool.sum_over(f.i_sym, one, n, ax);
+    assert_eq!(evaluate(&f.pool, s, &f.inst), Ok(z(3, 1, &[6, 12, 18])));
+    // An empty range sums to zero of the summand's shape.
+    let zero = f.pool.int(0);
+    let empty = f.pool.sum_over(f.i_sym, one, zero, ax);
+    assert_eq!(evaluate(&f.pool, empty, &f.inst), Ok(z(3, 1, &[0, 0, 0])));
+    // A non-integer bound is undefined.
+    let half = f.pool.num(Number::ratio(1, 2));
+    let bad = f.pool.sum_over(f.i_sym, one, half, ax);
+    assert!(matches!(
+        evaluate(&f.pool, bad, &f.inst),
+        Err(EvalError::Domain { .. })
+    ));
+}
+
+/// At many random instances, exact and floating-point evaluation agree, and the exact
+/// identities det(A)·det(A⁻¹) = 1 and A⁻¹A = I hold.
+#[test]
+fn exact_and_float_evaluation_agree_at_random_instances() {
+    use nabla::check::sample::{sample_instance, to_f64, SampleOptions};
+    use rand::SeedableRng;
+    let mut f = fixture();
+    let syms: Vec<SymbolId> = f.inst.values.keys().copied().collect();
+    let inv = f.pool.inverse(f.a_);
+    let det = f.pool.apply(Func::Det, &[f.a_]);
+    let det_inv = f.pool.intern(
+        nabla::expr::Node::Apply(Func::Det, vec![inv].into()),
+        Shape::scalar(),
+    );
+    let check = f.pool.mul(&[det, det_inv]);
+    let ct = f.pool.transpose(f.c_);
+    let cx = f.pool.mul(&[f.c_, f.x]);
+    let big = f.pool.mul(&[ct, cx]);
+    let kron = f.pool.kron(f.a_, f.c_);
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(5);
+    let opts = SampleOptions::default();
+    let mut invertible = 0;
+    for _ in 0..60 {
+        let inst = sample_instance(&f.pool, &syms, &Default::default(), &mut rng, &opts);
+        let fl = to_f64(&inst);
+        for e in [big, kron, det] {
+            let exact = evaluate(&f.pool, e, &inst).expect("polynomial");
+            let float = evaluate(&f.pool, e, &fl).expect("polynomial");
+            for (a, b) in exact.data.iter().zip(&float.data) {
+                assert!((a.to_f64() - b).abs() <= 1e-9 * b.abs().max(1.0));
+            }
+        }
+        match evaluate(&f.pool, check, &inst) {
+            Ok(v) => {
+                invertible += 1;
+                assert_eq!(v, z(1, 1, &[1]));
+                let a = &inst.values[&syms[0]];
+                let ai = evaluate(&f.pool, inv, &inst).expect("invertible");
+                assert_eq!(ai.matmul(a), Dense::identity(a.rows));
+            }
+            Err(e) => {
+                assert!(matches!(e, EvalError::Domain { .. }));
+                let d = evaluate(&f.pool, det, &inst).expect("det");
+                assert_eq!(d, z(1, 1, &[0]));
+            }
+        }
+    }
+    assert!(invertible > 30);
+}

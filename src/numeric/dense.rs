@@ -81,6 +81,15 @@ impl<T: Clone> Dense<T> {
         }
     }
 
+    /// Row `i` (0-based) as a slice, if in range.
+    pub fn row(&self, i: usize) -> Option<&[T]> {
+        if i < self.rows {
+            self.data.get(i * self.cols..(i + 1) * self.cols)
+        } else {
+            None
+        }
+    }
+
     /// The entry of a 1×1 matrix.
     pub fn as_scalar(&self) -> Option<&T> {
         (self.rows == 1 && self.cols == 1).then(|| self.data.first())?
@@ -396,7 +405,10 @@ mod tests {
     fn kron_and_powers() {
         let a = q(1, 2, &[1, 2]);
         let b = q(2, 1, &[3, 4]);
-        assert_eq!(a.kron(&b).expect("small"), q(2, 2, &[3, 6, 4, 8]));
+        let k = a.kron(&b).expect("small");
+        assert_eq!(k, q(2, 2, &[3, 6, 4, 8]));
+        assert_eq!(k.row(1), Some(&[Number::int(4), Number::int(8)][..]));
+        assert_eq!(k.row(2), None);
         let m = q(2, 2, &[1, 1, 0, 1]);
         assert_eq!(m.powi(3).expect("square"), q(2, 2, &[1, 3, 0, 1]));
         assert_eq!(m.powi(-2).expect("square"), q(2, 2, &[1, -2, 0, 1]));

@@ -222,23 +222,11 @@ impl<T: Scalar> Evaluator<'_, T> {
                 let (r, c) = self.concrete_shape(s)?;
                 Dense::zeros(r, c)
             }
-            Node::Add(ts) => {
-                let mut acc = (*self.eval(ts[0])?).clone();
-                for &t in &ts[1..] {
-                    acc = acc.add(&*self.eval(t)?)?;
-                }
-                Ok(acc)
-            }
+            Node::Add(ts) => self.entrywise(id, ts, Dense::add, Dense::zeros),
             Node::Mul(fs) => self.product(fs),
             Node::Pow(b, e) => self.power(*b, *e),
             Node::Transpose(a) => Ok(self.eval(*a)?.transpose()),
-            Node::Hadamard(fs) => {
-                let mut acc = (*self.eval(fs[0])?).clone();
-                for &f in &fs[1..] {
-                    acc = acc.hadamard(&*self.eval(f)?)?;
-                }
-                Ok(acc)
-            }
+            Node::Hadamard(fs) => self.entrywise(id, fs, Dense::hadamard, Dense::ones),
             Node::Kron(a, b) => {
                 let (a, b) = (self.eval(*a)?, self.eval(*b)?);
                 a.kron(&b)
@@ -289,6 +277,25 @@ impl<T: Scalar> Evaluator<'_, T> {
                 r.map(|v| (*v).clone())
             }
         }
+    }
+
+    /// Folds same-shape operands with an entrywise operation (`empty` for no operands).
+    fn entrywise(
+        &mut self,
+        id: Id,
+        operands: &[Id],
+        op: fn(&Dense<T>, &Dense<T>) -> Result<Dense<T>, EvalError>,
+        empty: fn(usize, usize) -> Result<Dense<T>, EvalError>,
+    ) -> Result<Dense<T>, EvalError> {
+        let Some((&first, rest)) = operands.split_first() else {
+            let (r, c) = self.concrete_shape(self.pool.shape(id))?;
+            return empty(r, c);
+        };
+        let mut acc = (*self.eval(first)?).clone();
+        for &t in rest {
+            acc = op(&acc, &*self.eval(t)?)?;
+        }
+        Ok(acc)
     }
 
     fn symbol(&self, s: SymbolId) -> Result<Dense<T>, EvalError> {

@@ -116,3 +116,49 @@ pub fn free_dimensions(pool: &Pool, roots: &[Id]) -> BTreeSet<String> {
     }
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Assumptions, Shape, SymbolOrigin};
+
+    #[test]
+    fn bound_symbols_are_not_free() {
+        let mut pool = Pool::new();
+        let n = Dim::symbol("n");
+        let decl = |pool: &mut Pool, name: &str, shape: Shape, origin| {
+            pool.declare(name, shape, Assumptions::default(), origin)
+                .expect("fresh")
+        };
+        let x = decl(
+            &mut pool,
+            "x",
+            Shape::vector(n.clone()),
+            SymbolOrigin::Declared,
+        );
+        let i = decl(&mut pool, "i", Shape::scalar(), SymbolOrigin::SumIndex);
+        let a = decl(&mut pool, "a", Shape::scalar(), SymbolOrigin::Declared);
+        let b = decl(&mut pool, "b", Shape::scalar(), SymbolOrigin::Declared);
+        let (xe, ie, ae, be) = (
+            pool.symbol_expr(x),
+            pool.symbol_expr(i),
+            pool.symbol_expr(a),
+            pool.symbol_expr(b),
+        );
+        // ∑_{i=1}^{n} xᵢ a, then at a = b: free are x and b.
+        let xi = pool.component(xe, &[ie]);
+        let body = pool.mul(&[xi, ae]);
+        let one = pool.int(1);
+        let upper = pool.dim_value(n.clone());
+        let sum = pool.sum_over(i, one, upper, body);
+        let at = pool.at(sum, vec![(a, be)]);
+        assert_eq!(free_symbols(&pool, &[at]), BTreeSet::from([x, b]));
+        assert_eq!(free_symbols(&pool, &[sum, ie]), BTreeSet::from([x, i, a]));
+        // Dimensions from symbol shapes and identity nodes.
+        let m = pool.identity(Dim::symbol("m"));
+        assert_eq!(
+            free_dimensions(&pool, &[at, m]),
+            BTreeSet::from(["m".to_string(), "n".to_string()])
+        );
+    }
+}
