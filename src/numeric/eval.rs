@@ -12,6 +12,9 @@ use std::rc::Rc;
 /// Most summand evaluations one call may perform (over all sums, nested ones multiply).
 const MAX_SUM_ITERATIONS: u64 = 1_000_000;
 
+/// An entrywise operation on two same-shape values.
+type BinaryOp<T> = fn(&Dense<T>, &Dense<T>) -> Result<Dense<T>, EvalError>;
+
 /// A point to evaluate at: a value for every dimension symbol and every free symbol.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Instance<T> {
@@ -284,7 +287,7 @@ impl<T: Scalar> Evaluator<'_, T> {
         &mut self,
         id: Id,
         operands: &[Id],
-        op: fn(&Dense<T>, &Dense<T>) -> Result<Dense<T>, EvalError>,
+        op: BinaryOp<T>,
         empty: fn(usize, usize) -> Result<Dense<T>, EvalError>,
     ) -> Result<Dense<T>, EvalError> {
         let Some((&first, rest)) = operands.split_first() else {
