@@ -321,3 +321,247 @@ fn named_values(pool: &Pool, inst: &Instance<Number>) -> Vec<(String, Dense<Numb
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Assumptions, Dim, Func, Node, NormKind, SymbolOrigin};
+
+    fn declare(pool: &mut Pool, name: &str, shape: Shape, origin: SymbolOrigin) -> (SymbolId, Id) {
+        let s = pool
+            .declare(name, shape, Assumptions::default(), origin)
+            .expect("fresh symbol");
+        (s, pool.symbol_expr(s))
+    }
+
+    fn matrices(pool: &mut Pool, r: &str, c: &str, names: &[&str]) -> Vec<Id> {
+        let shape = Shape::matrix(Dim::symbol(r), Dim::symbol(c));
+        names
+            .iter()
+            .map(|n| declare(pool, n, shape.clone(), SymbolOrigin::Declared).1)
+            .collect()
+    }
+
+    fn agreed(c: &Comparison) -> Option<bool> {
+        match c {
+            Comparison::AllAgreed { trials, exact } if *trials >= 20 => Some(*exact),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn transpose_of_a_sum_built_two_ways() {
+        let mut pool = Pool::new();
+        let ab = matrices(&mut pool, "m", "n", &["A", "B"]);
+        let sum = pool.add(&ab);
+        // The raw transpose node, not pushed inward by the constructor.
+        let shape = pool.shape(sum).transposed();
+        let left = pool.intern(Node::Transpose(sum), shape);
+        let (at, bt) = (pool.transpose(ab[0]), pool.transpose(ab[1]));
+        let right = pool.add(&[at, bt]);
+        assert_ne!(left, right);
+        let c = compare(&pool, left, right, &CompareOptions::default());
+        assert_eq!(agreed(&c), Some(true), "{c:?}");
+    }
+
+    #[test]
+    fn quadratic_form_with_transposed_matrix() {
+        let mut pool = Pool::new();
+        let a = matrices(&mut pool, "n", "n", &["A"])[0];
+        let (_, x) = declare(
+            &mut pool,
+            "x",
+            Shape::vector(Dim::symbol("n")),
+            SymbolOrigin::Declared,
+        );
+        let xt = pool.transpose(x);
+        let left = pool.mul(&[xt, a, x]);
+        let at = pool.transpose(a);
+        let right = pool.intern(Node::Mul(vec![xt, at, x].into()), Shape::scalar());
+        assert_ne!(left, right);
+        assert_eq!(
+            agreed(&compare(&pool, left, right, &CompareOptions::default())),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn squared_norm_is_exact() {
+        let mut pool = Pool::new();
+        let (_, v) = declare(
+            &mut pool,
+            "v",
+            Shape::vector(Dim::symbol("n")),
+            SymbolOrigin::Declared,
+        );
+        let norm = pool.apply(Func::Norm(NormKind::Two), &[v]);
+        let left = pool.powi(norm, 2);
+        let vt = pool.transpose(v);
+        let right = pool.mul(&[vt, v]);
+        assert_eq!(
+            agreed(&compare(&pool, left, right, &CompareOptions::default())),
+            Some(true)
+        );
+        // ‖v‖⁴ = (vᵀv)², still exact.
+        let left4 = pool.powi(norm, 4);
+        let right4 = pool.powi(right, 2);
+        assert_eq!(
+            agreed(&compare(&pool, left4, right4, &CompareOptions::default())),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn trace_is_cyclic() {
+        let mut pool = Pool::new();
+        let a = matrices(&mut pool, "m", "n", &["A"])[0];
+        let b = matrices(&mut pool, "n", "m", &["B"])[0];
+        let ab = pool.mul(&[a, b]);
+        let left = pool.intern(Node::Apply(Func::Trace, vec![ab].into()), Shape::scalar());
+        let ba = pool.mul(&[b, a]);
+        let right = pool.intern(Node::Apply(Func::Trace, vec![ba].into()), Shape::scalar());
+        assert_ne!(left, right);
+        assert_eq!(
+            agreed(&compare(&pool, left, right, &CompareOptions::default())),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn transcendental_identities_agree_in_floating_point() {
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        let (_, y) = declare(&mut pool, "y", Shape::scalar(), SymbolOrigin::Declared);
+        let (ex, ey) = (pool.apply(Func::Exp, &[x]), pool.apply(Func::Exp, &[y]));
+        let left = pool.mul(&[ex, ey]);
+        let xy = pool.add(&[x, y]);
+        let right = pool.apply(Func::Exp, &[xy]);
+        assert_eq!(
+            agreed(&compare(&pool, left, right, &CompareOptions::default())),
+            Some(false)
+        );
+        // log(xy) = log x + log y needs x, y > 0: undefined draws are re-drawn.
+        let prod = pool.mul(&[x, y]);
+        let left = pool.apply(Func::Log, &[prod]);
+        let (lx, ly) = (pool.apply(Func::Log, &[x]), pool.apply(Func::Log, &[y]));
+        let right = pool.add(&[lx, ly]);
+        assert_eq!(
+            agreed(&compare(&pool, left, right, &CompareOptions::default())),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn matrix_products_do_not_commute() {
+        let mut pool = Pool::new();
+        let ab = matrices(&mut pool, "n", "n", &["A", "B"]);
+        let left = pool.mul(&[ab[0], ab[1]]);
+        let right = pool.mul(&[ab[1], ab[0]]);
+        let Comparison::Disagreed { counterexample: c } =
+            compare(&pool, left, right, &CompareOptions::default())
+        else {
+            panic!("AB = BA claimed");
+        };
+        assert!(c.exact);
+        assert_eq!(c.dims["n"], 2, "the smallest size where they differ");
+        assert_eq!(c.values.len(), 2);
+        assert_eq!(c.values[0].0, "A");
+        assert!(c
+            .values
+            .iter()
+            .all(|(_, v)| v.data.iter().all(|e| e.abs() <= Number::int(2))));
+        assert_ne!(c.left, c.right);
+        // The counterexample really is one.
+        let DenseValue::Exact(l) = &c.left else {
+            panic!("exact")
+        };
+        let a = &c.values[0].1;
+        let b = &c.values[1].1;
+        assert_eq!(&a.matmul(b).expect("square"), l);
+    }
+
+    #[test]
+    fn doubling_is_not_identity() {
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        let two_x = pool.scale(Number::int(2), x);
+        let Comparison::Disagreed { counterexample: c } =
+            compare(&pool, two_x, x, &CompareOptions::default())
+        else {
+            panic!("2x = x claimed");
+        };
+        assert!(c.exact);
+        assert_eq!(c.values.len(), 1);
+        assert!(c.values[0].1.data[0].abs() == Number::one(), "{c:?}");
+    }
+
+    #[test]
+    fn floating_point_disagreement_is_found_and_small() {
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        let left = pool.apply(Func::Exp, &[x]);
+        let one = pool.int(1);
+        let right = pool.add(&[one, x]);
+        let Comparison::Disagreed { counterexample: c } =
+            compare(&pool, left, right, &CompareOptions::default())
+        else {
+            panic!("exp x = 1 + x claimed");
+        };
+        assert!(!c.exact);
+        assert!(matches!(c.left, DenseValue::Float(_)));
+        assert!(c.values[0].1.data[0].abs() <= Number::int(2));
+    }
+
+    #[test]
+    fn transposed_shapes_mismatch_before_sampling() {
+        let mut pool = Pool::new();
+        let a = matrices(&mut pool, "m", "n", &["A"])[0];
+        let at = pool.transpose(a);
+        match compare(&pool, a, at, &CompareOptions::default()) {
+            Comparison::ShapeMismatch { left, right } => {
+                assert_eq!(left, Shape::matrix(Dim::symbol("m"), Dim::symbol("n")));
+                assert_eq!(right, left.transposed());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nowhere_defined_side_gives_too_few_valid() {
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        let x2 = pool.powi(x, 2);
+        let m1 = pool.int(-1);
+        let neg = pool.scale(Number::int(-1), x2);
+        let arg = pool.add(&[neg, m1]);
+        let left = pool.apply(Func::Log, &[arg]);
+        let zero = pool.int(0);
+        match compare(&pool, left, zero, &CompareOptions::default()) {
+            Comparison::TooFewValid {
+                valid,
+                attempted,
+                reason,
+            } => {
+                assert_eq!(valid, 0);
+                assert_eq!(attempted, 200);
+                assert!(reason.contains("log"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn same_seed_same_counterexample() {
+        let mut pool = Pool::new();
+        let ab = matrices(&mut pool, "n", "n", &["A", "B"]);
+        let left = pool.mul(&[ab[0], ab[1]]);
+        let right = pool.mul(&[ab[1], ab[0]]);
+        let opts = CompareOptions {
+            seed: 42,
+            ..CompareOptions::default()
+        };
+        let first = compare(&pool, left, right, &opts);
+        assert!(matches!(first, Comparison::Disagreed { .. }));
+        assert_eq!(first, compare(&pool, left, right, &opts));
+    }
+}
