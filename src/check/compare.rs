@@ -193,6 +193,11 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
             exact,
         }
     } else {
+        let reason = if reason.is_empty() {
+            format!("only {attempted} draws allowed")
+        } else {
+            format!("{undefined} of {attempted} draws were undefined (last: {reason})")
+        };
         Comparison::TooFewValid {
             valid,
             attempted,

@@ -132,9 +132,6 @@ impl Scalar for Number {
         if let Some(ki) = k.to_i64() {
             return self.pow_checked(ki, MAX_BITS).ok_or(EvalError::TooLarge);
         }
-        if !k.is_integer() && k.numer().abs() > num_bigint::BigInt::from(i64::MAX) {
-            return Err(EvalError::TooLarge);
-        }
         let p = k.numer().to_i64().ok_or(EvalError::TooLarge)?;
         let q = k.denom().to_u32().ok_or(EvalError::NotRational)?;
         let root = if Number::is_negative(self) {
