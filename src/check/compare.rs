@@ -1,6 +1,13 @@
 //! Numeric equivalence of two expressions: evaluate both at random instances, exactly where
 //! possible, and report agreement, a (small) counterexample, a shape mismatch, or too few
 //! points where both sides are defined.
+//!
+//! Symbolic shapes are compared first. Each trial then draws fresh dimension values and symbol
+//! values (seeded, so the same call gives the same answer) and evaluates both sides in exact
+//! rationals; a side that is not rational there (`exp 1`, `√2`) sends the trial to `f64` with a
+//! relative tolerance. A trial where a side is undefined (log of a negative, a singular
+//! inverse) is re-drawn. An exact disagreement is certain; once one is found, small instances
+//! (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement kept.
 
 use super::sample::{sample_dimensions, sample_values, to_f64, SampleOptions};
 use crate::expr::{Id, Number, Pool, Shape, SymbolId};
@@ -133,7 +140,7 @@ enum Trial {
     Failed(EvalError),
 }
 
-/// Compares `left` and `right` at random instances (see the module doc).
+/// Compares `left` and `right` at random instances (the procedure is in the module doc).
 pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Comparison {
     let (ls, rs) = (pool.shape(left), pool.shape(right));
     if ls != rs {
