@@ -1,7 +1,11 @@
 //! nabla: a symbolic calculus engine and derivation checker.
 #![warn(missing_docs)]
 
+pub mod check;
+pub mod diff;
+pub mod document;
 pub mod expr;
+pub mod numeric;
 pub mod print;
 pub mod simplify;
 pub mod syntax;
