@@ -3,4 +3,10 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod lower;
 pub mod span;
+
+pub use lower::{
+    declare, lower_program, FunctionDef, Layout, LowerOptions, Lowered, LoweredClaim,
+    LoweredMethod, LoweredStatement, LoweredStep, StepRelation,
+};
