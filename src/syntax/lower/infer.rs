@@ -37,7 +37,8 @@ pub(super) enum Root<'e> {
     Expr(&'e Expr),
     /// Expressions that should have one shape (the sides of a claim).
     Chain(Vec<&'e Expr>),
-    /// `name = value`: the value takes the name's shape only when it is a literal `0`, `I`, `𝟙`.
+    /// `name = value`: the value takes the name's shape only when it is `I` or `𝟙` (a scalar
+    /// value, `0` included, broadcasts when the binding is lowered).
     Binding(&'e Binding),
 }
 
@@ -179,7 +180,8 @@ impl Infer<'_> {
 
     fn binding(&mut self, b: &Binding) {
         let target = self.scope.symbol_shape(self.pool, &b.name.name);
-        let expected = if is_literal(&b.value) { target } else { None };
+        let sized = matches!(b.value.kind, ExprKind::Identity | ExprKind::Ones);
+        let expected = if sized { target } else { None };
         self.visit(&b.value, expected);
     }
 

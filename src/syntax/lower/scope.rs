@@ -95,14 +95,18 @@ impl Scope {
     }
 
     /// What a plain name refers to: parameter, symbol, sum index, dimension, function, or else a
-    /// new inferred symbol.
+    /// (new or inferred-in-this-statement) symbol. A dimension wins over a symbol only inferred
+    /// in this statement, so `N` in `∑_{i=1}^{N} yᵢ` is the length of `y`.
     pub fn resolve(
         &self,
         pool: &Pool,
         functions: &BTreeMap<String, FunctionDef>,
         name: &str,
     ) -> NameRef {
-        if self.is_known_symbol(pool, name) {
+        let bound = pool.lookup(name).is_some()
+            || self.params.iter().any(|p| p == name)
+            || self.sums.iter().any(|s| s.name == name);
+        if bound {
             NameRef::Symbol(name.to_string())
         } else if self.is_dimension(pool, name) {
             NameRef::Dim(Dim::symbol(name))
