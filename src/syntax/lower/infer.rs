@@ -16,8 +16,8 @@
 //! the walks resume, so `c·x + y` makes `c` a scalar and then `y` a vector. Conflicts are not
 //! reported here: the lowering that follows checks every shape with both places.
 
+use super::call::builtin_shape;
 use super::derivative::result_shape;
-use super::expr::builtin_shape;
 use super::scope::{bound_length, NameRef, Scope, SubscriptRef, SumIndex};
 use super::{FunctionDef, Layout, Lowerer};
 use crate::expr::{DerivativeKind, Func, Pool, Shape};

@@ -10,6 +10,7 @@
 //! Derivative operators stay unevaluated. In [`Layout::Denominator`] a Jacobian is lowered as the
 //! transpose of the (numerator-layout) Jacobian node, so its shape is n×m.
 
+mod call;
 mod derivative;
 mod desugar;
 mod expr;
