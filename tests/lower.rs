@@ -1418,3 +1418,243 @@ fn deep_nesting_does_not_blow_up() {
     let d = fail(vec![std_decls(), Statement::Expr(product(60))]);
     assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
 }
+
+// ---------- corpus programs ----------
+
+#[test]
+fn ridge_chain_sides_have_matching_shapes() {
+    // p01: J(w) = ‖Xw − y‖² + α‖w‖²; ∇J(w) = 2Xᵀ(Xw − y) + 2αw = 2(XᵀX + αI)w − 2Xᵀy;
+    // ∇²J(w) = 2XᵀX + 2αI
+    let sq = |e: Expr| pow(norm(e), num(2));
+    let residual = || sub(mul(name("X"), name("w")), name("y"));
+    let l = run(vec![
+        let_(vec![
+            decl(&["X"], mat_t("N", "d")),
+            decl(&["y"], vec_t("N")),
+            decl(&["w"], vec_t("d")),
+            decl(&["α"], scalar_t()),
+        ]),
+        define(
+            "J",
+            &["w"],
+            add(sq(residual()), mul(name("α"), sq(name("w")))),
+        ),
+        claim(
+            grad(call("J", vec![name("w")]), vec![]),
+            vec![
+                (
+                    Relation::Equal,
+                    add(
+                        mul(mul(num(2), t(name("X"))), residual()),
+                        mul(mul(num(2), name("α")), name("w")),
+                    ),
+                ),
+                (
+                    Relation::Equal,
+                    sub(
+                        mul(
+                            mul(
+                                num(2),
+                                add(mul(t(name("X")), name("X")), mul(name("α"), identity())),
+                            ),
+                            name("w"),
+                        ),
+                        mul(mul(num(2), t(name("X"))), name("y")),
+                    ),
+                ),
+            ],
+            vec![],
+        ),
+        eq(
+            deriv(
+                DerivativeKind::Hessian,
+                call("J", vec![name("w")]),
+                vec![],
+                None,
+            ),
+            add(
+                mul(mul(num(2), t(name("X"))), name("X")),
+                mul(mul(num(2), name("α")), identity()),
+            ),
+        ),
+    ]);
+    let d = Dim::symbol("d");
+    let LoweredStatement::Claim(c) = &l.statements[2] else {
+        panic!()
+    };
+    for id in std::iter::once(c.first).chain(c.steps.iter().map(|s| s.expr)) {
+        assert_eq!(l.pool.shape(id), &Shape::vector(d.clone()));
+    }
+    let (h, steps) = claim_ids(&l);
+    assert_eq!(l.pool.shape(h), &Shape::matrix(d.clone(), d.clone()));
+    assert_eq!(l.pool.shape(steps[0]), &Shape::matrix(d.clone(), d));
+}
+
+#[test]
+fn sigmoid_layer_jacobian_infers_the_ones_vector() {
+    // p04: J(σ(Wx + b), x) = diag(σ(Wx + b) ⊙ (𝟙 − σ(Wx + b)))W
+    let s = || call("σ", vec![add(mul(name("W"), name("x")), name("b"))]);
+    let l = run(vec![
+        let_(vec![
+            decl(&["W"], mat_t("m", "n")),
+            decl(&["b"], vec_t("m")),
+            decl(&["x"], vec_t("n")),
+        ]),
+        eq(
+            deriv(DerivativeKind::Jacobian, s(), vec![name("x")], None),
+            mul(call("diag", vec![had(s(), sub(ones(), s()))]), name("W")),
+        ),
+    ]);
+    let (first, steps) = claim_ids(&l);
+    assert_eq!(l.pool.shape(first), &Shape::matrix(m(), n()));
+    assert_eq!(l.pool.shape(steps[0]), &Shape::matrix(m(), n()));
+}
+
+#[test]
+fn rosenbrock_program() {
+    // p07
+    let rosen = add(
+        pow(sub(num(1), name("x")), num(2)),
+        mul(
+            num(100),
+            pow(sub(name("y"), pow(name("x"), num(2))), num(2)),
+        ),
+    );
+    let hess = mat(vec![
+        vec![num(802), neg(num(400))],
+        vec![neg(num(400)), num(200)],
+    ]);
+    let l = run(vec![
+        let_(vec![decl(&["x", "y"], scalar_t())]),
+        define("f", &["x", "y"], rosen),
+        claim(
+            deriv(
+                DerivativeKind::Hessian,
+                call("f", vec![name("x"), name("y")]),
+                vec![],
+                None,
+            ),
+            vec![(Relation::Equal, hess)],
+            vec![bind("x", num(1)), bind("y", num(1))],
+        ),
+        Statement::Classify {
+            function: ident("f"),
+            at: vec![bind("x", num(1)), bind("y", num(1))],
+            with: vec![],
+            span: sp(),
+        },
+        Statement::Descend {
+            function: ident("f"),
+            from: vec![bind("x", neg(ratio(6, 5))), bind("y", num(1))],
+            with: vec![],
+            method: Method {
+                name: ident("gd"),
+                options: vec![MethodOption::Flag(ident("line_search"))],
+                span: sp(),
+            },
+            span: sp(),
+        },
+    ]);
+    let LoweredStatement::Claim(c) = &l.statements[2] else {
+        panic!()
+    };
+    let two = Dim::known(2);
+    assert_eq!(
+        l.pool.shape(c.first),
+        &Shape::matrix(two.clone(), two.clone())
+    );
+    assert_eq!(
+        l.pool.shape(c.steps[0].expr),
+        &Shape::matrix(two.clone(), two)
+    );
+    assert_eq!(c.at.len(), 2);
+    let Some(LoweredStatement::Descend { from, .. }) = l.statements.last() else {
+        panic!()
+    };
+    assert_eq!(l.pool.as_number(from[0].1).map(|n| n.to_f64()), Some(-1.2));
+}
+
+#[test]
+fn latex_homework_uses_the_dimension_as_a_value() {
+    // p08: ∇_w 1/(2N)‖Xw − y‖² = 1/N Xᵀ(Xw − y)
+    let residual = || sub(mul(name("X"), name("w")), name("y"));
+    let l = run(vec![
+        let_(vec![
+            decl(&["X"], mat_t("N", "d")),
+            decl(&["y"], vec_t("N")),
+            decl(&["w"], vec_t("d")),
+        ]),
+        eq(
+            grad(
+                mul(
+                    div(num(1), mul(num(2), name("N"))),
+                    pow(norm(residual()), num(2)),
+                ),
+                vec![name("w")],
+            ),
+            mul(div(num(1), name("N")), mul(t(name("X")), residual())),
+        ),
+    ]);
+    let (first, steps) = claim_ids(&l);
+    assert_eq!(l.pool.shape(first), &Shape::vector(Dim::symbol("d")));
+    assert_eq!(l.pool.shape(steps[0]), &Shape::vector(Dim::symbol("d")));
+    assert!(l.pool.lookup("N").is_none());
+    assert!(l.pool.find(&Node::DimValue(Dim::symbol("N"))).is_some());
+}
+
+// ---------- numeric cross-checks of substitution ----------
+
+/// Evaluates a scalar expression of scalar symbols.
+fn eval(pool: &Pool, id: Id, env: &std::collections::HashMap<String, f64>) -> f64 {
+    use nabla::expr::Func;
+    match pool.node(id) {
+        Node::Num(n) => n.to_f64(),
+        Node::Sym(s) => env[&pool.symbol(*s).name],
+        Node::Add(ts) => ts.iter().map(|&t| eval(pool, t, env)).sum(),
+        Node::Mul(fs) => fs.iter().map(|&f| eval(pool, f, env)).product(),
+        Node::Pow(b, e) => eval(pool, *b, env).powf(eval(pool, *e, env)),
+        Node::Apply(Func::Sin, a) => eval(pool, a[0], env).sin(),
+        Node::Apply(Func::Exp, a) => eval(pool, a[0], env).exp(),
+        other => panic!("cannot evaluate {other:?}"),
+    }
+}
+
+#[test]
+fn substituted_calls_agree_numerically_with_the_formula() {
+    use rand::{Rng, SeedableRng};
+    // f(x, y) = (1 − x)² + 100(y − x²)²; g(u) = f(u, 2u) + sin(u)·exp(u)/3
+    let rosen = add(
+        pow(sub(num(1), name("x")), num(2)),
+        mul(
+            num(100),
+            pow(sub(name("y"), pow(name("x"), num(2))), num(2)),
+        ),
+    );
+    let l = run(vec![
+        define("f", &["x", "y"], rosen),
+        define(
+            "g",
+            &["u"],
+            add(
+                call("f", vec![name("u"), mul(num(2), name("u"))]),
+                div(
+                    mul(call("sin", vec![name("u")]), call("exp", vec![name("u")])),
+                    num(3),
+                ),
+            ),
+        ),
+    ]);
+    let g = l.functions["g"].body;
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    for _ in 0..20 {
+        let u: f64 = rng.gen_range(-2.0..2.0);
+        let env = std::collections::HashMap::from([("u".to_string(), u)]);
+        let expected =
+            (1.0 - u).powi(2) + 100.0 * (2.0 * u - u * u).powi(2) + u.sin() * u.exp() / 3.0;
+        let got = eval(&l.pool, g, &env);
+        assert!(
+            (got - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+            "{got} vs {expected}"
+        );
+    }
+}

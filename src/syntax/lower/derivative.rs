@@ -200,50 +200,61 @@ impl Lowerer {
     ) -> Result<Id, Diagnostic> {
         let mut at = Vec::new();
         let mut implicit: Option<Vec<(Id, Span)>> = None;
-        let body = match &d.body.kind {
-            ExprKind::Call { function, args } if self.functions.contains_key(&function.name) => {
-                let ids = args
-                    .iter()
-                    .map(|a| self.lower(a))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let body = self.apply_defined(&function.name, &ids, args, d.body.span)?;
-                self.spans.entry(body).or_insert(d.body.span);
-                if ids.iter().all(|&i| self.is_variable(i)) {
-                    implicit = Some(ids.iter().zip(args).map(|(&i, a)| (i, a.span)).collect());
-                    body
-                } else if d.wrt.is_empty() {
-                    // ∇f(1, 2): the derivative of f in its parameters, at the arguments.
-                    let def = self.functions[&function.name].clone();
-                    let params: Vec<Id> = def
-                        .params
-                        .iter()
-                        .map(|&p| self.pool.symbol_expr(p))
-                        .collect();
-                    implicit = Some(params.iter().map(|&p| (p, d.body.span)).collect());
-                    at = def
-                        .params
-                        .iter()
-                        .copied()
-                        .zip(ids)
-                        .collect::<Vec<(SymbolId, Id)>>();
-                    def.body
-                } else {
-                    body
-                }
-            }
-            ExprKind::Name(n) if self.is_function_name(n) => {
-                let def = self.functions[n].clone();
+        let called = match &d.body.kind {
+            ExprKind::Call { function, args } => self
+                .functions
+                .get(&function.name)
+                .cloned()
+                .map(|def| (def, function, args)),
+            _ => None,
+        };
+        let named = match &d.body.kind {
+            ExprKind::Name(n) if self.is_function_name(n) => self.functions.get(n).cloned(),
+            _ => None,
+        };
+        let body = if let Some((def, function, args)) = called {
+            let ids = args
+                .iter()
+                .map(|a| self.lower(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            let body = self.apply_defined(&function.name, &ids, args, d.body.span)?;
+            self.spans.entry(body).or_insert(d.body.span);
+            if ids.iter().all(|&i| self.is_variable(i)) {
+                implicit = Some(ids.iter().zip(args).map(|(&i, a)| (i, a.span)).collect());
+                body
+            } else if d.wrt.is_empty() {
+                // ∇f(1, 2): the derivative of f in its parameters, at the arguments.
                 implicit = Some(
                     def.params
                         .iter()
                         .map(|&p| (self.pool.symbol_expr(p), d.body.span))
                         .collect(),
                 );
-                self.spans.entry(def.body).or_insert(d.body.span);
+                at = def.params.iter().copied().zip(ids).collect();
                 def.body
+            } else {
+                body
             }
-            _ => self.lower(&d.body)?,
+        } else if let Some(def) = named {
+            implicit = Some(
+                def.params
+                    .iter()
+                    .map(|&p| (self.pool.symbol_expr(p), d.body.span))
+                    .collect(),
+            );
+            self.spans.entry(def.body).or_insert(d.body.span);
+            def.body
+        } else {
+            self.lower(&d.body)?
         };
+        if d.kind == DerivativeKind::Directional && d.direction.is_none() {
+            return Err(Diagnostic::new(
+                DiagnosticKind::BadArguments,
+                span,
+                "a directional derivative needs a direction",
+            )
+            .with_hint("write D_u f(x) or ddir(f(x), x, u)"));
+        }
         let wrt = self.variables(d, body, implicit, span)?;
         let body_shape = self.pool.shape(body).clone();
         let wrt_shapes: Vec<Shape> = wrt
