@@ -3,7 +3,12 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod lower;
 pub mod parser;
 pub mod span;
 
-pub use parser::{parse_expression, parse_program};
+pub use lower::{
+    declare, lower_program, FunctionDef, Layout, LowerOptions, Lowered, LoweredClaim,
+    LoweredMethod, LoweredStatement, LoweredStep, StepRelation,
+};
+pub use parser::{parse_expression, parse_expression_with, parse_program, parse_program_with};

@@ -1,0 +1,205 @@
+//! Printing round-trips: for random well-shaped expressions e, parse(print(e, dialect)) == e in
+//! all three dialects. The expression is described by a recipe, built in the pool that parsing
+//! produced (same declarations, so same symbols) and compared by id.
+
+use nabla::diff::Layout;
+use nabla::document::{Document, ReadOptions};
+use nabla::expr::{Func, Id, Number, Pool};
+use nabla::print::{print, Dialect, PrintOptions};
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+const DECLS: &str = "A: ℝ^(m×n), B: ℝ^(n×n), x: ℝ^n, y: ℝ^m, s: ℝ, t: ℝ";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Sh {
+    S,
+    N,
+    M,
+    Mn,
+    Nn,
+    Nm,
+}
+
+#[derive(Clone, Debug)]
+enum Recipe {
+    Sym(&'static str),
+    Num(i64, i64),
+    Add(Box<Recipe>, Box<Recipe>),
+    Sub(Box<Recipe>, Box<Recipe>),
+    Mul(Box<Recipe>, Box<Recipe>),
+    Neg(Box<Recipe>),
+    Pow(Box<Recipe>, i64),
+    Transpose(Box<Recipe>),
+    Apply(Func, Box<Recipe>),
+    Sqrt(Box<Recipe>),
+    Inverse(Box<Recipe>),
+}
+
+fn leaf(shape: Sh, rng: &mut Pcg64) -> Recipe {
+    match shape {
+        Sh::S => match rng.gen_range(0..4) {
+            0 => Recipe::Sym("s"),
+            1 => Recipe::Sym("t"),
+            2 => Recipe::Num(rng.gen_range(1..=9), 1),
+            _ => Recipe::Num(rng.gen_range(1..=5), rng.gen_range(2..=4)),
+        },
+        Sh::N => Recipe::Sym("x"),
+        Sh::M => Recipe::Sym("y"),
+        Sh::Mn => Recipe::Sym("A"),
+        Sh::Nn => Recipe::Sym("B"),
+        Sh::Nm => Recipe::Transpose(Box::new(Recipe::Sym("A"))),
+    }
+}
+
+fn dims(shape: Sh) -> (char, char) {
+    match shape {
+        Sh::S => ('1', '1'),
+        Sh::N => ('n', '1'),
+        Sh::M => ('m', '1'),
+        Sh::Mn => ('m', 'n'),
+        Sh::Nn => ('n', 'n'),
+        Sh::Nm => ('n', 'm'),
+    }
+}
+
+fn shape_of(r: char, c: char) -> Option<Sh> {
+    Some(match (r, c) {
+        ('1', '1') => Sh::S,
+        ('n', '1') => Sh::N,
+        ('m', '1') => Sh::M,
+        ('m', 'n') => Sh::Mn,
+        ('n', 'n') => Sh::Nn,
+        ('n', 'm') => Sh::Nm,
+        _ => return None,
+    })
+}
+
+fn gen(shape: Sh, depth: u32, rng: &mut Pcg64) -> Recipe {
+    if depth == 0 || rng.gen_bool(0.25) {
+        return leaf(shape, rng);
+    }
+    let d = depth - 1;
+    let b = |r: Recipe| Box::new(r);
+    match rng.gen_range(0..8) {
+        0 => Recipe::Add(b(gen(shape, d, rng)), b(gen(shape, d, rng))),
+        1 => Recipe::Sub(b(gen(shape, d, rng)), b(gen(shape, d, rng))),
+        2 => Recipe::Mul(b(gen(Sh::S, d, rng)), b(gen(shape, d, rng))),
+        3 => {
+            let (r, c) = dims(shape);
+            let k = ['n', 'm', '1'][rng.gen_range(0..3)];
+            match (shape_of(r, k), shape_of(k, c)) {
+                (Some(left), Some(right)) if !(k == '1' && shape == Sh::S) => {
+                    Recipe::Mul(b(gen(left, d, rng)), b(gen(right, d, rng)))
+                }
+                _ => Recipe::Neg(b(gen(shape, d, rng))),
+            }
+        }
+        4 => {
+            let (r, c) = dims(shape);
+            match shape_of(c, r) {
+                Some(t) => Recipe::Transpose(b(gen(t, d, rng))),
+                None => leaf(shape, rng),
+            }
+        }
+        5 if shape == Sh::S => {
+            let f = [Func::Sin, Func::Cos, Func::Exp, Func::Log, Func::Tanh, Func::Sigmoid][rng.gen_range(0..6)];
+            Recipe::Apply(f, b(gen(Sh::S, d, rng)))
+        }
+        6 if shape == Sh::S => match rng.gen_range(0..4) {
+            0 => Recipe::Pow(b(gen(Sh::S, d, rng)), rng.gen_range(2..=4)),
+            1 => Recipe::Sqrt(b(gen(Sh::S, d, rng))),
+            2 => Recipe::Apply(Func::Norm(nabla::expr::NormKind::Two), b(gen(Sh::N, d, rng))),
+            _ => Recipe::Apply(Func::Trace, b(gen(Sh::Nn, d, rng))),
+        },
+        7 if shape == Sh::Nn => Recipe::Inverse(b(gen(Sh::Nn, d, rng))),
+        _ => Recipe::Neg(b(gen(shape, d, rng))),
+    }
+}
+
+fn build(pool: &mut Pool, r: &Recipe) -> Id {
+    match r {
+        Recipe::Sym(name) => {
+            let s = pool.lookup(name).expect("declared");
+            pool.symbol_expr(s)
+        }
+        Recipe::Num(p, q) => pool.num(Number::ratio(*p, *q)),
+        Recipe::Add(a, b) => {
+            let (a, b) = (build(pool, a), build(pool, b));
+            pool.add(&[a, b])
+        }
+        Recipe::Sub(a, b) => {
+            let (a, b) = (build(pool, a), build(pool, b));
+            pool.sub(a, b)
+        }
+        Recipe::Mul(a, b) => {
+            let (a, b) = (build(pool, a), build(pool, b));
+            pool.mul(&[a, b])
+        }
+        Recipe::Neg(a) => {
+            let a = build(pool, a);
+            pool.neg(a)
+        }
+        Recipe::Pow(a, k) => {
+            let a = build(pool, a);
+            pool.powi(a, *k)
+        }
+        Recipe::Transpose(a) => {
+            let a = build(pool, a);
+            pool.transpose(a)
+        }
+        Recipe::Apply(f, a) => {
+            let a = build(pool, a);
+            pool.apply(*f, &[a])
+        }
+        Recipe::Sqrt(a) => {
+            let a = build(pool, a);
+            pool.sqrt(a)
+        }
+        Recipe::Inverse(a) => {
+            let a = build(pool, a);
+            pool.inverse(a)
+        }
+    }
+}
+
+fn options() -> ReadOptions {
+    ReadOptions { declarations: Some(DECLS.into()), layout: Layout::Numerator }
+}
+
+fn round_trip(recipe: &Recipe, dialect: Dialect) -> Result<(), String> {
+    let mut base = Document::read("0", &options()).map_err(|e| format!("{:?}", e.diagnostic))?;
+    let e = build(&mut base.lowered.pool, recipe);
+    let text = print(base.pool(), e, &PrintOptions::for_dialect(dialect));
+    let input = match dialect {
+        Dialect::Latex => format!("${text}$"),
+        _ => text.clone(),
+    };
+    let mut doc = Document::read(&input, &options())
+        .map_err(|err| format!("{dialect:?} text {input:?} does not parse: {:?}", err.diagnostic))?;
+    let parsed = doc.last_expression().ok_or("no expression")?;
+    let rebuilt = build(&mut doc.lowered.pool, recipe);
+    if parsed == rebuilt {
+        Ok(())
+    } else {
+        let back = print(doc.pool(), parsed, &PrintOptions::for_dialect(Dialect::Unicode));
+        Err(format!("{dialect:?}: printed {input:?}, read back as {back:?}"))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn printing_round_trips_in_every_dialect(seed in any::<u64>(), which in 0usize..6) {
+        let mut rng = Pcg64::seed_from_u64(seed);
+        let shape = [Sh::S, Sh::N, Sh::M, Sh::Mn, Sh::Nn, Sh::Nm][which];
+        let recipe = gen(shape, 4, &mut rng);
+        for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
+            if let Err(message) = round_trip(&recipe, dialect) {
+                prop_assert!(false, "{message}\nrecipe: {recipe:?}");
+            }
+        }
+    }
+}
