@@ -125,7 +125,9 @@ impl Number {
         }
         let n = self.numer().nth_root(q);
         let d = self.denom().nth_root(q);
-        if num_traits::Pow::pow(&n, q) == *self.numer() && num_traits::Pow::pow(&d, q) == *self.denom() {
+        if num_traits::Pow::pow(&n, q) == *self.numer()
+            && num_traits::Pow::pow(&d, q) == *self.denom()
+        {
             Some(Number(BigRational::new(n, d)))
         } else {
             None

@@ -70,9 +70,7 @@ pub fn structural_cmp(pool: &Pool, a: Id, b: Id) -> Ordering {
             .name
             .cmp(&pool.symbol(*y).name)
             .then(x.cmp(y)),
-        (Node::DimValue(x), Node::DimValue(y)) | (Node::Identity(x), Node::Identity(y)) => {
-            x.cmp(y)
-        }
+        (Node::DimValue(x), Node::DimValue(y)) | (Node::Identity(x), Node::Identity(y)) => x.cmp(y),
         (Node::Ones(x), Node::Ones(y)) | (Node::Zero(x), Node::Zero(y)) => x.cmp(y),
         (Node::Add(xs), Node::Add(ys))
         | (Node::Mul(xs), Node::Mul(ys))
@@ -127,8 +125,14 @@ pub fn structural_cmp(pool: &Pool, a: Id, b: Id) -> Ordering {
         (Node::At(b1, s1), Node::At(b2, s2)) => structural_cmp(pool, *b1, *b2).then_with(|| {
             let v1: Vec<Id> = s1.iter().map(|(_, v)| *v).collect();
             let v2: Vec<Id> = s2.iter().map(|(_, v)| *v).collect();
-            let names1: Vec<&str> = s1.iter().map(|(s, _)| pool.symbol(*s).name.as_str()).collect();
-            let names2: Vec<&str> = s2.iter().map(|(s, _)| pool.symbol(*s).name.as_str()).collect();
+            let names1: Vec<&str> = s1
+                .iter()
+                .map(|(s, _)| pool.symbol(*s).name.as_str())
+                .collect();
+            let names2: Vec<&str> = s2
+                .iter()
+                .map(|(s, _)| pool.symbol(*s).name.as_str())
+                .collect();
             names1.cmp(&names2).then_with(|| ids(&v1, &v2))
         }),
         _ => a.cmp(&b),

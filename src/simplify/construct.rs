@@ -2,9 +2,7 @@
 //! flattened and ordered, coefficients merged exactly, identities of 0, 1 and `I` applied and
 //! transposes pushed onto atoms as the expression is made.
 
-use crate::expr::{
-    structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId,
-};
+use crate::expr::{structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
 use std::cmp::Ordering;
 
 impl Pool {
@@ -388,7 +386,10 @@ impl Pool {
     fn fold_literal_products(&mut self, matrices: Vec<Id>) -> Vec<Id> {
         let mut out: Vec<Id> = Vec::with_capacity(matrices.len());
         for m in matrices {
-            let product = out.last().copied().and_then(|last| self.literal_product(last, m));
+            let product = out
+                .last()
+                .copied()
+                .and_then(|last| self.literal_product(last, m));
             match product {
                 Some(p) => {
                     out.pop();
@@ -401,15 +402,18 @@ impl Pool {
     }
 
     fn literal_product(&mut self, a: Id, b: Id) -> Option<Id> {
-        let (Node::Matrix {
-            rows: r,
-            cols: k,
-            entries: ea,
-        }, Node::Matrix {
-            rows: k2,
-            cols: c,
-            entries: eb,
-        }) = (self.node(a).clone(), self.node(b).clone())
+        let (
+            Node::Matrix {
+                rows: r,
+                cols: k,
+                entries: ea,
+            },
+            Node::Matrix {
+                rows: k2,
+                cols: c,
+                entries: eb,
+            },
+        ) = (self.node(a).clone(), self.node(b).clone())
         else {
             return None;
         };
@@ -573,7 +577,11 @@ impl Pool {
                 let t = self.transpose(args[0]);
                 self.apply(f, &[t])
             }
-            Node::Apply(Func::Diag, args) if !self.is_scalar(args[0]) && self.shape(args[0]).cols.is_one() => a,
+            Node::Apply(Func::Diag, args)
+                if !self.is_scalar(args[0]) && self.shape(args[0]).cols.is_one() =>
+            {
+                a
+            }
             Node::Matrix {
                 rows,
                 cols,
@@ -671,15 +679,15 @@ impl Pool {
                 .checked_mul(*cols as i64)
                 .and_then(|p| p.checked_add(j - 1));
             if i >= 1 && j >= 1 && j <= *cols as i64 {
-                if let Some(&e) = pos.and_then(|p| usize::try_from(p).ok()).and_then(|p| entries.get(p)) {
+                if let Some(&e) = pos
+                    .and_then(|p| usize::try_from(p).ok())
+                    .and_then(|p| entries.get(p))
+                {
                     return e;
                 }
             }
         }
-        self.intern(
-            Node::Component(container, indices.into()),
-            Shape::scalar(),
-        )
+        self.intern(Node::Component(container, indices.into()), Shape::scalar())
     }
 
     /// `∑_{index = lower}^{upper} body`.

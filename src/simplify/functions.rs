@@ -102,7 +102,9 @@ impl Pool {
             Node::Transpose(inner) => return self.trace(inner),
             Node::Matrix { rows, entries, .. } => {
                 let n = rows as usize;
-                let diag: Vec<Id> = (0..n).filter_map(|i| entries.get(i * n + i).copied()).collect();
+                let diag: Vec<Id> = (0..n)
+                    .filter_map(|i| entries.get(i * n + i).copied())
+                    .collect();
                 return self.add(&diag);
             }
             Node::Mul(fs) => {
@@ -144,7 +146,8 @@ impl Pool {
                 if !valid {
                     continue;
                 }
-                let scalar = self.shape(rot[0]).rows.is_one() && self.shape(rot[n - 1]).cols.is_one();
+                let scalar =
+                    self.shape(rot[0]).rows.is_one() && self.shape(rot[n - 1]).cols.is_one();
                 let better = match &best {
                     None => true,
                     Some((bs, bv)) => {

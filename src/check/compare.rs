@@ -1,0 +1,1 @@
+//! Numeric equivalence of two expressions.

@@ -1,0 +1,4 @@
+//! Checking claims: random instances and numeric equivalence of expressions.
+
+pub mod compare;
+pub mod sample;

@@ -1,0 +1,403 @@
+//! Evaluation of an expression DAG at an instance (concrete dimensions and symbol values).
+
+use super::apply::{apply, sum_of_squares};
+use super::dense::Dense;
+use super::error::EvalError;
+use super::free::FreeSymbols;
+use super::scalar::Scalar;
+use crate::expr::{Dim, Func, Id, Node, NormKind, Number, Pool, Shape, SymbolId};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// Most summand evaluations one call may perform (over all sums, nested ones multiply).
+const MAX_SUM_ITERATIONS: u64 = 1_000_000;
+
+/// A point to evaluate at: a value for every dimension symbol and every free symbol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instance<T> {
+    /// Dimension symbol → its value (≥ 1).
+    pub dims: BTreeMap<String, u64>,
+    /// Symbol → its value (scalars are 1×1, vectors n×1).
+    pub values: BTreeMap<SymbolId, Dense<T>>,
+}
+
+impl<T> Default for Instance<T> {
+    fn default() -> Instance<T> {
+        Instance {
+            dims: BTreeMap::new(),
+            values: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Instance<T> {
+    /// An empty instance.
+    pub fn new() -> Instance<T> {
+        Instance::default()
+    }
+}
+
+/// The value of `id` at `instance`, exactly for `Number` (or `Err(NotRational)`), in floating
+/// point for `f64`. Shared subexpressions are evaluated once per call.
+pub fn evaluate<T: Scalar>(
+    pool: &Pool,
+    id: Id,
+    instance: &Instance<T>,
+) -> Result<Dense<T>, EvalError> {
+    let mut ev = Evaluator {
+        pool,
+        instance,
+        scopes: vec![Scope::default()],
+        free: FreeSymbols::default(),
+        iterations: 0,
+    };
+    let v = ev.eval(id)?;
+    Ok(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))
+}
+
+/// Symbols bound by an enclosing `∑` or `at`, and the values computed under those bindings.
+struct Scope<T> {
+    bound: BTreeMap<SymbolId, Rc<Dense<T>>>,
+    memo: HashMap<Id, Rc<Dense<T>>>,
+}
+
+impl<T> Default for Scope<T> {
+    fn default() -> Scope<T> {
+        Scope {
+            bound: BTreeMap::new(),
+            memo: HashMap::new(),
+        }
+    }
+}
+
+struct Evaluator<'a, T> {
+    pool: &'a Pool,
+    instance: &'a Instance<T>,
+    /// `scopes[0]` binds nothing; a node's value is memoised in the innermost scope binding one
+    /// of its free symbols, so it is reused exactly as long as those bindings hold.
+    scopes: Vec<Scope<T>>,
+    free: FreeSymbols,
+    iterations: u64,
+}
+
+impl<T: Scalar> Evaluator<'_, T> {
+    fn eval(&mut self, id: Id) -> Result<Rc<Dense<T>>, EvalError> {
+        let level = self.scope_level(id);
+        if let Some(v) = self.scopes[level].memo.get(&id) {
+            return Ok(v.clone());
+        }
+        let v = self.compute(id)?;
+        let expected = self.concrete_shape(self.pool.shape(id))?;
+        if v.shape() != expected {
+            return Err(EvalError::shape(&format!(
+                "a {} node (got {}×{}, expected {}×{})",
+                node_kind(self.pool.node(id)),
+                v.rows,
+                v.cols,
+                expected.0,
+                expected.1
+            )));
+        }
+        if !T::EXACT && !v.data.iter().all(|a| a.is_finite()) {
+            return Err(EvalError::domain("a non-finite intermediate value"));
+        }
+        let v = Rc::new(v);
+        self.scopes[level].memo.insert(id, v.clone());
+        Ok(v)
+    }
+
+    /// The innermost scope binding a free symbol of `id` (0 when none).
+    fn scope_level(&mut self, id: Id) -> usize {
+        if self.scopes.len() == 1 {
+            return 0;
+        }
+        let free = self.free.of(self.pool, id);
+        free.iter()
+            .filter_map(|s| self.scopes.iter().rposition(|sc| sc.bound.contains_key(s)))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn dim(&self, d: &Dim) -> Result<usize, EvalError> {
+        let dims = &self.instance.dims;
+        if let Some(missing) = d.symbols.iter().find(|s| !dims.contains_key(*s)) {
+            return Err(EvalError::MissingDimension {
+                name: missing.clone(),
+            });
+        }
+        let v = d
+            .evaluate(&|s| dims.get(s).copied())
+            .ok_or(EvalError::TooLarge)?;
+        usize::try_from(v).map_err(|_| EvalError::TooLarge)
+    }
+
+    fn concrete_shape(&self, s: &Shape) -> Result<(usize, usize), EvalError> {
+        Ok((self.dim(&s.rows)?, self.dim(&s.cols)?))
+    }
+
+    fn scalar(&mut self, id: Id) -> Result<T, EvalError> {
+        let v = self.eval(id)?;
+        v.as_scalar()
+            .cloned()
+            .ok_or_else(|| EvalError::shape("a scalar operand"))
+    }
+
+    fn integer(&mut self, id: Id, what: &str) -> Result<i64, EvalError> {
+        self.scalar(id)?
+            .to_integer()
+            .ok_or_else(|| EvalError::domain(&format!("a non-integer {what}")))
+    }
+
+    fn compute(&mut self, id: Id) -> Result<Dense<T>, EvalError> {
+        let pool = self.pool;
+        match pool.node(id) {
+            Node::Num(n) => Ok(Dense::scalar(T::from_number(n))),
+            Node::Sym(s) => self.symbol(*s),
+            Node::DimValue(d) => {
+                let v = i64::try_from(self.dim(d)?).map_err(|_| EvalError::TooLarge)?;
+                Ok(Dense::scalar(T::from_i64(v)))
+            }
+            Node::Identity(d) => Dense::identity(self.dim(d)?),
+            Node::Ones(s) => {
+                let (r, c) = self.concrete_shape(s)?;
+                Dense::ones(r, c)
+            }
+            Node::Zero(s) => {
+                let (r, c) = self.concrete_shape(s)?;
+                Dense::zeros(r, c)
+            }
+            Node::Add(ts) => {
+                let mut acc = (*self.eval(ts[0])?).clone();
+                for &t in &ts[1..] {
+                    acc = acc.add(&*self.eval(t)?)?;
+                }
+                Ok(acc)
+            }
+            Node::Mul(fs) => self.product(fs),
+            Node::Pow(b, e) => self.power(*b, *e),
+            Node::Transpose(a) => Ok(self.eval(*a)?.transpose()),
+            Node::Hadamard(fs) => {
+                let mut acc = (*self.eval(fs[0])?).clone();
+                for &f in &fs[1..] {
+                    acc = acc.hadamard(&*self.eval(f)?)?;
+                }
+                Ok(acc)
+            }
+            Node::Kron(a, b) => {
+                let (a, b) = (self.eval(*a)?, self.eval(*b)?);
+                a.kron(&b)
+            }
+            Node::Apply(f, args) => {
+                let &[x] = &args[..] else {
+                    return Err(EvalError::Unsupported {
+                        what: format!("{} with {} arguments", f.name(), args.len()),
+                    });
+                };
+                let v = self.eval(x)?;
+                apply(*f, &v, pool.shape(x))
+            }
+            Node::Matrix {
+                rows,
+                cols,
+                entries,
+            } => {
+                let cols_us = *cols as usize;
+                Dense::try_from_fn(*rows as usize, cols_us, |i, j| {
+                    let e = *entries
+                        .get(i * cols_us + j)
+                        .ok_or_else(|| EvalError::shape("a matrix literal"))?;
+                    self.scalar(e)
+                })
+            }
+            Node::Component(c, idx) => self.component(*c, idx),
+            Node::Sum {
+                index,
+                lower,
+                upper,
+                body,
+            } => self.sum(*index, *lower, *upper, *body),
+            Node::Derivative(_) => Err(EvalError::Unsupported {
+                what: "an unevaluated derivative".to_string(),
+            }),
+            Node::At(body, binds) => {
+                let mut bound = BTreeMap::new();
+                for (s, v) in binds.iter() {
+                    bound.insert(*s, self.eval(*v)?);
+                }
+                self.scopes.push(Scope {
+                    bound,
+                    memo: HashMap::new(),
+                });
+                let r = self.eval(*body);
+                self.scopes.pop();
+                r.map(|v| (*v).clone())
+            }
+        }
+    }
+
+    fn symbol(&self, s: SymbolId) -> Result<Dense<T>, EvalError> {
+        let sym = self.pool.symbol(s);
+        let bound = self.scopes.iter().rev().find_map(|sc| sc.bound.get(&s));
+        let value =
+            match bound {
+                Some(v) => (**v).clone(),
+                None => self.instance.values.get(&s).cloned().ok_or_else(|| {
+                    EvalError::MissingValue {
+                        symbol: sym.name.clone(),
+                    }
+                })?,
+            };
+        if value.shape() != self.concrete_shape(&sym.shape)? {
+            return Err(EvalError::shape(&format!("the value of {}", sym.name)));
+        }
+        Ok(value)
+    }
+
+    /// An ordered product: scalar factors scale, the others multiply as a matrix chain.
+    fn product(&mut self, fs: &[Id]) -> Result<Dense<T>, EvalError> {
+        let mut coeff = T::one();
+        let mut chain: Option<Dense<T>> = None;
+        for &f in fs {
+            if self.pool.is_scalar(f) {
+                coeff = coeff.mul(&self.scalar(f)?);
+            } else {
+                let v = self.eval(f)?;
+                chain = Some(match chain {
+                    None => (*v).clone(),
+                    Some(c) => c.matmul(&v)?,
+                });
+            }
+        }
+        Ok(match chain {
+            None => Dense::scalar(coeff),
+            Some(c) => c.scale(&coeff),
+        })
+    }
+
+    fn power(&mut self, b: Id, e: Id) -> Result<Dense<T>, EvalError> {
+        let pool = self.pool;
+        let k: Option<&Number> = match pool.node(e) {
+            Node::Num(k) => Some(k),
+            _ => None,
+        };
+        if !pool.is_scalar(b) {
+            let k = match k {
+                Some(k) => k.to_i64(),
+                None => self.scalar(e)?.to_integer(),
+            }
+            .ok_or_else(|| EvalError::Unsupported {
+                what: "a non-integer power of a matrix".to_string(),
+            })?;
+            return self.eval(b)?.powi(k);
+        }
+        // ‖v‖^(2j) = (vᵀv)^j keeps exactness where ‖v‖ itself is irrational.
+        if let (Some(k), Node::Apply(Func::Norm(NormKind::Two | NormKind::Frobenius), args)) =
+            (k, pool.node(b))
+        {
+            let half = Number::ratio(1, 2);
+            let j = k * &half;
+            if let (true, &[v]) = (j.is_integer(), &args[..]) {
+                let v = self.eval(v)?;
+                return sum_of_squares(&v).pow_number(&j).map(Dense::scalar);
+            }
+        }
+        let base = self.scalar(b)?;
+        let v = match k {
+            Some(k) => base.pow_number(k)?,
+            None => base.pow(&self.scalar(e)?)?,
+        };
+        Ok(Dense::scalar(v))
+    }
+
+    /// `xᵢ` or `A_{ij}`, 1-based; out of range is a domain error.
+    fn component(&mut self, c: Id, idx: &[Id]) -> Result<Dense<T>, EvalError> {
+        let v = self.eval(c)?;
+        let (i, j) = match idx {
+            [i] => {
+                let i = self.integer(*i, "index")?;
+                if v.cols == 1 {
+                    (i, 1)
+                } else if v.rows == 1 {
+                    (1, i)
+                } else {
+                    return Err(EvalError::shape("a single index into a matrix"));
+                }
+            }
+            [i, j] => (self.integer(*i, "index")?, self.integer(*j, "index")?),
+            _ => return Err(EvalError::shape("a component with more than two indices")),
+        };
+        let entry = usize::try_from(i - 1)
+            .ok()
+            .zip(usize::try_from(j - 1).ok())
+            .and_then(|(i, j)| v.get(i, j));
+        match entry {
+            Some(a) => Ok(Dense::scalar(a.clone())),
+            None => Err(EvalError::domain(&format!(
+                "index ({i}, {j}) outside a {}×{} value",
+                v.rows, v.cols
+            ))),
+        }
+    }
+
+    /// `∑_{index=lower}^{upper} body`, the index bound to each integer in turn.
+    fn sum(
+        &mut self,
+        index: SymbolId,
+        lower: Id,
+        upper: Id,
+        body: Id,
+    ) -> Result<Dense<T>, EvalError> {
+        let lo = self.integer(lower, "summation bound")?;
+        let hi = self.integer(upper, "summation bound")?;
+        let (r, c) = self.concrete_shape(self.pool.shape(body))?;
+        let mut acc = Dense::zeros(r, c)?;
+        if hi < lo {
+            return Ok(acc);
+        }
+        let count = (hi as i128 - lo as i128 + 1) as u128;
+        if count > u128::from(MAX_SUM_ITERATIONS - self.iterations.min(MAX_SUM_ITERATIONS)) {
+            return Err(EvalError::TooLarge);
+        }
+        self.iterations += count as u64;
+        self.scopes.push(Scope::default());
+        let result = (|| {
+            for i in lo..=hi {
+                let scope = self.scopes.last_mut().ok_or(EvalError::TooLarge)?;
+                scope.memo.clear();
+                scope.bound.clear();
+                scope
+                    .bound
+                    .insert(index, Rc::new(Dense::scalar(T::from_i64(i))));
+                let v = self.eval(body)?;
+                acc = acc.add(&v)?;
+            }
+            Ok(acc)
+        })();
+        self.scopes.pop();
+        result
+    }
+}
+
+/// A short name of a node's kind, for error messages.
+fn node_kind(node: &Node) -> &'static str {
+    match node {
+        Node::Num(_) => "number",
+        Node::Sym(_) => "symbol",
+        Node::DimValue(_) => "dimension",
+        Node::Identity(_) => "identity",
+        Node::Ones(_) => "ones",
+        Node::Zero(_) => "zero",
+        Node::Add(_) => "sum",
+        Node::Mul(_) => "product",
+        Node::Pow(..) => "power",
+        Node::Transpose(_) => "transpose",
+        Node::Hadamard(_) => "elementwise product",
+        Node::Kron(..) => "Kronecker product",
+        Node::Apply(f, _) => f.name(),
+        Node::Matrix { .. } => "matrix literal",
+        Node::Component(..) => "component",
+        Node::Sum { .. } => "index sum",
+        Node::Derivative(_) => "derivative",
+        Node::At(..) => "substitution",
+    }
+}
