@@ -50,7 +50,14 @@ fn factor_sum(pool: &mut Pool, e: Id) -> Id {
         return e;
     }
     let first = parts[0].1[0];
-    if parts.iter().all(|(_, m)| m[0] == first) {
+    if parts.iter().all(|(_, m)| m.len() == 1 && m[0] == first) {
+        // Scalar multiples of one matrix: (s₁ + s₂)F.
+        let scalars: Vec<Id> = parts.iter().map(|(s, _)| pool.mul(s)).collect();
+        let sum = pool.add(&scalars);
+        return pool.mul(&[sum, first]);
+    }
+    let is_identity = |pool: &Pool, f: Id| matches!(pool.node(f), Node::Identity(_));
+    if !is_identity(pool, first) && parts.iter().all(|(_, m)| m[0] == first) {
         let cols = pool.shape(first).cols.clone();
         let mut rest = Vec::with_capacity(parts.len());
         for (s, m) in &parts {
@@ -67,7 +74,7 @@ fn factor_sum(pool: &mut Pool, e: Id) -> Id {
         return pool.mul(&[first, sum]);
     }
     let last = parts[0].1[parts[0].1.len() - 1];
-    if parts.iter().all(|(_, m)| m[m.len() - 1] == last) {
+    if !is_identity(pool, last) && parts.iter().all(|(_, m)| m[m.len() - 1] == last) {
         let rows = pool.shape(last).rows.clone();
         let mut rest = Vec::with_capacity(parts.len());
         for (s, m) in &parts {

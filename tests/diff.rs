@@ -1,0 +1,862 @@
+//! Differentiation: a table of scalar and matrix-calculus identities, each compared with the
+//! textbook form (id equality, where that form is canonical) and ALWAYS with central finite
+//! differences on random instances; Rosenbrock at n = 200; random scalar expressions.
+
+use nabla::diff::{
+    derivative, directional, evaluate_derivatives, gradient, hessian, jacobian,
+    non_differentiable_points, taylor, DiffError, Layout,
+};
+use nabla::expr::{
+    Assumptions, Derivative, DerivativeKind, Dim, Func, Id, Node, NormKind, Number, Pool, Shape,
+    SymbolId, SymbolOrigin,
+};
+use nabla::numeric::{
+    evaluate, finite_difference_gradient, finite_difference_jacobian, free_dimensions,
+    free_symbols, Dense, EvalError, Instance,
+};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+fn declare(p: &mut Pool, name: &str, shape: Shape, a: Assumptions) -> Id {
+    let s = p
+        .declare(name, shape, a, SymbolOrigin::Declared)
+        .unwrap_or_else(|s| s);
+    p.symbol_expr(s)
+}
+
+fn scalar(p: &mut Pool, name: &str) -> Id {
+    declare(p, name, Shape::scalar(), Assumptions::default())
+}
+
+fn vector(p: &mut Pool, name: &str, n: &str) -> Id {
+    declare(p, name, Shape::vector(Dim::symbol(n)), Assumptions::default())
+}
+
+fn matrix(p: &mut Pool, name: &str, r: &str, c: &str) -> Id {
+    declare(
+        p,
+        name,
+        Shape::matrix(Dim::symbol(r), Dim::symbol(c)),
+        Assumptions::default(),
+    )
+}
+
+fn symmetric(p: &mut Pool, name: &str, n: &str, spd: bool) -> Id {
+    let a = Assumptions {
+        symmetric: true,
+        positive_definite: spd,
+    };
+    declare(p, name, Shape::matrix(Dim::symbol(n), Dim::symbol(n)), a)
+}
+
+fn half(p: &mut Pool) -> Id {
+    p.num(Number::ratio(1, 2))
+}
+
+fn norm(p: &mut Pool, x: Id) -> Id {
+    p.apply(Func::Norm(NormKind::Two), &[x])
+}
+
+fn norm_sq(p: &mut Pool, x: Id) -> Id {
+    let n = norm(p, x);
+    p.powi(n, 2)
+}
+
+fn frob_sq(p: &mut Pool, x: Id) -> Id {
+    let n = p.apply(Func::Norm(NormKind::Frobenius), &[x]);
+    p.powi(n, 2)
+}
+
+fn sym_id(p: &Pool, e: Id) -> SymbolId {
+    match p.node(e) {
+        Node::Sym(s) => *s,
+        _ => panic!("not a symbol"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random instances and finite differences
+
+/// Random dims in 1..=4 and random values; `positive` symbols get positive entries (square
+/// matrices: well-conditioned with positive determinant); spd/symmetric assumptions honoured.
+fn random_instance(p: &Pool, roots: &[Id], positive: &[Id], rng: &mut Pcg64) -> Instance<f64> {
+    let mut inst = Instance::new();
+    for d in free_dimensions(p, roots) {
+        inst.dims.insert(d, rng.gen_range(1..=4));
+    }
+    let pos: Vec<SymbolId> = positive.iter().map(|&e| sym_id(p, e)).collect();
+    for s in free_symbols(p, roots) {
+        let sym = p.symbol(s);
+        let get = |d: &str| inst.dims.get(d).copied();
+        let r = sym.shape.rows.evaluate(&get).expect("dim") as usize;
+        let c = sym.shape.cols.evaluate(&get).expect("dim") as usize;
+        let mut data: Vec<f64> = (0..r * c).map(|_| rng.gen_range(-1.0..1.0)).collect();
+        let is_pos = pos.contains(&s);
+        if sym.assumptions.positive_definite || (is_pos && r == c && r > 1) {
+            // BᵀB + I
+            let b = data.clone();
+            for i in 0..r {
+                for j in 0..r {
+                    let dot: f64 = (0..r).map(|k| b[k * r + i] * b[k * r + j]).sum();
+                    data[i * r + j] = dot + if i == j { 1.0 } else { 0.0 };
+                }
+            }
+        } else if sym.assumptions.symmetric {
+            let b = data.clone();
+            for i in 0..r {
+                for j in 0..r {
+                    data[i * r + j] = 0.5 * (b[i * r + j] + b[j * r + i]);
+                }
+            }
+        } else if is_pos {
+            for a in data.iter_mut() {
+                *a = 0.5 + a.abs() * 1.5;
+            }
+        }
+        inst.values.insert(s, Dense::from_vec(r, c, data).expect("size"));
+    }
+    inst
+}
+
+fn close(a: &Dense<f64>, b: &Dense<f64>) -> Result<(), String> {
+    if a.shape() != b.shape() {
+        return Err(format!("shapes {:?} vs {:?}", a.shape(), b.shape()));
+    }
+    let scale = b.data.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+    for (x, y) in a.data.iter().zip(&b.data) {
+        if (x - y).abs() > 1e-4 * scale {
+            return Err(format!("symbolic {:?} vs numeric {:?}", a.data, b.data));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `check` on several random instances; instances where something is undefined
+/// (a domain error) are re-drawn.
+fn on_instances(
+    p: &Pool,
+    roots: &[Id],
+    positive: &[Id],
+    seed: u64,
+    check: &dyn Fn(&Instance<f64>) -> Result<Result<(), String>, EvalError>,
+) -> Result<(), String> {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut passed = 0;
+    for _ in 0..60 {
+        let inst = random_instance(p, roots, positive, &mut rng);
+        match check(&inst) {
+            Ok(Ok(())) => passed += 1,
+            Ok(Err(e)) => return Err(format!("{e} at {inst:?}")),
+            Err(EvalError::Domain { .. }) => continue,
+            Err(e) => return Err(format!("evaluation failed: {e:?}")),
+        }
+        if passed == 4 {
+            return Ok(());
+        }
+    }
+    Err("no instance in the domain".to_string())
+}
+
+const H: f64 = 1e-5;
+
+/// `grad` (of `x`'s shape) against central differences of the scalar `f`.
+fn check_gradient(p: &Pool, f: Id, x: Id, grad: Id, positive: &[Id], seed: u64) -> Result<(), String> {
+    let s = sym_id(p, x);
+    on_instances(p, &[f, grad, x], positive, seed, &|inst| {
+        let fd = finite_difference_gradient(p, f, s, inst, H)?;
+        let g = evaluate(p, grad, inst)?;
+        Ok(close(&g, &fd))
+    })
+}
+
+/// A numerator-layout Jacobian `jac` of the column `g` against central differences.
+fn check_jacobian(p: &Pool, g: Id, x: Id, jac: Id, positive: &[Id], seed: u64) -> Result<(), String> {
+    let s = sym_id(p, x);
+    on_instances(p, &[g, jac, x], positive, seed, &|inst| {
+        let fd = finite_difference_jacobian(p, g, s, inst, H)?;
+        let j = evaluate(p, jac, inst)?;
+        Ok(close(&j, &fd))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+enum Kind {
+    Gradient,
+    Hessian,
+    Jacobian(Layout),
+    Derivative,
+}
+
+struct Case {
+    f: Id,
+    wrt: Id,
+    kind: Kind,
+    expected: Option<Id>,
+    positive: Vec<Id>,
+}
+
+fn case(f: Id, wrt: Id, kind: Kind, expected: Option<Id>) -> Case {
+    Case {
+        f,
+        wrt,
+        kind,
+        expected,
+        positive: Vec::new(),
+    }
+}
+
+type Builder = fn(&mut Pool) -> Case;
+
+fn least_squares(p: &mut Pool) -> (Id, Id, Id, Id) {
+    let a = matrix(p, "A", "m", "n");
+    let x = vector(p, "x", "n");
+    let b = vector(p, "b", "m");
+    let ax = p.mul(&[a, x]);
+    let r = p.sub(ax, b);
+    let ns = norm_sq(p, r);
+    let h = half(p);
+    let f = p.mul(&[h, ns]);
+    (f, a, x, r)
+}
+
+fn ridge(p: &mut Pool) -> (Id, Id, Id, Id, Id) {
+    let xm = matrix(p, "X", "N", "d");
+    let w = vector(p, "w", "d");
+    let y = vector(p, "y", "N");
+    let alpha = scalar(p, "α");
+    let xw = p.mul(&[xm, w]);
+    let r = p.sub(xw, y);
+    let n1 = norm_sq(p, r);
+    let n2 = norm_sq(p, w);
+    let reg = p.mul(&[alpha, n2]);
+    let f = p.add(&[n1, reg]);
+    (f, xm, w, r, alpha)
+}
+
+const TABLE: &[(&str, Builder)] = &[
+    ("grad ½‖Ax − b‖² = Aᵀ(Ax − b)", |p| {
+        let (f, a, x, r) = least_squares(p);
+        let at = p.transpose(a);
+        let e = p.mul(&[at, r]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad xᵀAx = (A + Aᵀ)x", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let x = vector(p, "x", "n");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, a, x]);
+        let at = p.transpose(a);
+        let s = p.add(&[a, at]);
+        let e = p.mul(&[s, x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad xᵀSx = 2Sx (S symmetric)", |p| {
+        let s = symmetric(p, "S", "n", false);
+        let x = vector(p, "x", "n");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, s, x]);
+        let two = p.int(2);
+        let e = p.mul(&[two, s, x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X tr(AX) = Aᵀ", |p| {
+        let a = matrix(p, "A", "n", "m");
+        let x = matrix(p, "X", "m", "n");
+        let ax = p.mul(&[a, x]);
+        let f = p.apply(Func::Trace, &[ax]);
+        let e = p.transpose(a);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X tr(XᵀAX) = (A + Aᵀ)X", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let x = matrix(p, "X", "n", "k");
+        let xt = p.transpose(x);
+        let prod = p.mul(&[xt, a, x]);
+        let f = p.apply(Func::Trace, &[prod]);
+        let at = p.transpose(a);
+        let s = p.add(&[a, at]);
+        let e = p.mul(&[s, x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X log det X = X⁻ᵀ", |p| {
+        let x = matrix(p, "X", "n", "n");
+        let d = p.apply(Func::Det, &[x]);
+        let f = p.apply(Func::Log, &[d]);
+        let inv = p.inverse(x);
+        let e = p.transpose(inv);
+        let mut c = case(f, x, Kind::Gradient, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("grad_X ‖X‖_F² = 2X", |p| {
+        let x = matrix(p, "X", "m", "n");
+        let f = frob_sq(p, x);
+        let e = p.scale(Number::int(2), x);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X ‖AXB − C‖_F² = 2Aᵀ(AXB − C)Bᵀ", |p| {
+        let a = matrix(p, "A", "m", "n");
+        let x = matrix(p, "X", "n", "k");
+        let b = matrix(p, "B", "k", "l");
+        let c = matrix(p, "C", "m", "l");
+        let axb = p.mul(&[a, x, b]);
+        let r = p.sub(axb, c);
+        let f = frob_sq(p, r);
+        let two = p.int(2);
+        let at = p.transpose(a);
+        let bt = p.transpose(b);
+        let e = p.mul(&[two, at, r, bt]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad aᵀx = a", |p| {
+        let a = vector(p, "a", "n");
+        let x = vector(p, "x", "n");
+        let at = p.transpose(a);
+        let f = p.mul(&[at, x]);
+        case(f, x, Kind::Gradient, Some(a))
+    }),
+    ("grad ‖x‖² = 2x", |p| {
+        let x = vector(p, "x", "n");
+        let f = norm_sq(p, x);
+        let e = p.scale(Number::int(2), x);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad ‖x‖ = x/‖x‖", |p| {
+        let x = vector(p, "x", "n");
+        let f = norm(p, x);
+        let inv = p.powi(f, -1);
+        let e = p.mul(&[inv, x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad ridge = 2Xᵀ(Xw − y) + 2αw", |p| {
+        let (f, xm, w, r, alpha) = ridge(p);
+        let two = p.int(2);
+        let xt = p.transpose(xm);
+        let t1 = p.mul(&[two, xt, r]);
+        let t2 = p.mul(&[two, alpha, w]);
+        let e = p.add(&[t1, t2]);
+        case(f, w, Kind::Gradient, Some(e))
+    }),
+    ("grad logsumexp(x) = softmax(x)", |p| {
+        let x = vector(p, "x", "n");
+        let f = p.apply(Func::LogSumExp, &[x]);
+        let e = p.apply(Func::Softmax, &[x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad sum(exp(x)) = exp(x)", |p| {
+        let x = vector(p, "x", "n");
+        let ex = p.apply(Func::Exp, &[x]);
+        let f = p.apply(Func::Sum, &[ex]);
+        case(f, x, Kind::Gradient, Some(ex))
+    }),
+    ("grad sum(log(x)) = 1/x (entrywise)", |p| {
+        let x = vector(p, "x", "n");
+        let lx = p.apply(Func::Log, &[x]);
+        let f = p.apply(Func::Sum, &[lx]);
+        let mut c = case(f, x, Kind::Gradient, None);
+        c.positive = vec![x];
+        c
+    }),
+    ("grad_X det X = det(X) X⁻ᵀ", |p| {
+        let x = matrix(p, "X", "n", "n");
+        let f = p.apply(Func::Det, &[x]);
+        let inv = p.inverse(x);
+        let it = p.transpose(inv);
+        let e = p.mul(&[f, it]);
+        let mut c = case(f, x, Kind::Gradient, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("grad_X tr(X⁻¹) = −X⁻ᵀX⁻ᵀ", |p| {
+        let x = matrix(p, "X", "n", "n");
+        let inv = p.inverse(x);
+        let f = p.apply(Func::Trace, &[inv]);
+        let it = p.transpose(inv);
+        let prod = p.mul(&[it, it]);
+        let e = p.neg(prod);
+        let mut c = case(f, x, Kind::Gradient, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("grad_x xᵀAy = Ay", |p| {
+        let a = matrix(p, "A", "n", "m");
+        let x = vector(p, "x", "n");
+        let y = vector(p, "y", "m");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, a, y]);
+        let e = p.mul(&[a, y]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_y xᵀAy = Aᵀx", |p| {
+        let a = matrix(p, "A", "n", "m");
+        let x = vector(p, "x", "n");
+        let y = vector(p, "y", "m");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, a, y]);
+        let at = p.transpose(a);
+        let e = p.mul(&[at, x]);
+        case(f, y, Kind::Gradient, Some(e))
+    }),
+    ("grad_A xᵀAy = xyᵀ", |p| {
+        let a = matrix(p, "A", "n", "m");
+        let x = vector(p, "x", "n");
+        let y = vector(p, "y", "m");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, a, y]);
+        let yt = p.transpose(y);
+        let e = p.mul(&[x, yt]);
+        case(f, a, Kind::Gradient, Some(e))
+    }),
+    ("grad_X tr(XᵀX) = 2X", |p| {
+        let x = matrix(p, "X", "m", "n");
+        let xt = p.transpose(x);
+        let prod = p.mul(&[xt, x]);
+        let f = p.apply(Func::Trace, &[prod]);
+        let e = p.scale(Number::int(2), x);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X tr(X²) = 2Xᵀ", |p| {
+        let x = matrix(p, "X", "n", "n");
+        let sq = p.powi(x, 2);
+        let f = p.apply(Func::Trace, &[sq]);
+        let xt = p.transpose(x);
+        let e = p.scale(Number::int(2), xt);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X tr(AXB) = AᵀBᵀ", |p| {
+        let a = matrix(p, "A", "k", "m");
+        let x = matrix(p, "X", "m", "n");
+        let b = matrix(p, "B", "n", "k");
+        let prod = p.mul(&[a, x, b]);
+        let f = p.apply(Func::Trace, &[prod]);
+        let at = p.transpose(a);
+        let bt = p.transpose(b);
+        let e = p.mul(&[at, bt]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad (aᵀx)² = 2(aᵀx)a", |p| {
+        let a = vector(p, "a", "n");
+        let x = vector(p, "x", "n");
+        let at = p.transpose(a);
+        let ax = p.mul(&[at, x]);
+        let f = p.powi(ax, 2);
+        let two = p.int(2);
+        let e = p.mul(&[two, ax, a]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad σ(wᵀx) = σ(wᵀx)(1 − σ(wᵀx))w", |p| {
+        let w = vector(p, "w", "n");
+        let x = vector(p, "x", "n");
+        let wt = p.transpose(w);
+        let z = p.mul(&[wt, x]);
+        let f = p.apply(Func::Sigmoid, &[z]);
+        let one = p.int(1);
+        let om = p.sub(one, f);
+        let e = p.mul(&[f, om, w]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_w softplus(−y wᵀx) (logistic loss)", |p| {
+        let w = vector(p, "w", "n");
+        let x = vector(p, "x", "n");
+        let y = scalar(p, "y");
+        let wt = p.transpose(w);
+        let z = p.mul(&[wt, x, y]);
+        let nz = p.neg(z);
+        let f = p.apply(Func::Softplus, &[nz]);
+        let s = p.apply(Func::Sigmoid, &[nz]);
+        let e0 = p.mul(&[s, y, x]);
+        let e = p.neg(e0);
+        case(f, w, Kind::Gradient, Some(e))
+    }),
+    ("grad ‖x‖₁ = sign(x)", |p| {
+        let x = vector(p, "x", "n");
+        let f = p.apply(Func::Norm(NormKind::One), &[x]);
+        let e = p.apply(Func::Sign, &[x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad sum(x ⊙ x) = 2x", |p| {
+        let x = vector(p, "x", "n");
+        let h = p.hadamard(&[x, x]);
+        let f = p.apply(Func::Sum, &[h]);
+        let e = p.scale(Number::int(2), x);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad ½xᵀx = x", |p| {
+        let x = vector(p, "x", "n");
+        let xt = p.transpose(x);
+        let q = p.mul(&[xt, x]);
+        let h = half(p);
+        let f = p.mul(&[h, q]);
+        case(f, x, Kind::Gradient, Some(x))
+    }),
+    ("grad tr(diag(x)A) = diag(A)", |p| {
+        let x = vector(p, "x", "n");
+        let a = matrix(p, "A", "n", "n");
+        let d = p.apply(Func::Diag, &[x]);
+        let prod = p.mul(&[d, a]);
+        let f = p.apply(Func::Trace, &[prod]);
+        case(f, x, Kind::Gradient, None)
+    }),
+    ("grad_X tr(X³) = 3(X²)ᵀ", |p| {
+        let x = matrix(p, "X", "n", "n");
+        let c = p.powi(x, 3);
+        let f = p.apply(Func::Trace, &[c]);
+        let xt = p.transpose(x);
+        let sq = p.powi(xt, 2);
+        let e = p.scale(Number::int(3), sq);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_x bᵀA⁻¹x = A⁻ᵀb", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let b = vector(p, "b", "n");
+        let x = vector(p, "x", "n");
+        let bt = p.transpose(b);
+        let inv = p.inverse(a);
+        let f = p.mul(&[bt, inv, x]);
+        let it = p.transpose(inv);
+        let e = p.mul(&[it, b]);
+        let mut c = case(f, x, Kind::Gradient, Some(e));
+        c.positive = vec![a];
+        c
+    }),
+    ("grad_A bᵀA⁻¹x = −A⁻ᵀbxᵀA⁻ᵀ", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let b = vector(p, "b", "n");
+        let x = vector(p, "x", "n");
+        let bt = p.transpose(b);
+        let inv = p.inverse(a);
+        let f = p.mul(&[bt, inv, x]);
+        let mut c = case(f, a, Kind::Gradient, None);
+        c.positive = vec![a];
+        c
+    }),
+    ("grad_x tanh(x)ᵀ tanh(x)", |p| {
+        let x = vector(p, "x", "n");
+        let t = p.apply(Func::Tanh, &[x]);
+        let tt = p.transpose(t);
+        let f = p.mul(&[tt, t]);
+        case(f, x, Kind::Gradient, None)
+    }),
+    // Hessians
+    ("hess ½‖Ax − b‖² = AᵀA", |p| {
+        let (f, a, x, _) = least_squares(p);
+        let at = p.transpose(a);
+        let e = p.mul(&[at, a]);
+        case(f, x, Kind::Hessian, Some(e))
+    }),
+    ("hess xᵀAx = A + Aᵀ", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let x = vector(p, "x", "n");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, a, x]);
+        let at = p.transpose(a);
+        let e = p.add(&[a, at]);
+        case(f, x, Kind::Hessian, Some(e))
+    }),
+    ("hess ridge = 2XᵀX + 2αI", |p| {
+        let (f, xm, w, _, alpha) = ridge(p);
+        let two = p.int(2);
+        let xt = p.transpose(xm);
+        let t1 = p.mul(&[two, xt, xm]);
+        let i = p.identity(Dim::symbol("d"));
+        let t2 = p.mul(&[two, alpha, i]);
+        let e = p.add(&[t1, t2]);
+        case(f, w, Kind::Hessian, Some(e))
+    }),
+    ("hess ‖x‖² = 2I", |p| {
+        let x = vector(p, "x", "n");
+        let f = norm_sq(p, x);
+        let i = p.identity(Dim::symbol("n"));
+        let e = p.scale(Number::int(2), i);
+        case(f, x, Kind::Hessian, Some(e))
+    }),
+    ("hess logsumexp(x) = diag(s) − ssᵀ", |p| {
+        let x = vector(p, "x", "n");
+        let f = p.apply(Func::LogSumExp, &[x]);
+        case(f, x, Kind::Hessian, None)
+    }),
+    ("hess ‖x‖ (norm)", |p| {
+        let x = vector(p, "x", "n");
+        let f = norm(p, x);
+        case(f, x, Kind::Hessian, None)
+    }),
+    ("hess σ(wᵀx) w.r.t. x", |p| {
+        let w = vector(p, "w", "n");
+        let x = vector(p, "x", "n");
+        let wt = p.transpose(w);
+        let z = p.mul(&[wt, x]);
+        let f = p.apply(Func::Sigmoid, &[z]);
+        case(f, x, Kind::Hessian, None)
+    }),
+    // Jacobians
+    ("jac σ(Wx + b) = diag(σ ⊙ (𝟙 − σ))W", |p| {
+        let w = matrix(p, "W", "m", "n");
+        let x = vector(p, "x", "n");
+        let b = vector(p, "b", "m");
+        let wx = p.mul(&[w, x]);
+        let u = p.add(&[wx, b]);
+        let s = p.apply(Func::Sigmoid, &[u]);
+        let ones = p.ones(Shape::vector(Dim::symbol("m")));
+        let om = p.sub(ones, s);
+        let h = p.hadamard(&[s, om]);
+        let d = p.apply(Func::Diag, &[h]);
+        let e = p.mul(&[d, w]);
+        case(s, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
+    ("jac Ax = A", |p| {
+        let a = matrix(p, "A", "m", "n");
+        let x = vector(p, "x", "n");
+        let g = p.mul(&[a, x]);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(a))
+    }),
+    ("jac Ax = Aᵀ (denominator layout)", |p| {
+        let a = matrix(p, "A", "m", "n");
+        let x = vector(p, "x", "n");
+        let g = p.mul(&[a, x]);
+        let at = p.transpose(a);
+        case(g, x, Kind::Jacobian(Layout::Denominator), Some(at))
+    }),
+    ("jac x ⊙ x = 2diag(x)", |p| {
+        let x = vector(p, "x", "n");
+        let g = p.hadamard(&[x, x]);
+        let d = p.apply(Func::Diag, &[x]);
+        let e = p.scale(Number::int(2), d);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
+    ("jac exp(Ax) = diag(exp(Ax))A", |p| {
+        let a = matrix(p, "A", "m", "n");
+        let x = vector(p, "x", "n");
+        let ax = p.mul(&[a, x]);
+        let g = p.apply(Func::Exp, &[ax]);
+        let d = p.apply(Func::Diag, &[g]);
+        let e = p.mul(&[d, a]);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
+    ("jac softmax(x) = diag(s) − ssᵀ", |p| {
+        let x = vector(p, "x", "n");
+        let g = p.apply(Func::Softmax, &[x]);
+        let d = p.apply(Func::Diag, &[g]);
+        let st = p.transpose(g);
+        let outer = p.mul(&[g, st]);
+        let e = p.sub(d, outer);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
+    ("jac (xᵀx)a = 2axᵀ", |p| {
+        let x = vector(p, "x", "n");
+        let a = vector(p, "a", "m");
+        let xt = p.transpose(x);
+        let q = p.mul(&[xt, x]);
+        let g = p.mul(&[q, a]);
+        let two = p.int(2);
+        let e = p.mul(&[two, a, xt]);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
+    ("jac tanh(Wx) ", |p| {
+        let w = matrix(p, "W", "m", "n");
+        let x = vector(p, "x", "n");
+        let wx = p.mul(&[w, x]);
+        let g = p.apply(Func::Tanh, &[wx]);
+        case(g, x, Kind::Jacobian(Layout::Numerator), None)
+    }),
+    ("jac A⁻¹x w.r.t. x = A⁻¹", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let x = vector(p, "x", "n");
+        let inv = p.inverse(a);
+        let g = p.mul(&[inv, x]);
+        let mut c = case(g, x, Kind::Jacobian(Layout::Numerator), Some(inv));
+        c.positive = vec![a];
+        c
+    }),
+    // Scalar calculus
+    ("d/dx x sin x = sin x + x cos x", |p| {
+        let x = scalar(p, "x");
+        let s = p.apply(Func::Sin, &[x]);
+        let f = p.mul(&[x, s]);
+        let c = p.apply(Func::Cos, &[x]);
+        let xc = p.mul(&[x, c]);
+        let e = p.add(&[s, xc]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx ln(x² + 1) = 2x/(x² + 1)", |p| {
+        let x = scalar(p, "x");
+        let x2 = p.powi(x, 2);
+        let one = p.int(1);
+        let u = p.add(&[x2, one]);
+        let f = p.apply(Func::Log, &[u]);
+        let tx = p.scale(Number::int(2), x);
+        let e = p.div(tx, u);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx xˣ = xˣ + xˣ log x", |p| {
+        let x = scalar(p, "x");
+        let f = p.pow(x, x);
+        let l = p.apply(Func::Log, &[x]);
+        let fl = p.mul(&[f, l]);
+        let e = p.add(&[f, fl]);
+        let mut c = case(f, x, Kind::Derivative, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("d/dx tan x = 1 + tan² x", |p| {
+        let x = scalar(p, "x");
+        let f = p.apply(Func::Tan, &[x]);
+        let sq = p.powi(f, 2);
+        let one = p.int(1);
+        let e = p.add(&[one, sq]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx tanh x = 1 − tanh² x", |p| {
+        let x = scalar(p, "x");
+        let f = p.apply(Func::Tanh, &[x]);
+        let sq = p.powi(f, 2);
+        let one = p.int(1);
+        let e = p.sub(one, sq);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx softplus x = σ(x)", |p| {
+        let x = scalar(p, "x");
+        let f = p.apply(Func::Softplus, &[x]);
+        let e = p.apply(Func::Sigmoid, &[x]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx √x = 1/(2√x)", |p| {
+        let x = scalar(p, "x");
+        let f = p.sqrt(x);
+        let mh = p.num(Number::ratio(-1, 2));
+        let pw = p.pow(x, mh);
+        let e = p.scale(Number::ratio(1, 2), pw);
+        let mut c = case(f, x, Kind::Derivative, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("d/dx 1/x = −1/x²", |p| {
+        let x = scalar(p, "x");
+        let f = p.powi(x, -1);
+        let m2 = p.powi(x, -2);
+        let e = p.neg(m2);
+        let mut c = case(f, x, Kind::Derivative, Some(e));
+        c.positive = vec![x];
+        c
+    }),
+    ("d/dx cos(x²) = −2x sin(x²)", |p| {
+        let x = scalar(p, "x");
+        let x2 = p.powi(x, 2);
+        let f = p.apply(Func::Cos, &[x2]);
+        let s = p.apply(Func::Sin, &[x2]);
+        let m2 = p.int(-2);
+        let e = p.mul(&[m2, x, s]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx exp(2x) = 2exp(2x)", |p| {
+        let x = scalar(p, "x");
+        let tx = p.scale(Number::int(2), x);
+        let f = p.apply(Func::Exp, &[tx]);
+        let e = p.scale(Number::int(2), f);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx |x| = sign x", |p| {
+        let x = scalar(p, "x");
+        let f = p.apply(Func::Abs, &[x]);
+        let e = p.apply(Func::Sign, &[x]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx relu x = (sign x + 1)/2", |p| {
+        let x = scalar(p, "x");
+        let f = p.apply(Func::Relu, &[x]);
+        let s = p.apply(Func::Sign, &[x]);
+        let one = p.int(1);
+        let sum = p.add(&[s, one]);
+        let e = p.scale(Number::ratio(1, 2), sum);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+    ("d/dx sin(x)/x", |p| {
+        let x = scalar(p, "x");
+        let s = p.apply(Func::Sin, &[x]);
+        let f = p.div(s, x);
+        let mut c = case(f, x, Kind::Derivative, None);
+        c.positive = vec![x];
+        c
+    }),
+    ("d/dx σ(3x) ", |p| {
+        let x = scalar(p, "x");
+        let t = p.scale(Number::int(3), x);
+        let f = p.apply(Func::Sigmoid, &[t]);
+        case(f, x, Kind::Derivative, None)
+    }),
+    ("d/dx 2ˣ = 2ˣ log 2", |p| {
+        let x = scalar(p, "x");
+        let two = p.int(2);
+        let f = p.pow(two, x);
+        let l = p.apply(Func::Log, &[two]);
+        let e = p.mul(&[f, l]);
+        case(f, x, Kind::Derivative, Some(e))
+    }),
+];
+
+fn compute(p: &mut Pool, c: &Case) -> Result<Id, DiffError> {
+    match c.kind {
+        Kind::Gradient => gradient(p, c.f, &[c.wrt]),
+        Kind::Hessian => hessian(p, c.f, &[c.wrt]),
+        Kind::Jacobian(layout) => jacobian(p, c.f, &[c.wrt], layout),
+        Kind::Derivative => derivative(p, c.f, c.wrt),
+    }
+}
+
+fn numeric_check(p: &mut Pool, c: &Case, result: Id, seed: u64) -> Result<(), String> {
+    match c.kind {
+        Kind::Gradient | Kind::Derivative => {
+            check_gradient(p, c.f, c.wrt, result, &c.positive, seed)
+        }
+        Kind::Hessian => {
+            let g = gradient(p, c.f, &[c.wrt]).map_err(|e| e.to_string())?;
+            check_gradient(p, c.f, c.wrt, g, &c.positive, seed)?;
+            check_jacobian(p, g, c.wrt, result, &c.positive, seed)
+        }
+        Kind::Jacobian(Layout::Numerator) => {
+            check_jacobian(p, c.f, c.wrt, result, &c.positive, seed)
+        }
+        Kind::Jacobian(Layout::Denominator) => {
+            let t = p.transpose(result);
+            check_jacobian(p, c.f, c.wrt, t, &c.positive, seed)
+        }
+    }
+}
+
+#[test]
+fn identity_table() {
+    assert!(TABLE.len() >= 40, "the table has {} entries", TABLE.len());
+    let mut failures = Vec::new();
+    for (k, (name, build)) in TABLE.iter().enumerate() {
+        let mut p = Pool::new();
+        let c = build(&mut p);
+        let result = match compute(&mut p, &c) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        eprintln!("{name}  ⟶  {}", nabla::diff::describe(&p, result));
+        if let Some(expected) = c.expected {
+            if result != expected {
+                failures.push(format!(
+                    "{name}: got {} expected {}",
+                    nabla::diff::describe(&p, result),
+                    nabla::diff::describe(&p, expected)
+                ));
+            }
+        }
+        if let Err(e) = numeric_check(&mut p, &c, result, 1000 + k as u64) {
+            failures.push(format!(
+                "{name}: numeric check of {} failed: {e}",
+                nabla::diff::describe(&p, result)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
