@@ -15,11 +15,19 @@ const MAX_MATRIX_POWER: i64 = 64;
 pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
     let mut sweep = Sweep::new(pool, f, vars);
     sweep.run(f, seed)?;
+    let mut wholes: HashMap<Id, Id> = HashMap::new();
+    for c in sweep.containers.clone() {
+        let whole = sweep.take(c);
+        wholes.insert(c, whole);
+    }
     let mut out = Vec::with_capacity(vars.len());
     for v in vars {
         let mut adj = sweep.take(v.id);
         if let Some((container, idx)) = &v.component_of {
-            let whole = sweep.take(*container);
+            let Some(&whole) = wholes.get(container) else {
+                out.push(adj);
+                continue;
+            };
             if !sweep.pool.is_zero(whole) {
                 let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
                 let c = sweep.pool.component(whole, &idx);
