@@ -32,7 +32,12 @@ fn scalar(p: &mut Pool, name: &str) -> Id {
 }
 
 fn vector(p: &mut Pool, name: &str, n: &str) -> Id {
-    declare(p, name, Shape::vector(Dim::symbol(n)), Assumptions::default())
+    declare(
+        p,
+        name,
+        Shape::vector(Dim::symbol(n)),
+        Assumptions::default(),
+    )
 }
 
 fn matrix(p: &mut Pool, name: &str, r: &str, c: &str) -> Id {
@@ -116,7 +121,8 @@ fn random_instance(p: &Pool, roots: &[Id], positive: &[Id], rng: &mut Pcg64) -> 
                 *a = 0.5 + a.abs() * 1.5;
             }
         }
-        inst.values.insert(s, Dense::from_vec(r, c, data).expect("size"));
+        inst.values
+            .insert(s, Dense::from_vec(r, c, data).expect("size"));
     }
     inst
 }
@@ -134,6 +140,9 @@ fn close(a: &Dense<f64>, b: &Dense<f64>) -> Result<(), String> {
     Ok(())
 }
 
+/// A check at one instance: `Err` when evaluation failed, `Ok(Err)` when values disagree.
+type InstanceCheck<'a> = dyn Fn(&Instance<f64>) -> Result<Result<(), String>, EvalError> + 'a;
+
 /// Runs `check` on several random instances; instances where something is undefined
 /// (a domain error) are re-drawn.
 fn on_instances(
@@ -141,7 +150,7 @@ fn on_instances(
     roots: &[Id],
     positive: &[Id],
     seed: u64,
-    check: &dyn Fn(&Instance<f64>) -> Result<Result<(), String>, EvalError>,
+    check: &InstanceCheck,
 ) -> Result<(), String> {
     let mut rng = Pcg64::seed_from_u64(seed);
     let mut passed = 0;
@@ -163,7 +172,14 @@ fn on_instances(
 const H: f64 = 1e-5;
 
 /// `grad` (of `x`'s shape) against central differences of the scalar `f`.
-fn check_gradient(p: &Pool, f: Id, x: Id, grad: Id, positive: &[Id], seed: u64) -> Result<(), String> {
+fn check_gradient(
+    p: &Pool,
+    f: Id,
+    x: Id,
+    grad: Id,
+    positive: &[Id],
+    seed: u64,
+) -> Result<(), String> {
     let s = sym_id(p, x);
     on_instances(p, &[f, grad, x], positive, seed, &|inst| {
         let fd = finite_difference_gradient(p, f, s, inst, H)?;
@@ -173,7 +189,14 @@ fn check_gradient(p: &Pool, f: Id, x: Id, grad: Id, positive: &[Id], seed: u64) 
 }
 
 /// A numerator-layout Jacobian `jac` of the column `g` against central differences.
-fn check_jacobian(p: &Pool, g: Id, x: Id, jac: Id, positive: &[Id], seed: u64) -> Result<(), String> {
+fn check_jacobian(
+    p: &Pool,
+    g: Id,
+    x: Id,
+    jac: Id,
+    positive: &[Id],
+    seed: u64,
+) -> Result<(), String> {
     let s = sym_id(p, x);
     on_instances(p, &[g, jac, x], positive, seed, &|inst| {
         let fd = finite_difference_jacobian(p, g, s, inst, H)?;
@@ -858,7 +881,12 @@ fn identity_table() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -906,7 +934,10 @@ fn random_point(p: &Pool, xs: &[Id], rng: &mut Pcg64) -> Instance<f64> {
 }
 
 fn scalar_value(p: &Pool, e: Id, inst: &Instance<f64>) -> f64 {
-    *evaluate(p, e, inst).expect("evaluates").as_scalar().expect("scalar")
+    *evaluate(p, e, inst)
+        .expect("evaluates")
+        .as_scalar()
+        .expect("scalar")
 }
 
 fn fd_scalar(p: &Pool, e: Id, x: Id, inst: &Instance<f64>) -> f64 {
@@ -934,7 +965,11 @@ fn rosenbrock_gradient_and_hessian_n200() {
     for (i, &gi) in grad.iter().enumerate() {
         let fd = fd_scalar(&p, f, xs[i], &inst);
         let sym = scalar_value(&p, gi, &inst);
-        assert!((sym - fd).abs() <= 1e-4 * (1.0 + fd.abs()), "∂f/∂x_{} = {sym} vs {fd}", i + 1);
+        assert!(
+            (sym - fd).abs() <= 1e-4 * (1.0 + fd.abs()),
+            "∂f/∂x_{} = {sym} vs {fd}",
+            i + 1
+        );
     }
     let h = hessian(&mut p, f, &xs).expect("hessian");
     let hess = entries(&p, h);
@@ -954,7 +989,10 @@ fn rosenbrock_gradient_and_hessian_n200() {
         for j in i.saturating_sub(1)..(i + 2).min(n) {
             let fd = fd_scalar(&p, grad[i], xs[j], &inst);
             let sym = scalar_value(&p, hess[i * n + j], &inst);
-            assert!((sym - fd).abs() <= 1e-4 * (1.0 + fd.abs()), "H[{i}][{j}] = {sym} vs {fd}");
+            assert!(
+                (sym - fd).abs() <= 1e-4 * (1.0 + fd.abs()),
+                "H[{i}][{j}] = {sym} vs {fd}"
+            );
         }
     }
 }
@@ -969,8 +1007,15 @@ fn rosenbrock_gradient_n1000_is_fast() {
     let elapsed = start.elapsed();
     assert_eq!(entries(&p, g).len(), 1000);
     // One sweep: the new nodes are proportional to the expression, not to n².
-    assert!(p.len() - before < 40 * before.max(1), "{} new nodes", p.len() - before);
-    eprintln!("n = 1000 gradient: {elapsed:?}, {} new nodes of {before}", p.len() - before);
+    assert!(
+        p.len() - before < 40 * before.max(1),
+        "{} new nodes",
+        p.len() - before
+    );
+    eprintln!(
+        "n = 1000 gradient: {elapsed:?}, {} new nodes of {before}",
+        p.len() - before
+    );
     assert!(elapsed.as_millis() < 1000, "took {elapsed:?}");
 }
 
@@ -986,7 +1031,12 @@ fn gradient_through_an_index_sum() {
     let w = scalar(&mut p, "w");
     let b = scalar(&mut p, "b");
     let i_sym = p
-        .declare("i", Shape::scalar(), Assumptions::default(), SymbolOrigin::SumIndex)
+        .declare(
+            "i",
+            Shape::scalar(),
+            Assumptions::default(),
+            SymbolOrigin::SumIndex,
+        )
         .expect("fresh");
     let i = p.symbol_expr(i_sym);
     let xi = p.component(x, &[i]);
@@ -1014,7 +1064,12 @@ fn gradient_through_an_index_sum() {
 #[test]
 fn components_as_variables() {
     let mut p = Pool::new();
-    let x = declare(&mut p, "x", Shape::vector(Dim::known(3)), Assumptions::default());
+    let x = declare(
+        &mut p,
+        "x",
+        Shape::vector(Dim::known(3)),
+        Assumptions::default(),
+    );
     let one = p.int(1);
     let two = p.int(2);
     let three = p.int(3);
@@ -1093,7 +1148,10 @@ fn nested_derivative_operators_are_evaluated() {
     let expected = p.scale(Number::int(6), t2);
     assert_eq!(value, expected);
     // Nothing to evaluate: unchanged.
-    assert_eq!(evaluate_derivatives(&mut p, body, Layout::Numerator), Ok(body));
+    assert_eq!(
+        evaluate_derivatives(&mut p, body, Layout::Numerator),
+        Ok(body)
+    );
 }
 
 #[test]
@@ -1129,7 +1187,11 @@ fn directional_derivatives() {
     let (sx, su) = (sym_id(&p, x), sym_id(&p, u));
     on_instances(&p, &[f, d, u], &[], 51, &|inst| {
         let fd = finite_difference_gradient(&p, f, sx, inst, H)?;
-        let uv = inst.values.get(&su).cloned().unwrap_or_else(|| Dense::scalar(0.0));
+        let uv = inst
+            .values
+            .get(&su)
+            .cloned()
+            .unwrap_or_else(|| Dense::scalar(0.0));
         let dot: f64 = fd.data.iter().zip(&uv.data).map(|(a, b)| a * b).sum();
         let sym = evaluate(&p, d, inst)?;
         Ok(close(&sym, &Dense::scalar(dot)))
@@ -1176,13 +1238,22 @@ fn errors_are_reported() {
     // Kronecker products have no matrix-form derivative here.
     let k = p.kron(xm, xm);
     let tk = p.apply(Func::Trace, &[k]);
-    assert!(matches!(gradient(&mut p, tk, &[xm]), Err(DiffError::NoMatrixForm { .. })));
+    assert!(matches!(
+        gradient(&mut p, tk, &[xm]),
+        Err(DiffError::NoMatrixForm { .. })
+    ));
     // Hessian with respect to a matrix is a 4-tensor.
     let fx = frob_sq(&mut p, xm);
-    assert!(matches!(hessian(&mut p, fx, &[xm]), Err(DiffError::NoMatrixForm { .. })));
+    assert!(matches!(
+        hessian(&mut p, fx, &[xm]),
+        Err(DiffError::NoMatrixForm { .. })
+    ));
     // Gradient of a vector, Jacobian of a matrix.
     let ax = p.mul(&[a, x]);
-    assert!(matches!(gradient(&mut p, ax, &[x]), Err(DiffError::NoMatrixForm { .. })));
+    assert!(matches!(
+        gradient(&mut p, ax, &[x]),
+        Err(DiffError::NoMatrixForm { .. })
+    ));
     assert!(matches!(
         jacobian(&mut p, xm, &[x], Layout::Numerator),
         Err(DiffError::NoMatrixForm { .. })
@@ -1191,14 +1262,26 @@ fn errors_are_reported() {
     let one = p.int(1);
     let x1 = p.add(&[x, x]);
     let n = norm(&mut p, x);
-    assert!(matches!(gradient(&mut p, n, &[x1]), Err(DiffError::NotAVariable { .. })));
-    assert!(matches!(derivative(&mut p, n, one), Err(DiffError::NotAVariable { .. })));
-    assert!(matches!(derivative(&mut p, n, x), Err(DiffError::NotAVariable { .. })));
+    assert!(matches!(
+        gradient(&mut p, n, &[x1]),
+        Err(DiffError::NotAVariable { .. })
+    ));
+    assert!(matches!(
+        derivative(&mut p, n, one),
+        Err(DiffError::NotAVariable { .. })
+    ));
+    assert!(matches!(
+        derivative(&mut p, n, x),
+        Err(DiffError::NotAVariable { .. })
+    ));
     // The node budget is enforced.
     let mut q = Pool::new();
     let (f, xs) = rosenbrock(&mut q, 50);
     q.limits.max_nodes = q.len() + 20;
-    assert!(matches!(hessian(&mut q, f, &xs), Err(DiffError::LimitExceeded { .. })));
+    assert!(matches!(
+        hessian(&mut q, f, &xs),
+        Err(DiffError::LimitExceeded { .. })
+    ));
 }
 
 #[test]
@@ -1230,4 +1313,136 @@ fn scalar_higher_and_mixed_partials() {
     let zero = p.int(0);
     let expected = p.matrix(2, 2, vec![cx, zero, y, x]);
     assert_eq!(j, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random scalar expressions
+
+use proptest::prelude::*;
+
+/// A random scalar expression in x and y; logs and roots only of positive arguments.
+#[derive(Clone, Debug)]
+enum Tree {
+    X,
+    Y,
+    Const(i8),
+    Add(Box<Tree>, Box<Tree>),
+    Mul(Box<Tree>, Box<Tree>),
+    /// a / (1 + b²)
+    Div(Box<Tree>, Box<Tree>),
+    Pow(Box<Tree>, u8),
+    Sin(Box<Tree>),
+    Cos(Box<Tree>),
+    Exp(Box<Tree>),
+    /// log(1 + a²)
+    Log(Box<Tree>),
+    /// √(1 + a²)
+    Sqrt(Box<Tree>),
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = prop_oneof![
+        Just(Tree::X),
+        Just(Tree::Y),
+        (-3i8..=3).prop_map(Tree::Const)
+    ];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Add(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Mul(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Tree::Div(Box::new(a), Box::new(b))),
+            (inner.clone(), 0u8..=3).prop_map(|(a, k)| Tree::Pow(Box::new(a), k)),
+            inner.clone().prop_map(|a| Tree::Sin(Box::new(a))),
+            inner.clone().prop_map(|a| Tree::Cos(Box::new(a))),
+            inner.clone().prop_map(|a| Tree::Exp(Box::new(a))),
+            inner.clone().prop_map(|a| Tree::Log(Box::new(a))),
+            inner.prop_map(|a| Tree::Sqrt(Box::new(a))),
+        ]
+    })
+}
+
+fn build(p: &mut Pool, t: &Tree, x: Id, y: Id) -> Id {
+    let one_plus_sq = |p: &mut Pool, a: Id| {
+        let sq = p.powi(a, 2);
+        let one = p.int(1);
+        p.add(&[one, sq])
+    };
+    match t {
+        Tree::X => x,
+        Tree::Y => y,
+        Tree::Const(c) => p.int(i64::from(*c)),
+        Tree::Add(a, b) => {
+            let (a, b) = (build(p, a, x, y), build(p, b, x, y));
+            p.add(&[a, b])
+        }
+        Tree::Mul(a, b) => {
+            let (a, b) = (build(p, a, x, y), build(p, b, x, y));
+            p.mul(&[a, b])
+        }
+        Tree::Div(a, b) => {
+            let (a, b) = (build(p, a, x, y), build(p, b, x, y));
+            let d = one_plus_sq(p, b);
+            p.div(a, d)
+        }
+        Tree::Pow(a, k) => {
+            let a = build(p, a, x, y);
+            p.powi(a, i64::from(*k))
+        }
+        Tree::Sin(a) => {
+            let a = build(p, a, x, y);
+            p.apply(Func::Sin, &[a])
+        }
+        Tree::Cos(a) => {
+            let a = build(p, a, x, y);
+            p.apply(Func::Cos, &[a])
+        }
+        Tree::Exp(a) => {
+            let a = build(p, a, x, y);
+            p.apply(Func::Exp, &[a])
+        }
+        Tree::Log(a) => {
+            let a = build(p, a, x, y);
+            let d = one_plus_sq(p, a);
+            p.apply(Func::Log, &[d])
+        }
+        Tree::Sqrt(a) => {
+            let a = build(p, a, x, y);
+            let d = one_plus_sq(p, a);
+            p.sqrt(d)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn random_scalar_derivatives_match_differences(
+        t in tree(),
+        xv in -1.0f64..1.0,
+        yv in -1.0f64..1.0,
+    ) {
+        let mut p = Pool::new();
+        let x = scalar(&mut p, "x");
+        let y = scalar(&mut p, "y");
+        let f = build(&mut p, &t, x, y);
+        let dx = derivative(&mut p, f, x).expect("d/dx");
+        let g = gradient(&mut p, f, &[x, y]).expect("gradient");
+        let mut inst = Instance::new();
+        inst.values.insert(sym_id(&p, x), Dense::scalar(xv));
+        inst.values.insert(sym_id(&p, y), Dense::scalar(yv));
+        let Ok(value) = evaluate(&p, f, &inst) else { return Ok(()) };
+        let fv = value.as_scalar().copied().unwrap_or(0.0);
+        prop_assume!(fv.abs() < 1e6);
+        let fd = finite_difference_gradient(&p, f, sym_id(&p, x), &inst, 1e-6).expect("fd");
+        let fd = fd.as_scalar().copied().unwrap_or(f64::NAN);
+        let sym = evaluate(&p, dx, &inst).expect("derivative evaluates");
+        let sym = sym.as_scalar().copied().unwrap_or(f64::NAN);
+        prop_assert!((sym - fd).abs() <= 1e-4 * (1.0 + fd.abs()), "d/dx: {} vs {}", sym, fd);
+        // The gradient's first entry is the same derivative; its second matches ∂/∂y.
+        let gv = evaluate(&p, g, &inst).expect("gradient evaluates");
+        prop_assert!((gv.data[0] - sym).abs() <= 1e-9 * (1.0 + sym.abs()));
+        let fdy = finite_difference_gradient(&p, f, sym_id(&p, y), &inst, 1e-6).expect("fd");
+        let fdy = fdy.as_scalar().copied().unwrap_or(f64::NAN);
+        prop_assert!((gv.data[1] - fdy).abs() <= 1e-4 * (1.0 + fdy.abs()), "d/dy: {} vs {}", gv.data[1], fdy);
+    }
 }

@@ -131,7 +131,12 @@ impl<'p> Sweep<'p> {
                 for (i, &f) in fs.iter().enumerate() {
                     if self.dep.contains(&f) {
                         let mut ops = vec![g];
-                        ops.extend(fs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, &o)| o));
+                        ops.extend(
+                            fs.iter()
+                                .enumerate()
+                                .filter(|(j, _)| *j != i)
+                                .map(|(_, &o)| o),
+                        );
                         let c = self.pool.hadamard(&ops);
                         self.push(f, c);
                     }
@@ -331,7 +336,10 @@ impl<'p> Sweep<'p> {
             }
             Func::Pinv => {
                 return Err(DiffError::Unsupported {
-                    what: format!("the derivative of the pseudo-inverse {}", describe(self.pool, id)),
+                    what: format!(
+                        "the derivative of the pseudo-inverse {}",
+                        describe(self.pool, id)
+                    ),
                 })
             }
             _ => {
@@ -367,7 +375,8 @@ impl<'p> Sweep<'p> {
             };
         }
         let shape: Shape = self.pool.shape(c).clone();
-        let (Some(ix), Some(rows), Some(cols)) = (concrete, shape.rows.as_known(), shape.cols.as_known())
+        let (Some(ix), Some(rows), Some(cols)) =
+            (concrete, shape.rows.as_known(), shape.cols.as_known())
         else {
             return Err(DiffError::Unsupported {
                 what: format!(

@@ -85,7 +85,8 @@ fn render(pool: &Pool, id: Id, depth: usize) -> String {
                         s.push_str(&n.to_string());
                         continue;
                     }
-                } else if !(s.is_empty() || s == "-" || (i == 1 && pool.as_number(fs[0]).is_some())) {
+                } else if !(s.is_empty() || s == "-" || (i == 1 && pool.as_number(fs[0]).is_some()))
+                {
                     s.push('·');
                 }
                 s.push_str(&wrapped(pool, f, d, 3));
@@ -149,7 +150,12 @@ fn render(pool: &Pool, id: Id, depth: usize) -> String {
         ),
         Node::Derivative(der) => {
             let wrt: Vec<String> = der.wrt.iter().map(|&w| render(pool, w, d)).collect();
-            format!("{:?}_{{{}}}({})", der.kind, wrt.join(","), render(pool, der.expr, d))
+            format!(
+                "{:?}_{{{}}}({})",
+                der.kind,
+                wrt.join(","),
+                render(pool, der.expr, d)
+            )
         }
         Node::At(body, binds) => {
             let b: Vec<String> = binds

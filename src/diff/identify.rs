@@ -171,7 +171,10 @@ impl Identify<'_> {
     /// A literal column whose entries identify to literal rows: the rows stacked.
     fn literal(&mut self, e: Id, rows: u32, entries: &[Id]) -> Result<Id, DiffError> {
         let Some(n) = self.n.as_known().filter(|&n| n <= 1 << 16) else {
-            return Err(self.no_form(e, "a literal vector differentiated by a vector of symbolic size"));
+            return Err(self.no_form(
+                e,
+                "a literal vector differentiated by a vector of symbolic size",
+            ));
         };
         let mut out = Vec::with_capacity(entries.len() * n as usize);
         for &entry in entries {

@@ -245,12 +245,7 @@ pub fn jacobian(pool: &mut Pool, g: Id, wrt: &[Id], layout: Layout) -> Result<Id
 }
 
 /// `J` with `dg = J·dx` for a vector variable, by a forward differential and identification.
-fn vector_jacobian(
-    pool: &mut Pool,
-    g: Id,
-    v: &Variable,
-    vshape: &Shape,
-) -> Result<Id, DiffError> {
+fn vector_jacobian(pool: &mut Pool, g: Id, v: &Variable, vshape: &Shape) -> Result<Id, DiffError> {
     let dx = differential::differential_symbol(pool, v.id, vshape)?;
     let dg = differential::forward(pool, g, &[(v.clone(), dx)])?;
     identify::identify(pool, dg, dx)

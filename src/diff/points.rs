@@ -3,8 +3,8 @@
 
 use super::describe;
 use super::variable::postorder;
-use crate::expr::{Func, Node, NormKind, Pool};
 use crate::expr::Id;
+use crate::expr::{Func, Node, NormKind, Pool};
 
 /// Conditions under which `f` is not differentiable, e.g. `"x = 0"` for |x|, `"an entry of v = 0"`
 /// for ‖v‖₁; sorted and without repetition.
