@@ -565,7 +565,86 @@ const TABLE: &[(&str, Builder)] = &[
         let f = p.mul(&[tt, t]);
         case(f, x, Kind::Gradient, None)
     }),
+    ("grad_x aᵀsoftmax(x)", |p| {
+        let a = vector(p, "a", "n");
+        let x = vector(p, "x", "n");
+        let s = p.apply(Func::Softmax, &[x]);
+        let at = p.transpose(a);
+        let f = p.mul(&[at, s]);
+        case(f, x, Kind::Gradient, None)
+    }),
+    ("grad_X aᵀdiag(X) = diag(a)", |p| {
+        let a = vector(p, "a", "n");
+        let x = matrix(p, "X", "n", "n");
+        let d = p.apply(Func::Diag, &[x]);
+        let at = p.transpose(a);
+        let f = p.mul(&[at, d]);
+        let e = p.apply(Func::Diag, &[a]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_X ‖X‖_F = X/‖X‖_F", |p| {
+        let x = matrix(p, "X", "m", "n");
+        let f = p.apply(Func::Norm(NormKind::Frobenius), &[x]);
+        let inv = p.powi(f, -1);
+        let e = p.mul(&[inv, x]);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_W ½‖σ(Wx) − y‖² (one layer)", |p| {
+        let w = matrix(p, "W", "m", "n");
+        let x = vector(p, "x", "n");
+        let y = vector(p, "y", "m");
+        let wx = p.mul(&[w, x]);
+        let s = p.apply(Func::Sigmoid, &[wx]);
+        let r = p.sub(s, y);
+        let ns = norm_sq(p, r);
+        let h = half(p);
+        let f = p.mul(&[h, ns]);
+        case(f, w, Kind::Gradient, None)
+    }),
+    ("grad_X sum(A ⊙ X ⊙ X) = 2A ⊙ X", |p| {
+        let a = matrix(p, "A", "m", "n");
+        let x = matrix(p, "X", "m", "n");
+        let h = p.hadamard(&[a, x, x]);
+        let f = p.apply(Func::Sum, &[h]);
+        let ax = p.hadamard(&[a, x]);
+        let e = p.scale(Number::int(2), ax);
+        case(f, x, Kind::Gradient, Some(e))
+    }),
+    ("grad_x relu(x)ᵀa", |p| {
+        let a = vector(p, "a", "n");
+        let x = vector(p, "x", "n");
+        let r = p.apply(Func::Relu, &[x]);
+        let at = p.transpose(a);
+        let f = p.mul(&[at, r]);
+        case(f, x, Kind::Gradient, None)
+    }),
+    ("grad_S xᵀSx = xxᵀ (S symmetric, unconstrained convention)", |p| {
+        let s = symmetric(p, "S", "n", false);
+        let x = vector(p, "x", "n");
+        let xt = p.transpose(x);
+        let f = p.mul(&[xt, s, x]);
+        let e = p.mul(&[x, xt]);
+        // The finite differences perturb entries independently, like the convention.
+        case(f, s, Kind::Gradient, Some(e))
+    }),
     // Hessians
+    ("hess (xᵀAx)(bᵀx)", |p| {
+        let a = matrix(p, "A", "n", "n");
+        let x = vector(p, "x", "n");
+        let b = vector(p, "b", "n");
+        let xt = p.transpose(x);
+        let q = p.mul(&[xt, a, x]);
+        let bt = p.transpose(b);
+        let l = p.mul(&[bt, x]);
+        let f = p.mul(&[q, l]);
+        case(f, x, Kind::Hessian, None)
+    }),
+    ("hess ‖Ax − b‖ (not squared)", |p| {
+        let (_, a, x, r) = least_squares(p);
+        let _ = a;
+        let f = norm(p, r);
+        case(f, x, Kind::Hessian, None)
+    }),
     ("hess ½‖Ax − b‖² = AᵀA", |p| {
         let (f, a, x, _) = least_squares(p);
         let at = p.transpose(a);
@@ -1445,4 +1524,39 @@ proptest! {
         let fdy = fdy.as_scalar().copied().unwrap_or(f64::NAN);
         prop_assert!((gv.data[1] - fdy).abs() <= 1e-4 * (1.0 + fdy.abs()), "d/dy: {} vs {}", gv.data[1], fdy);
     }
+}
+
+#[test]
+fn concrete_vectors_give_literal_jacobians_and_hessians() {
+    let mut p = Pool::new();
+    let x = declare(&mut p, "x", Shape::vector(Dim::known(2)), Assumptions::default());
+    let one = p.int(1);
+    let two = p.int(2);
+    let x1 = p.component(x, &[one]);
+    let x2 = p.component(x, &[two]);
+    // f = x₁² + x₁x₂: ∇f = [2x₁ + x₂; x₁], ∇²f = [2 1; 1 0].
+    let x1sq = p.powi(x1, 2);
+    let x1x2 = p.mul(&[x1, x2]);
+    let f = p.add(&[x1sq, x1x2]);
+    let g = gradient(&mut p, f, &[x]).expect("gradient");
+    let tx1 = p.scale(Number::int(2), x1);
+    let g1 = p.add(&[tx1, x2]);
+    assert_eq!(g, p.matrix(2, 1, vec![g1, x1]));
+    let h = hessian(&mut p, f, &[x]).expect("hessian");
+    let zero = p.int(0);
+    assert_eq!(h, p.matrix(2, 2, vec![two, one, one, zero]));
+    // A literal vector function of x: J = [2x₁ 0; x₂ x₁].
+    let v = p.matrix(2, 1, vec![x1sq, x1x2]);
+    let j = jacobian(&mut p, v, &[x], Layout::Numerator).expect("jacobian");
+    assert_eq!(j, p.matrix(2, 2, vec![tx1, zero, x2, x1]));
+    check_jacobian(&p, v, x, j, &[], 61).expect("matches differences");
+    // With a symbolic size there is no literal unit vector.
+    let mut q = Pool::new();
+    let y = vector(&mut q, "y", "n");
+    let one = q.int(1);
+    let y1 = q.component(y, &[one]);
+    let s = q.apply(Func::Sin, &[y1]);
+    assert!(matches!(gradient(&mut q, s, &[y]), Err(DiffError::Unsupported { .. })));
+    let c = q.apply(Func::Cos, &[y1]);
+    assert_eq!(derivative(&mut q, s, y1), Ok(c));
 }

@@ -179,16 +179,54 @@ impl Identify<'_> {
         let mut out = Vec::with_capacity(entries.len() * n as usize);
         for &entry in entries {
             let row = self.ident(entry)?;
-            match self.pool.node(row).clone() {
-                Node::Matrix { entries: r, .. } if r.len() == n as usize => out.extend(r.iter()),
-                Node::Zero(_) | Node::Num(_) if self.pool.is_zero(row) => {
-                    let zero = self.pool.int(0);
-                    out.extend(std::iter::repeat(zero).take(n as usize));
-                }
-                _ if n == 1 => out.push(row),
-                _ => return Err(self.no_form(entry, "an entry whose row is not literal")),
+            match literal_row(self.pool, row, n as usize) {
+                Some(r) => out.extend(r),
+                None => return Err(self.no_form(entry, "an entry whose row is not literal")),
             }
         }
         Ok(self.pool.matrix(rows, n as u32, out))
+    }
+}
+
+/// The entries of a 1×n row built from literals: a literal, a zero, scalars times a literal, or
+/// a sum of such rows.
+fn literal_row(pool: &mut Pool, row: Id, n: usize) -> Option<Vec<Id>> {
+    if pool.is_zero(row) {
+        let zero = pool.int(0);
+        return Some(vec![zero; n]);
+    }
+    if n == 1 && pool.is_scalar(row) && !matches!(pool.node(row), Node::Add(_)) {
+        return Some(vec![row]);
+    }
+    match pool.node(row).clone() {
+        Node::Matrix { entries, .. } if entries.len() == n => Some(entries.to_vec()),
+        Node::Mul(fs) => {
+            let (last, scalars) = fs.split_last()?;
+            if !scalars.iter().all(|&f| pool.is_scalar(f)) {
+                return None;
+            }
+            let inner = literal_row(pool, *last, n)?;
+            Some(
+                inner
+                    .into_iter()
+                    .map(|e| {
+                        let mut factors = scalars.to_vec();
+                        factors.push(e);
+                        pool.mul(&factors)
+                    })
+                    .collect(),
+            )
+        }
+        Node::Add(ts) => {
+            let mut acc: Vec<Vec<Id>> = vec![Vec::new(); n];
+            for t in ts.iter() {
+                let r = literal_row(pool, *t, n)?;
+                for (slot, e) in acc.iter_mut().zip(r) {
+                    slot.push(e);
+                }
+            }
+            Some(acc.into_iter().map(|terms| pool.add(&terms)).collect())
+        }
+        _ => None,
     }
 }
