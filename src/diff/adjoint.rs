@@ -1,0 +1,420 @@
+//! Reverse mode: one sweep over the shared DAG of a scalar function, accumulating the adjoint
+//! (an expression of the node's shape) of every node that depends on a variable.
+
+use super::rules::{elementwise_derivative, inner};
+use super::variable::{dependents, postorder, Variable};
+use super::{check_limit, describe, DiffError};
+use crate::expr::{Func, Id, Node, NormKind, Pool, Shape};
+use std::collections::{HashMap, HashSet};
+
+/// Largest |k| for which the adjoint of a matrix power `Xᵏ` is expanded by the product rule.
+const MAX_MATRIX_POWER: i64 = 64;
+
+/// The adjoints of `vars` in `f` when `f`'s adjoint is `seed`: for `seed = 1` the gradient of a
+/// scalar `f` with respect to each variable (zero where `f` does not depend on it).
+pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
+    let mut sweep = Sweep::new(pool, f, vars);
+    sweep.run(f, seed)?;
+    let mut wholes: HashMap<Id, Id> = HashMap::new();
+    for c in sweep.containers.clone() {
+        let whole = sweep.take(c);
+        wholes.insert(c, whole);
+    }
+    let mut out = Vec::with_capacity(vars.len());
+    for v in vars {
+        let mut adj = sweep.take(v.id);
+        if let Some((container, idx)) = &v.component_of {
+            let Some(&whole) = wholes.get(container) else {
+                out.push(adj);
+                continue;
+            };
+            if !sweep.pool.is_zero(whole) {
+                let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
+                let c = sweep.pool.component(whole, &idx);
+                adj = sweep.pool.add(&[adj, c]);
+            }
+        }
+        out.push(adj);
+    }
+    Ok(out)
+}
+
+struct Sweep<'p> {
+    pool: &'p mut Pool,
+    /// Leaves whose adjoints are collected: the variables and the containers of components.
+    leaves: HashSet<Id>,
+    /// Containers of component variables; their other components are independent.
+    containers: HashSet<Id>,
+    dep: HashSet<Id>,
+    acc: HashMap<Id, Vec<Id>>,
+}
+
+impl<'p> Sweep<'p> {
+    fn new(pool: &'p mut Pool, f: Id, vars: &[Variable]) -> Sweep<'p> {
+        let mut leaves: HashSet<Id> = vars.iter().map(|v| v.id).collect();
+        let containers: HashSet<Id> = vars
+            .iter()
+            .filter_map(|v| v.component_of.as_ref().map(|(c, _)| *c))
+            .filter(|c| !leaves.contains(c))
+            .collect();
+        leaves.extend(containers.iter().copied());
+        let dep = dependents(pool, f, &leaves);
+        Sweep {
+            pool,
+            leaves,
+            containers,
+            dep,
+            acc: HashMap::new(),
+        }
+    }
+
+    /// The accumulated adjoint of a leaf (zero of its shape if none).
+    fn take(&mut self, id: Id) -> Id {
+        match self.acc.remove(&id) {
+            Some(parts) => self.pool.add(&parts),
+            None => {
+                let shape = self.pool.shape(id).clone();
+                self.pool.zero(shape)
+            }
+        }
+    }
+
+    fn push(&mut self, to: Id, adjoint: Id) {
+        if self.dep.contains(&to) && !self.pool.is_zero(adjoint) {
+            self.acc.entry(to).or_default().push(adjoint);
+        }
+    }
+
+    /// Propagates `seed` from `root` down to the leaves, in reverse topological order.
+    fn run(&mut self, root: Id, seed: Id) -> Result<(), DiffError> {
+        if !self.dep.contains(&root) {
+            return Ok(());
+        }
+        let (dep, leaves, pool) = (&self.dep, &self.leaves, &*self.pool);
+        let order = postorder(pool, root, &|parent, child| {
+            dep.contains(&child)
+                && !leaves.contains(&parent)
+                && !matches!(pool.node(parent), Node::Sum { .. })
+        });
+        self.push(root, seed);
+        for (step, &id) in order.iter().rev().enumerate() {
+            if self.leaves.contains(&id) {
+                continue;
+            }
+            let Some(parts) = self.acc.remove(&id) else {
+                continue;
+            };
+            let g = self.pool.add(&parts);
+            self.propagate(id, g)?;
+            if step % 256 == 0 {
+                check_limit(self.pool, "the reverse sweep")?;
+            }
+        }
+        check_limit(self.pool, "the reverse sweep")
+    }
+
+    fn propagate(&mut self, id: Id, g: Id) -> Result<(), DiffError> {
+        let node = self.pool.node(id).clone();
+        match node {
+            Node::Add(ts) => {
+                for &t in ts.iter() {
+                    self.push(t, g);
+                }
+            }
+            Node::Mul(fs) => self.product(id, &fs, g),
+            Node::Pow(b, e) => self.power(id, b, e, g)?,
+            Node::Transpose(a) => {
+                let gt = self.pool.transpose(g);
+                self.push(a, gt);
+            }
+            Node::Hadamard(fs) => {
+                for (i, &f) in fs.iter().enumerate() {
+                    if self.dep.contains(&f) {
+                        let mut ops = vec![g];
+                        ops.extend(
+                            fs.iter()
+                                .enumerate()
+                                .filter(|(j, _)| *j != i)
+                                .map(|(_, &o)| o),
+                        );
+                        let c = self.pool.hadamard(&ops);
+                        self.push(f, c);
+                    }
+                }
+            }
+            Node::Apply(f, args) => self.function(id, f, &args, g)?,
+            Node::Matrix { cols, entries, .. } => {
+                for (k, &e) in entries.iter().enumerate() {
+                    if self.dep.contains(&e) {
+                        let (i, j) = (k / cols as usize + 1, k % cols as usize + 1);
+                        let idx: Vec<Id> = if cols == 1 {
+                            vec![self.pool.int(i as i64)]
+                        } else {
+                            vec![self.pool.int(i as i64), self.pool.int(j as i64)]
+                        };
+                        let c = self.pool.component(g, &idx);
+                        self.push(e, c);
+                    }
+                }
+            }
+            Node::Component(c, idx) => self.component(id, c, &idx, g)?,
+            Node::Sum {
+                index,
+                lower,
+                upper,
+                body,
+            } => {
+                // Differentiate under the sum: a sub-sweep of the body with the same leaves.
+                let mut inner_sweep = Sweep {
+                    pool: &mut *self.pool,
+                    leaves: self.leaves.clone(),
+                    containers: self.containers.clone(),
+                    dep: self.dep.clone(),
+                    acc: HashMap::new(),
+                };
+                inner_sweep.run(body, g)?;
+                let mut found: Vec<(Id, Vec<Id>)> = inner_sweep.acc.into_iter().collect();
+                found.sort_by_key(|(leaf, _)| *leaf);
+                for (leaf, parts) in found {
+                    if self.leaves.contains(&leaf) {
+                        let a = self.pool.add(&parts);
+                        let s = self.pool.sum_over(index, lower, upper, a);
+                        self.push(leaf, s);
+                    }
+                }
+            }
+            Node::Kron(..) => {
+                return Err(DiffError::NoMatrixForm {
+                    what: format!(
+                        "the derivative through the Kronecker product {} (it needs a \
+                         commutation matrix)",
+                        describe(self.pool, id)
+                    ),
+                })
+            }
+            Node::Derivative(_) | Node::At(..) => {
+                return Err(DiffError::Unsupported {
+                    what: format!("an unevaluated {}", describe(self.pool, id)),
+                })
+            }
+            Node::Num(_)
+            | Node::Sym(_)
+            | Node::DimValue(_)
+            | Node::Identity(_)
+            | Node::Ones(_)
+            | Node::Zero(_) => {}
+        }
+        Ok(())
+    }
+
+    /// `P = c·s₁⋯sₖ·M₁⋯Mₗ`: a scalar factor gets ⟨Ḡ, P/s⟩, a matrix factor `Mⱼ` gets `LᵀḠRᵀ`.
+    fn product(&mut self, id: Id, fs: &[Id], g: Id) {
+        let node_scalar = self.pool.is_scalar(id);
+        for (i, &f) in fs.iter().enumerate() {
+            if !self.dep.contains(&f) {
+                continue;
+            }
+            let c = if self.pool.is_scalar(f) {
+                let rest: Vec<Id> = fs
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, &o)| o)
+                    .collect();
+                let r = self.pool.mul(&rest);
+                if node_scalar {
+                    self.pool.mul(&[g, r])
+                } else {
+                    inner(self.pool, g, r)
+                }
+            } else {
+                let l = self.pool.mul(&fs[..i]);
+                let r = self.pool.mul(&fs[i + 1..]);
+                let lt = self.pool.transpose(l);
+                let rt = self.pool.transpose(r);
+                self.pool.mul(&[lt, g, rt])
+            };
+            self.push(f, c);
+        }
+    }
+
+    fn power(&mut self, id: Id, b: Id, e: Id, g: Id) -> Result<(), DiffError> {
+        if self.pool.is_scalar(id) {
+            if self.dep.contains(&b) {
+                let one = self.pool.int(1);
+                let em1 = self.pool.sub(e, one);
+                let p = self.pool.pow(b, em1);
+                let c = self.pool.mul(&[g, e, p]);
+                self.push(b, c);
+            }
+            if self.dep.contains(&e) {
+                let l = self.pool.apply(Func::Log, &[b]);
+                let c = self.pool.mul(&[g, l, id]);
+                self.push(e, c);
+            }
+            return Ok(());
+        }
+        let k = self
+            .pool
+            .as_number(e)
+            .and_then(|n| n.to_i64())
+            .filter(|k| k.abs() <= MAX_MATRIX_POWER);
+        let (Some(k), false) = (k, self.dep.contains(&e)) else {
+            return Err(DiffError::Unsupported {
+                what: format!(
+                    "the matrix power {} (only integer exponents up to {MAX_MATRIX_POWER})",
+                    describe(self.pool, id)
+                ),
+            });
+        };
+        let c = if k > 0 {
+            power_adjoint(self.pool, b, k, g)
+        } else {
+            let inv = self.pool.inverse(b);
+            let ybar = power_adjoint(self.pool, inv, -k, g);
+            let inv_t = self.pool.transpose(inv);
+            let p = self.pool.mul(&[inv_t, ybar, inv_t]);
+            self.pool.neg(p)
+        };
+        self.push(b, c);
+        Ok(())
+    }
+
+    fn function(&mut self, id: Id, f: Func, args: &[Id], g: Id) -> Result<(), DiffError> {
+        let Some(&x) = args.first() else {
+            return Ok(());
+        };
+        let shape = self.pool.shape(x).clone();
+        let c = match f {
+            _ if f.is_elementwise() => {
+                let d = elementwise_derivative(self.pool, f, x).unwrap_or(g);
+                if shape.is_scalar() {
+                    self.pool.mul(&[g, d])
+                } else {
+                    self.pool.hadamard(&[g, d])
+                }
+            }
+            Func::Trace => {
+                let i = self.pool.identity(shape.rows.clone());
+                self.pool.mul(&[g, i])
+            }
+            Func::Det => {
+                let inv = self.pool.inverse(x);
+                let inv_t = self.pool.transpose(inv);
+                self.pool.mul(&[g, id, inv_t])
+            }
+            Func::Sum => {
+                let ones = self.pool.ones(shape);
+                self.pool.mul(&[g, ones])
+            }
+            Func::Diag => {
+                let d = self.pool.apply(Func::Diag, &[g]);
+                if shape.is_row() {
+                    self.pool.transpose(d)
+                } else {
+                    d
+                }
+            }
+            Func::Softmax => {
+                let sg = self.pool.hadamard(&[id, g]);
+                let st = self.pool.transpose(id);
+                let stg = self.pool.mul(&[st, g]);
+                let p = self.pool.mul(&[stg, id]);
+                self.pool.sub(sg, p)
+            }
+            Func::LogSumExp => {
+                let s = self.pool.apply(Func::Softmax, &[x]);
+                self.pool.mul(&[g, s])
+            }
+            Func::Norm(NormKind::Two) | Func::Norm(NormKind::Frobenius) => {
+                let inv = self.pool.powi(id, -1);
+                self.pool.mul(&[g, x, inv])
+            }
+            Func::Norm(NormKind::One) => {
+                let s = self.pool.apply(Func::Sign, &[x]);
+                self.pool.mul(&[g, s])
+            }
+            Func::Pinv => {
+                return Err(DiffError::Unsupported {
+                    what: format!(
+                        "the derivative of the pseudo-inverse {}",
+                        describe(self.pool, id)
+                    ),
+                })
+            }
+            _ => {
+                return Err(DiffError::Unsupported {
+                    what: format!("the derivative of {}", describe(self.pool, id)),
+                })
+            }
+        };
+        self.push(x, c);
+        Ok(())
+    }
+
+    fn component(&mut self, id: Id, c: Id, idx: &[Id], g: Id) -> Result<(), DiffError> {
+        let concrete: Option<Vec<u64>> = idx
+            .iter()
+            .map(|&i| {
+                self.pool
+                    .as_number(i)
+                    .and_then(|n| n.to_i64())
+                    .and_then(|k| u64::try_from(k).ok())
+            })
+            .collect();
+        if self.containers.contains(&c) {
+            // Another component of a vector whose component is the variable: independent.
+            return match concrete {
+                Some(_) => Ok(()),
+                None => Err(DiffError::Unsupported {
+                    what: format!(
+                        "{} with a symbolic index, differentiated by a single component",
+                        describe(self.pool, id)
+                    ),
+                }),
+            };
+        }
+        let shape: Shape = self.pool.shape(c).clone();
+        let (Some(ix), Some(rows), Some(cols)) =
+            (concrete, shape.rows.as_known(), shape.cols.as_known())
+        else {
+            return Err(DiffError::Unsupported {
+                what: format!(
+                    "the derivative of the component {} of a container of symbolic size {} \
+                     (differentiate with respect to the component, or use concrete sizes)",
+                    describe(self.pool, id),
+                    shape
+                ),
+            });
+        };
+        let (i, j) = match ix.as_slice() {
+            [i] => (*i, 1),
+            [i, j] => (*i, *j),
+            _ => (0, 0),
+        };
+        if i < 1 || j < 1 || i > rows || j > cols || rows * cols > 1 << 20 {
+            return Err(DiffError::NotDifferentiable {
+                what: format!("the component {} is out of range", describe(self.pool, id)),
+            });
+        }
+        let zero = self.pool.int(0);
+        let mut entries = vec![zero; (rows * cols) as usize];
+        entries[((i - 1) * cols + (j - 1)) as usize] = g;
+        let unit = self.pool.matrix(rows as u32, cols as u32, entries);
+        self.push(c, unit);
+        Ok(())
+    }
+}
+
+/// The adjoint of `X` in `Xᵏ` (k ≥ 1): `∑ⱼ (Xʲ)ᵀ Ḡ (Xᵏ⁻¹⁻ʲ)ᵀ`.
+fn power_adjoint(pool: &mut Pool, x: Id, k: i64, g: Id) -> Id {
+    let mut terms = Vec::with_capacity(k as usize);
+    for j in 0..k {
+        let a = pool.powi(x, j);
+        let b = pool.powi(x, k - 1 - j);
+        let at = pool.transpose(a);
+        let bt = pool.transpose(b);
+        terms.push(pool.mul(&[at, g, bt]));
+    }
+    pool.add(&terms)
+}

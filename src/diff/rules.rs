@@ -1,0 +1,84 @@
+//! Derivatives of the built-in elementwise functions, and the inner product ⟨G, M⟩ used by the
+//! product rule for scalar factors.
+
+use crate::expr::{Func, Id, Node, Number, Pool};
+
+/// `f′(x)` for an elementwise built-in `f`, built with the same shape as `x` (entrywise for a
+/// vector or matrix `x`). `None` when `f` is not elementwise.
+///
+/// For |·|, sign and relu the formula is the derivative away from 0 (`sign x`, `0`,
+/// `(sign x + 1)/2`); the point 0 itself is reported by `non_differentiable_points`.
+pub fn elementwise_derivative(pool: &mut Pool, f: Func, x: Id) -> Option<Id> {
+    let shape = pool.shape(x).clone();
+    let one = pool.ones(shape.clone());
+    let fx = pool.apply(f, &[x]);
+    Some(match f {
+        Func::Sin => pool.apply(Func::Cos, &[x]),
+        Func::Cos => {
+            let s = pool.apply(Func::Sin, &[x]);
+            pool.neg(s)
+        }
+        // tan′ = 1 + tan²
+        Func::Tan => {
+            let sq = square(pool, fx);
+            pool.add(&[one, sq])
+        }
+        Func::Exp => fx,
+        Func::Log => reciprocal(pool, x),
+        // tanh′ = 1 − tanh²
+        Func::Tanh => {
+            let sq = square(pool, fx);
+            pool.sub(one, sq)
+        }
+        // σ′ = σ ⊙ (1 − σ)
+        Func::Sigmoid => {
+            let rest = pool.sub(one, fx);
+            pool.hadamard(&[fx, rest])
+        }
+        Func::Softplus => pool.apply(Func::Sigmoid, &[x]),
+        // relu′ = (sign x + 1)/2 away from 0
+        Func::Relu => {
+            let s = pool.apply(Func::Sign, &[x]);
+            let sum = pool.add(&[s, one]);
+            pool.scale(Number::ratio(1, 2), sum)
+        }
+        Func::Abs => pool.apply(Func::Sign, &[x]),
+        Func::Sign => pool.zero(shape),
+        _ => return None,
+    })
+}
+
+/// `x ⊙ x` (`x²` for a scalar).
+pub fn square(pool: &mut Pool, x: Id) -> Id {
+    if pool.is_scalar(x) {
+        pool.powi(x, 2)
+    } else {
+        pool.hadamard(&[x, x])
+    }
+}
+
+/// The entrywise reciprocal: `x⁻¹` for a scalar, `exp(−log x)` entrywise otherwise (there is no
+/// entrywise power node).
+pub fn reciprocal(pool: &mut Pool, x: Id) -> Id {
+    if pool.is_scalar(x) {
+        pool.powi(x, -1)
+    } else {
+        let l = pool.apply(Func::Log, &[x]);
+        let nl = pool.neg(l);
+        pool.apply(Func::Exp, &[nl])
+    }
+}
+
+/// The Frobenius inner product ⟨G, M⟩ = tr(GᵀM) of two expressions of one shape, built so the
+/// canonical form reduces (for vectors it is the 1×1 chain `GᵀM`, for scalars `G·M`).
+pub fn inner(pool: &mut Pool, g: Id, m: Id) -> Id {
+    if pool.is_scalar(g) {
+        return pool.mul(&[g, m]);
+    }
+    if matches!(pool.node(g), Node::Ones(_)) {
+        return pool.apply(Func::Sum, &[m]);
+    }
+    let gt = pool.transpose(g);
+    let p = pool.mul(&[gt, m]);
+    pool.apply(Func::Trace, &[p])
+}

@@ -1,0 +1,121 @@
+//! Variables of differentiation: a symbol, or a component `x₁`/`A₁₂` of a symbol with concrete
+//! indices; and the dependency analysis shared by the reverse and forward sweeps.
+
+use super::{describe, DiffError};
+use crate::expr::{Id, Node, Pool};
+use std::collections::{HashMap, HashSet};
+
+/// A validated variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    /// The variable's expression (`x` or `Component(x, [1])`).
+    pub id: Id,
+    /// For a component: the container symbol and the concrete 1-based indices.
+    pub component_of: Option<(Id, Vec<u64>)>,
+}
+
+/// Validates the variables of a derivative: symbols, or components of symbols with concrete
+/// positive indices. Repeated variables are an error.
+pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
+    let mut out: Vec<Variable> = Vec::with_capacity(wrt.len());
+    for &w in wrt {
+        let v = match pool.node(w) {
+            Node::Sym(_) => Variable {
+                id: w,
+                component_of: None,
+            },
+            Node::Component(c, idx) if matches!(pool.node(*c), Node::Sym(_)) => {
+                let concrete: Option<Vec<u64>> = idx
+                    .iter()
+                    .map(|&i| {
+                        pool.as_number(i)
+                            .and_then(|n| n.to_i64())
+                            .and_then(|k| u64::try_from(k).ok())
+                            .filter(|&k| k >= 1)
+                    })
+                    .collect();
+                match concrete {
+                    Some(ix) => Variable {
+                        id: w,
+                        component_of: Some((*c, ix)),
+                    },
+                    None => {
+                        return Err(DiffError::NotAVariable {
+                            what: format!(
+                                "{} (a component with a symbolic index)",
+                                describe(pool, w)
+                            ),
+                        })
+                    }
+                }
+            }
+            _ => {
+                return Err(DiffError::NotAVariable {
+                    what: describe(pool, w),
+                })
+            }
+        };
+        if out.iter().any(|o| o.id == v.id) {
+            return Err(DiffError::NotAVariable {
+                what: format!("{} is given twice", describe(pool, w)),
+            });
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The nodes of `root`'s DAG in post-order (children before parents), visiting only children
+/// for which `descend(parent, child)` holds. Iterative, so deep expressions cannot overflow the
+/// stack.
+pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec<Id> {
+    let mut order = Vec::new();
+    let mut seen: HashSet<Id> = HashSet::new();
+    let mut stack: Vec<(Id, bool)> = vec![(root, false)];
+    while let Some((id, expanded)) = stack.pop() {
+        if expanded {
+            order.push(id);
+            continue;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        stack.push((id, true));
+        for c in pool.node(id).children().into_iter().rev() {
+            if !seen.contains(&c) && descend(id, c) {
+                stack.push((c, false));
+            }
+        }
+    }
+    order
+}
+
+/// The set of nodes of `root`'s DAG that depend on one of `leaves` (the leaves included).
+pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
+    let order = postorder(pool, root, &|parent, _| !leaves.contains(&parent));
+    let mut dep: HashSet<Id> = HashSet::new();
+    for id in order {
+        if leaves.contains(&id) || pool.node(id).children().iter().any(|c| dep.contains(c)) {
+            dep.insert(id);
+        }
+    }
+    dep
+}
+
+/// Does `e` contain `needle`? Memoised over shared subexpressions, iterative.
+pub fn contains(pool: &Pool, e: Id, needle: Id, memo: &mut HashMap<Id, bool>) -> bool {
+    if let Some(&b) = memo.get(&e) {
+        return b;
+    }
+    let order = postorder(pool, e, &|_, c| !memo.contains_key(&c));
+    for id in order {
+        let r = id == needle
+            || pool
+                .node(id)
+                .children()
+                .iter()
+                .any(|c| memo.get(c).copied().unwrap_or(false));
+        memo.insert(id, r);
+    }
+    memo.get(&e).copied().unwrap_or(false)
+}
