@@ -213,13 +213,13 @@ fn textbook_identities() {
         all.sort();
         all.dedup();
         let mut rng = Pcg64::seed_from_u64(k as u64 + 17);
-        let opts = SampleOptions { seed: k as u64, max_dim: 4, integer_entries: false };
+        let opts = SampleOptions { seed: k as u64, max_dim: 4, integer_entries: false, ..SampleOptions::default() };
         let mut checked = 0;
         for _ in 0..60 {
             if checked == 5 {
                 break;
             }
-            let inst = to_f64(&sample_instance(pool, &all, &mut rng, &opts));
+            let inst = to_f64(&sample_instance(pool, &all, &std::collections::BTreeSet::new(), &mut rng, &opts));
             let Ok(symbolic) = evaluate(pool, result, &inst) else { continue };
             let numeric = if kind == DerivativeKind::Partial {
                 // Mixed partials: finite differences of the first partial.

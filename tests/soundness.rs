@@ -149,9 +149,9 @@ fn really_differ(pool: &Pool, v: &Vars, p: Id, q: Id, seed: u64) -> bool {
         return true;
     }
     let mut rng = Pcg64::seed_from_u64(seed ^ 0xdead_beef);
-    let opts = SampleOptions { seed, max_dim: 4, integer_entries: false };
+    let opts = SampleOptions { seed, max_dim: 4, integer_entries: false, ..SampleOptions::default() };
     for _ in 0..20 {
-        let inst = to_f64(&sample_instance(pool, &v.syms, &mut rng, &opts));
+        let inst = to_f64(&sample_instance(pool, &v.syms, &std::collections::BTreeSet::new(), &mut rng, &opts));
         if let (Ok(a), Ok(b)) = (evaluate(pool, p, &inst), evaluate(pool, q, &inst)) {
             let differ = a.rows != b.rows
                 || a.cols != b.cols

@@ -86,6 +86,17 @@ pub struct Counterexample {
 }
 
 impl Counterexample {
+    /// Two values that differ at a point given by the claim itself (no free symbols).
+    pub fn at_point(left: Dense<f64>, right: Dense<f64>) -> Counterexample {
+        Counterexample {
+            dims: BTreeMap::new(),
+            values: Vec::new(),
+            left: DenseValue::Float(left),
+            right: DenseValue::Float(right),
+            exact: false,
+        }
+    }
+
     /// Smaller is better: total entry count, then largest |entry|.
     fn size(&self) -> (usize, Number) {
         let count = self.values.iter().map(|(_, v)| v.len()).sum();

@@ -154,9 +154,10 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
         seed,
         max_dim: 3,
         integer_entries: true,
+        ..SampleOptions::default()
     };
     for _ in 0..8 {
-        let inst: Instance<Number> = sample_instance(pool, &symbols, &mut rng, &opts);
+        let inst: Instance<Number> = sample_instance(pool, &symbols, &std::collections::BTreeSet::new(), &mut rng, &opts);
         let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) else {
             continue;
         };

@@ -1,4 +1,14 @@
-//! Checking claims: random instances and numeric equivalence of expressions.
+//! Checking claims: random instances, numeric equivalence, verdicts on every step of a chain, and
+//! the diagnosis of wrong steps by name.
 
+mod claim;
 pub mod compare;
+mod diagnosis;
+mod program;
 pub mod sample;
+mod verdict;
+
+pub use claim::{check_claim, CheckOptions, ClaimReport, StepReport};
+pub use diagnosis::{dag_size, free_symbols, Mistake};
+pub use program::{check_program, ProgramReport, StatementReport};
+pub use verdict::Verdict;

@@ -5,7 +5,7 @@ use super::diagnostics::use_color;
 use super::exit;
 use super::input;
 use super::values;
-use nabla::check::compare::{CompareOptions, Counterexample, Value};
+use nabla::check::compare::{CompareOptions, Counterexample, DenseValue};
 use nabla::check::{check_program, CheckOptions, ClaimReport, Mistake, StatementReport, Verdict};
 use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
@@ -295,10 +295,10 @@ fn factor_text(k: &Number) -> String {
     format!("off by a factor {}", values::number(k))
 }
 
-fn value_text(v: &Value) -> String {
+fn value_text(v: &DenseValue) -> String {
     match v {
-        Value::Exact(m) => values::exact(m),
-        Value::Approximate(m) => values::approximate(m),
+        DenseValue::Exact(m) => values::exact(m),
+        DenseValue::Float(m) => values::approximate(m),
     }
 }
 

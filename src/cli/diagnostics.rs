@@ -40,7 +40,8 @@ pub fn render(error: &SourceError, origin: &str) -> String {
     } else {
         Renderer::plain()
     };
-    renderer.render(message).to_string()
+    let rendered = renderer.render(message).to_string();
+    rendered
 }
 
 /// The diagnostic as JSON (kind, message, hint, labelled places with line and column).

@@ -31,10 +31,12 @@ use crate::expr::{Id, Node, Pool, Shape};
 use std::fmt;
 use variable::Variable;
 
-/// Which Jacobian convention to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Which Jacobian convention to use: numerator layout (`J(Ax, x) = A`, m×n) or denominator layout
+/// (`J(Ax, x) = Aᵀ`, n×m). Gradients have their variable's shape in both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Layout {
     /// The Jacobian of g: ℝⁿ → ℝᵐ is m×n (rows are the gradients of the outputs, transposed).
+    #[default]
     Numerator,
     /// The Jacobian of g: ℝⁿ → ℝᵐ is n×m (the transpose of the numerator layout).
     Denominator,

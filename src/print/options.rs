@@ -25,6 +25,15 @@ const DEFAULT_WIDTH: usize = 100;
 
 impl PrintOptions {
     /// Unicode at the default width.
+    pub fn for_dialect(dialect: Dialect) -> Self {
+        match dialect {
+            Dialect::Unicode => PrintOptions::unicode(),
+            Dialect::Ascii => PrintOptions::ascii(),
+            Dialect::Latex => PrintOptions::latex(),
+        }
+    }
+
+    /// Unicode, the default width.
     pub fn unicode() -> Self {
         PrintOptions {
             dialect: Dialect::Unicode,

@@ -358,7 +358,7 @@ impl Pool {
                     out.pop();
                     let e = self.add(&[le, exp]);
                     let p = self.pow(base, e);
-                    if !(matches!(self.node(p), Node::Identity(_)) && !out.is_empty()) {
+                    if !matches!(self.node(p), Node::Identity(_)) || out.is_empty() {
                         out.push(p);
                     }
                 }

@@ -25,16 +25,7 @@ use crate::syntax::span::Span;
 use scope::Scope;
 use std::collections::{BTreeMap, HashMap};
 
-/// The Jacobian convention: numerator layout (`J(Ax, x) = A`, m×n) or denominator layout
-/// (`J(Ax, x) = Aᵀ`, n×m). Gradients have their variable's shape in both.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Layout {
-    /// A Jacobian of g: ℝⁿ → ℝᵐ is m×n.
-    #[default]
-    Numerator,
-    /// A Jacobian of g: ℝⁿ → ℝᵐ is n×m.
-    Denominator,
-}
+pub use crate::diff::Layout;
 
 /// Options for [`lower_program`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
