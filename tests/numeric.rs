@@ -512,8 +512,7 @@ fn deep_expressions_do_not_overflow_the_stack() {
         e = pool.add(&[sin, half]);
         expected = expected.sin() + 0.5;
     }
-    let mut inst = Instance::new();
-    inst.values.insert(s, Dense::scalar(0.5f64));
+    let inst = Instance::new().with_value(s, Dense::scalar(0.5f64));
     let v = evaluate(&pool, e, &inst).expect("finite");
     assert!((v.data[0] - expected).abs() < 1e-12);
 }

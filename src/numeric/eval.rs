@@ -38,6 +38,18 @@ impl<T> Instance<T> {
     pub fn new() -> Instance<T> {
         Instance::default()
     }
+
+    /// The instance with dimension `name` set to `value` (builder style, for tests and callers).
+    pub fn with_dim(mut self, name: &str, value: u64) -> Instance<T> {
+        self.dims.insert(name.to_string(), value);
+        self
+    }
+
+    /// The instance with symbol `s` set to `value`.
+    pub fn with_value(mut self, s: SymbolId, value: Dense<T>) -> Instance<T> {
+        self.values.insert(s, value);
+        self
+    }
 }
 
 /// The value of `id` at `instance`, exactly for `Number` (or `Err(NotRational)`), in floating

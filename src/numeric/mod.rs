@@ -13,9 +13,8 @@
 //! let ve = pool.symbol_expr(v);
 //! let norm = pool.apply(Func::Norm(NormKind::Two), &[ve]);
 //!
-//! let mut at = Instance::new();
-//! at.dims.insert("n".to_string(), 2);
-//! at.values.insert(v, Dense::from_vec(2, 1, vec![Number::int(3), Number::int(4)]).unwrap());
+//! let three_four = Dense::from_vec(2, 1, vec![Number::int(3), Number::int(4)]).unwrap();
+//! let mut at = Instance::new().with_dim("n", 2).with_value(v, three_four);
 //! assert_eq!(evaluate(&pool, norm, &at), Ok(Dense::scalar(Number::int(5))));
 //!
 //! at.values.insert(v, Dense::from_vec(2, 1, vec![Number::int(1), Number::int(1)]).unwrap());
