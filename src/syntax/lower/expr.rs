@@ -357,7 +357,7 @@ impl Lowerer {
                         BinaryOp::Sub => format!("cannot subtract {sb} from {sa}"),
                         _ => format!("an elementwise product needs one shape, not {sa} and {sb}"),
                     };
-                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone());
+                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone(), true);
                     return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
                 }
                 Ok(match op {
@@ -386,6 +386,7 @@ impl Lowerer {
                             rhs,
                             Shape::matrix(sa.rows.clone(), sb.rows.clone()),
                             Shape::matrix(sa.cols.clone(), sb.cols.clone()),
+                            false,
                         )
                     };
                     return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
@@ -409,21 +410,26 @@ impl Lowerer {
     }
 
     /// "declare x: …" naming the operand whose declaration would fix a conflict: an undeclared
-    /// one first, else the right operand, else the left.
+    /// one first, else (unless `only_undeclared`) the right operand, else the left.
     fn declare_hint(
         &self,
         lhs: &Expr,
         rhs: &Expr,
         lhs_fix: Shape,
         rhs_fix: Shape,
+        only_undeclared: bool,
     ) -> Option<String> {
         let inferred = |e: &Expr| {
             let name = written_name(e)?;
             let s = self.pool.lookup(&name)?;
             (self.pool.symbol(s).origin == SymbolOrigin::Inferred).then_some(name)
         };
-        let (name, fix) = if let Some(n) = inferred(lhs).filter(|_| inferred(rhs).is_none()) {
+        let (name, fix) = if let Some(n) = inferred(rhs) {
+            (n, rhs_fix)
+        } else if let Some(n) = inferred(lhs) {
             (n, lhs_fix)
+        } else if only_undeclared {
+            return None;
         } else if let Some(n) = written_name(rhs) {
             (n, rhs_fix)
         } else {
