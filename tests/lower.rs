@@ -1785,3 +1785,15 @@ fn undeclared_argument_takes_the_parameter_shape() {
     let l = run(st);
     assert_eq!(sym_shape(&l, "z"), Shape::vector(n()));
 }
+
+#[test]
+fn factor_between_two_vectors_is_a_matrix() {
+    // claim xᵀMx = 1 makes M ∈ ℝ^(n×n); claim αx = x keeps α scalar.
+    let l = run(vec![
+        std_decls(),
+        eq(mul(mul(t(name("x")), name("M")), name("x")), num(1)),
+        eq(mul(name("α"), name("x")), name("x")),
+    ]);
+    assert_eq!(sym_shape(&l, "M"), Shape::matrix(n(), n()));
+    assert!(sym_shape(&l, "α").is_scalar());
+}
