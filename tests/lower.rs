@@ -1797,3 +1797,34 @@ fn factor_between_two_vectors_is_a_matrix() {
     assert_eq!(sym_shape(&l, "M"), Shape::matrix(n(), n()));
     assert!(sym_shape(&l, "α").is_scalar());
 }
+
+#[test]
+fn subscripts_of_an_undeclared_parameter_need_its_length() {
+    // f(x) = x₁² + x₂² without declaring x.
+    let x1 = subscript("x", num(1));
+    let x1_span = x1.span;
+    let d = fail(vec![define(
+        "f",
+        &["x"],
+        add(pow(x1, num(2)), pow(subscript("x", num(2)), num(2))),
+    )]);
+    assert_eq!(d.kind, DiagnosticKind::UnknownShape);
+    assert_eq!(d.span(), x1_span);
+    assert!(d.hint.unwrap_or_default().contains("let x: ℝ^2"));
+    // Parameters named x_1, x_2 are symbols of their own.
+    let l = run(vec![
+        define(
+            "f",
+            &["x_1", "x_2"],
+            add(
+                pow(subscript("x", num(1)), num(2)),
+                pow(subscript("x", num(2)), num(2)),
+            ),
+        ),
+        Statement::Expr(grad(
+            call("f", vec![subscript("x", num(1)), subscript("x", num(2))]),
+            vec![],
+        )),
+    ]);
+    assert_eq!(l.pool.shape(last(&l)), &Shape::vector(Dim::known(2)));
+}

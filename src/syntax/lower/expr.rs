@@ -76,7 +76,7 @@ impl Lowerer {
                 Ok(self.pool.ones(shape))
             }
             ExprKind::Name(n) => self.lower_name(n, e.span),
-            ExprKind::Subscript { base, index } => self.lower_subscript(base, index),
+            ExprKind::Subscript { base, index } => self.lower_subscript(base, index, e.span),
             ExprKind::Unary { op, operand } => {
                 let a = self.lower(operand)?;
                 Ok(match op {
@@ -248,7 +248,7 @@ impl Lowerer {
         }
     }
 
-    fn lower_subscript(&mut self, base: &Expr, index: &Expr) -> Result<Id, Diagnostic> {
+    fn lower_subscript(&mut self, base: &Expr, index: &Expr, span: Span) -> Result<Id, Diagnostic> {
         let ExprKind::Name(b) = &base.kind else {
             return Err(Diagnostic::new(
                 DiagnosticKind::Unsupported,
@@ -256,7 +256,6 @@ impl Lowerer {
                 "only a name can carry a subscript",
             ));
         };
-        let span = base.span.to(index.span);
         match self
             .scope
             .classify_subscript(&self.pool, &self.functions, b, index)
@@ -275,6 +274,14 @@ impl Lowerer {
                 format!("the length of the vector {name} cannot be told from the sum's bounds"),
             )
             .with_hint(format!("declare {name}: ℝ^N"))),
+            SubscriptRef::UndeclaredParameter(name) => Err(Diagnostic::new(
+                DiagnosticKind::UnknownShape,
+                span,
+                format!("{name} is used with subscripts, but its length is not known"),
+            )
+            .with_hint(format!(
+                "declare it, e.g. let {name}: ℝ^2, or name the parameters {name}_1, {name}_2, …"
+            ))),
             SubscriptRef::Unresolved => Err(Diagnostic::new(
                 DiagnosticKind::Unsupported,
                 index.span,

@@ -447,7 +447,9 @@ impl Infer<'_> {
                 length: Some(n),
             } => self.assign_name(&base, Shape::vector(n)),
             SubscriptRef::Component { .. } => self.visit(index, Some(Shape::scalar())),
-            SubscriptRef::SumVector { .. } | SubscriptRef::Unresolved => {}
+            SubscriptRef::SumVector { .. }
+            | SubscriptRef::Unresolved
+            | SubscriptRef::UndeclaredParameter(_) => {}
         }
     }
 
