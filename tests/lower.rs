@@ -1828,3 +1828,14 @@ fn subscripts_of_an_undeclared_parameter_need_its_length() {
     ]);
     assert_eq!(l.pool.shape(last(&l)), &Shape::vector(Dim::known(2)));
 }
+
+#[test]
+fn ones_transposed_before_a_vector_is_a_row() {
+    // 𝟙ᵀx sums the entries of x ∈ ℝⁿ.
+    let l = run(vec![
+        std_decls(),
+        Statement::Expr(mul(t(ones()), name("x"))),
+    ]);
+    assert!(l.pool.is_scalar(last(&l)));
+    assert!(l.pool.find(&Node::Ones(Shape::vector(n()))).is_some());
+}

@@ -494,20 +494,33 @@ impl Infer<'_> {
         if let ([u], Some(exp)) = (unknown.as_slice(), &expected) {
             targets[*u] = derive_factor(&shapes[..*u], &shapes[*u + 1..], exp);
         }
+        // `I` next to a matrix is square of the adjacent size; `𝟙ᵀ` before one is a row of it.
         for (i, f) in fs.iter().enumerate() {
-            if targets[i].is_none() && matches!(f.kind, ExprKind::Identity) {
-                let left = i
-                    .checked_sub(1)
-                    .and_then(|j| shapes[j].clone())
-                    .filter(|s| !s.is_scalar())
-                    .map(|s| s.cols);
-                let right = shapes
-                    .get(i + 1)
-                    .cloned()
-                    .flatten()
-                    .filter(|s| !s.is_scalar())
-                    .map(|s| s.rows);
-                targets[i] = left.or(right).map(|n| Shape::matrix(n.clone(), n));
+            if targets[i].is_some() {
+                continue;
+            }
+            let left = i
+                .checked_sub(1)
+                .and_then(|j| shapes[j].clone())
+                .filter(|s| !s.is_scalar())
+                .map(|s| s.cols);
+            let right = shapes
+                .get(i + 1)
+                .cloned()
+                .flatten()
+                .filter(|s| !s.is_scalar())
+                .map(|s| s.rows);
+            match &f.kind {
+                ExprKind::Identity => {
+                    targets[i] = left.or(right).map(|n| Shape::matrix(n.clone(), n));
+                }
+                ExprKind::Postfix {
+                    op: PostfixOp::Transpose,
+                    operand,
+                } if matches!(operand.kind, ExprKind::Ones) => {
+                    targets[i] = right.map(|n| Shape::matrix(crate::expr::Dim::one(), n));
+                }
+                _ => {}
             }
         }
         for (f, t) in fs.into_iter().zip(targets) {
