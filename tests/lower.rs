@@ -1839,3 +1839,24 @@ fn ones_transposed_before_a_vector_is_a_row() {
     assert!(l.pool.is_scalar(last(&l)));
     assert!(l.pool.find(&Node::Ones(Shape::vector(n()))).is_some());
 }
+
+#[test]
+fn deep_nesting_of_every_kind_stays_within_the_stack() {
+    // 200 levels (the parser's depth limit) of mixed operators, in a test thread's small stack.
+    let mut e = name("x");
+    for k in 0..200 {
+        e = match k % 6 {
+            0 => norm(e),
+            1 => neg(e),
+            2 => call("sin", vec![e]),
+            3 => sum("i", num(1), num(2), e),
+            4 => at(e, vec![bind("x", num(1))]),
+            _ => grad(e, vec![name("x")]),
+        };
+    }
+    let l = run(vec![
+        let_(vec![decl(&["x"], scalar_t())]),
+        Statement::Expr(e),
+    ]);
+    assert!(l.pool.is_scalar(last(&l)));
+}
