@@ -1658,3 +1658,205 @@ fn substituted_calls_agree_numerically_with_the_formula() {
         );
     }
 }
+
+// ---------- more shape rules ----------
+
+#[test]
+fn sum_with_an_undeclared_operand_hints_its_declaration() {
+    // A + c·… where c was inferred a scalar in an earlier statement.
+    let d = fail(vec![
+        std_decls(),
+        Statement::Expr(mul(num(2), name("c"))),
+        Statement::Expr(add(name("A"), name("c"))),
+    ]);
+    assert_eq!(d.hint.as_deref(), Some("declare c: ℝ^(m×n)"));
+    // Two declared operands: no declaration to suggest.
+    let d = fail(vec![
+        std_decls(),
+        Statement::Expr(add(name("A"), name("x"))),
+    ]);
+    assert_eq!(d.hint, None);
+}
+
+#[test]
+fn claim_gives_identity_its_size() {
+    // claim ∇²(½xᵀx) = I
+    let l = run(vec![
+        std_decls(),
+        eq(
+            deriv(
+                DerivativeKind::Hessian,
+                mul(ratio(1, 2), mul(t(name("x")), name("x"))),
+                vec![name("x")],
+                None,
+            ),
+            identity(),
+        ),
+    ]);
+    let (_, steps) = claim_ids(&l);
+    assert_eq!(l.pool.node(steps[0]), &Node::Identity(n()));
+}
+
+#[test]
+fn operators_with_their_shapes() {
+    let l = run(vec![
+        std_decls(),
+        Statement::Expr(call("diag", vec![name("b")])),
+        Statement::Expr(ex(ExprKind::Postfix {
+            op: PostfixOp::PseudoInverse,
+            operand: Box::new(name("A")),
+        })),
+        Statement::Expr(bin(BinaryOp::Kron, name("A"), name("x"))),
+    ]);
+    let shapes: Vec<Shape> = l
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            LoweredStatement::Expr { id, .. } => Some(l.pool.shape(*id).clone()),
+            _ => None,
+        })
+        .collect();
+    let mn = Dim::symbol("m").times(&Dim::symbol("n")).unwrap();
+    assert_eq!(
+        shapes,
+        vec![
+            Shape::matrix(m(), m()),
+            Shape::matrix(n(), m()),
+            Shape::matrix(mn, n()),
+        ]
+    );
+}
+
+#[test]
+fn square_root_needs_a_scalar() {
+    let x = name("x");
+    let x_span = x.span;
+    let d = fail(vec![
+        std_decls(),
+        Statement::Expr(ex(ExprKind::Sqrt(Box::new(x)))),
+    ]);
+    assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
+    assert_eq!(d.span(), x_span);
+}
+
+#[test]
+fn sum_index_may_not_be_a_declared_vector() {
+    let d = fail(vec![
+        std_decls(),
+        Statement::Expr(sum("x", num(1), num(3), name("x"))),
+    ]);
+    assert_eq!(d.kind, DiagnosticKind::Redeclared);
+}
+
+#[test]
+fn index_expression_subscript_needs_a_vector() {
+    // x_{k+1} outside any sum with x undeclared.
+    let idx = add(name("k"), num(1));
+    let idx_span = idx.span;
+    let d = fail(vec![Statement::Expr(subscript("x", idx))]);
+    assert_eq!(d.kind, DiagnosticKind::Unsupported);
+    assert_eq!(d.span(), idx_span);
+    // Inside a sum over k it makes x a vector.
+    let l = run(vec![Statement::Expr(sum(
+        "k",
+        num(1),
+        num(4),
+        subscript("x", add(name("k"), num(1))),
+    ))]);
+    assert_eq!(sym_shape(&l, "x"), Shape::vector(Dim::known(4)));
+}
+
+#[test]
+fn function_arguments_must_match_parameter_shapes() {
+    let arg = name("b");
+    let arg_span = arg.span;
+    let mut st = least_squares();
+    st.push(Statement::Expr(call("f", vec![arg])));
+    let d = fail(st);
+    assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
+    assert_eq!(d.span(), arg_span);
+    assert_eq!(d.labels.len(), 2);
+}
+
+#[test]
+fn undeclared_argument_takes_the_parameter_shape() {
+    let mut st = least_squares();
+    st.push(Statement::Expr(call("f", vec![name("z")])));
+    let l = run(st);
+    assert_eq!(sym_shape(&l, "z"), Shape::vector(n()));
+}
+
+#[test]
+fn factor_between_two_vectors_is_a_matrix() {
+    // claim xᵀMx = 1 makes M ∈ ℝ^(n×n); claim αx = x keeps α scalar.
+    let l = run(vec![
+        std_decls(),
+        eq(mul(mul(t(name("x")), name("M")), name("x")), num(1)),
+        eq(mul(name("α"), name("x")), name("x")),
+    ]);
+    assert_eq!(sym_shape(&l, "M"), Shape::matrix(n(), n()));
+    assert!(sym_shape(&l, "α").is_scalar());
+}
+
+#[test]
+fn subscripts_of_an_undeclared_parameter_need_its_length() {
+    // f(x) = x₁² + x₂² without declaring x.
+    let x1 = subscript("x", num(1));
+    let x1_span = x1.span;
+    let d = fail(vec![define(
+        "f",
+        &["x"],
+        add(pow(x1, num(2)), pow(subscript("x", num(2)), num(2))),
+    )]);
+    assert_eq!(d.kind, DiagnosticKind::UnknownShape);
+    assert_eq!(d.span(), x1_span);
+    assert!(d.hint.unwrap_or_default().contains("let x: ℝ^2"));
+    // Parameters named x_1, x_2 are symbols of their own.
+    let l = run(vec![
+        define(
+            "f",
+            &["x_1", "x_2"],
+            add(
+                pow(subscript("x", num(1)), num(2)),
+                pow(subscript("x", num(2)), num(2)),
+            ),
+        ),
+        Statement::Expr(grad(
+            call("f", vec![subscript("x", num(1)), subscript("x", num(2))]),
+            vec![],
+        )),
+    ]);
+    assert_eq!(l.pool.shape(last(&l)), &Shape::vector(Dim::known(2)));
+}
+
+#[test]
+fn ones_transposed_before_a_vector_is_a_row() {
+    // 𝟙ᵀx sums the entries of x ∈ ℝⁿ.
+    let l = run(vec![
+        std_decls(),
+        Statement::Expr(mul(t(ones()), name("x"))),
+    ]);
+    assert!(l.pool.is_scalar(last(&l)));
+    assert!(l.pool.find(&Node::Ones(Shape::vector(n()))).is_some());
+}
+
+#[test]
+fn deep_nesting_of_every_kind_stays_within_the_stack() {
+    // 200 levels (the parser's depth limit) of mixed operators, in a test thread's small stack.
+    let mut e = name("x");
+    for k in 0..200 {
+        e = match k % 6 {
+            0 => norm(e),
+            1 => neg(e),
+            2 => call("sin", vec![e]),
+            3 => sum("i", num(1), num(2), e),
+            4 => at(e, vec![bind("x", num(1))]),
+            _ => grad(e, vec![name("x")]),
+        };
+    }
+    let l = run(vec![
+        let_(vec![decl(&["x"], scalar_t())]),
+        Statement::Expr(e),
+    ]);
+    assert!(l.pool.is_scalar(last(&l)));
+}

@@ -276,7 +276,7 @@ impl Lowerer {
         let direction = match &d.direction {
             Some(u) => {
                 let id = self.lower(u)?;
-                let (var, var_span) = wrt[0];
+                let (var, var_span) = wrt.first().copied().unwrap_or((id, u.span));
                 let (su, sv) = (self.pool.shape(id).clone(), self.pool.shape(var).clone());
                 if su != sv {
                     return Err(Diagnostic::new(

@@ -76,7 +76,7 @@ impl Lowerer {
                 Ok(self.pool.ones(shape))
             }
             ExprKind::Name(n) => self.lower_name(n, e.span),
-            ExprKind::Subscript { base, index } => self.lower_subscript(base, index),
+            ExprKind::Subscript { base, index } => self.lower_subscript(base, index, e.span),
             ExprKind::Unary { op, operand } => {
                 let a = self.lower(operand)?;
                 Ok(match op {
@@ -248,7 +248,7 @@ impl Lowerer {
         }
     }
 
-    fn lower_subscript(&mut self, base: &Expr, index: &Expr) -> Result<Id, Diagnostic> {
+    fn lower_subscript(&mut self, base: &Expr, index: &Expr, span: Span) -> Result<Id, Diagnostic> {
         let ExprKind::Name(b) = &base.kind else {
             return Err(Diagnostic::new(
                 DiagnosticKind::Unsupported,
@@ -256,7 +256,6 @@ impl Lowerer {
                 "only a name can carry a subscript",
             ));
         };
-        let span = base.span.to(index.span);
         match self
             .scope
             .classify_subscript(&self.pool, &self.functions, b, index)
@@ -275,6 +274,14 @@ impl Lowerer {
                 format!("the length of the vector {name} cannot be told from the sum's bounds"),
             )
             .with_hint(format!("declare {name}: ℝ^N"))),
+            SubscriptRef::UndeclaredParameter(name) => Err(Diagnostic::new(
+                DiagnosticKind::UnknownShape,
+                span,
+                format!("{name} is used with subscripts, but its length is not known"),
+            )
+            .with_hint(format!(
+                "declare it, e.g. let {name}: ℝ^2, or name the parameters {name}_1, {name}_2, …"
+            ))),
             SubscriptRef::Unresolved => Err(Diagnostic::new(
                 DiagnosticKind::Unsupported,
                 index.span,
@@ -357,7 +364,7 @@ impl Lowerer {
                         BinaryOp::Sub => format!("cannot subtract {sb} from {sa}"),
                         _ => format!("an elementwise product needs one shape, not {sa} and {sb}"),
                     };
-                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone());
+                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone(), true);
                     return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
                 }
                 Ok(match op {
@@ -386,6 +393,7 @@ impl Lowerer {
                             rhs,
                             Shape::matrix(sa.rows.clone(), sb.rows.clone()),
                             Shape::matrix(sa.cols.clone(), sb.cols.clone()),
+                            false,
                         )
                     };
                     return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
@@ -409,21 +417,26 @@ impl Lowerer {
     }
 
     /// "declare x: …" naming the operand whose declaration would fix a conflict: an undeclared
-    /// one first, else the right operand, else the left.
+    /// one first, else (unless `only_undeclared`) the right operand, else the left.
     fn declare_hint(
         &self,
         lhs: &Expr,
         rhs: &Expr,
         lhs_fix: Shape,
         rhs_fix: Shape,
+        only_undeclared: bool,
     ) -> Option<String> {
         let inferred = |e: &Expr| {
             let name = written_name(e)?;
             let s = self.pool.lookup(&name)?;
             (self.pool.symbol(s).origin == SymbolOrigin::Inferred).then_some(name)
         };
-        let (name, fix) = if let Some(n) = inferred(lhs).filter(|_| inferred(rhs).is_none()) {
+        let (name, fix) = if let Some(n) = inferred(rhs) {
+            (n, rhs_fix)
+        } else if let Some(n) = inferred(lhs) {
             (n, lhs_fix)
+        } else if only_undeclared {
+            return None;
         } else if let Some(n) = written_name(rhs) {
             (n, rhs_fix)
         } else {

@@ -6,8 +6,9 @@
 //! assigns a shape to an unknown the first time a context forces it:
 //! - a sum, difference or elementwise product with a known-shaped sibling;
 //! - a product with exactly one unknown factor, whose shape the expected result and the other
-//!   factors determine (`bᵀx` in a scalar context makes `b` a vector like `x`); when a scalar
-//!   would fit (`αw`), the factor is left to default to a scalar;
+//!   factors determine (`bᵀx` in a scalar context makes `b` a vector like `x`, `xᵀMx` makes `M`
+//!   square); at an end of the chain, when a scalar would fit (`αw`), the factor is left to
+//!   default to a scalar;
 //! - the arguments of a defined function (its parameters' shapes), a matrix entry (scalar), a
 //!   sum's bounds (scalar), the body of a gradient (scalar), `xᵢ` inside `∑_{i=1}^{N}` (x ∈ ℝᴺ);
 //! - the sides of a claim, which only give shapes to unknowns (conflicts are the checker's).
@@ -137,7 +138,9 @@ fn derive_factor(
 ) -> Option<Shape> {
     let l = product_of(left)?;
     let r = product_of(right)?;
-    if l.product(&r).as_ref() == Some(expected) {
+    // At an end of the chain a scalar fits when the other factors already give the result
+    // (`αw`); between two non-scalars the factor is a matrix (`xᵀMx`).
+    if (l.is_scalar() || r.is_scalar()) && l.product(&r).as_ref() == Some(expected) {
         return None;
     }
     let rows = if l.is_scalar() {
@@ -444,7 +447,9 @@ impl Infer<'_> {
                 length: Some(n),
             } => self.assign_name(&base, Shape::vector(n)),
             SubscriptRef::Component { .. } => self.visit(index, Some(Shape::scalar())),
-            SubscriptRef::SumVector { .. } | SubscriptRef::Unresolved => {}
+            SubscriptRef::SumVector { .. }
+            | SubscriptRef::Unresolved
+            | SubscriptRef::UndeclaredParameter(_) => {}
         }
     }
 
@@ -489,20 +494,33 @@ impl Infer<'_> {
         if let ([u], Some(exp)) = (unknown.as_slice(), &expected) {
             targets[*u] = derive_factor(&shapes[..*u], &shapes[*u + 1..], exp);
         }
+        // `I` next to a matrix is square of the adjacent size; `𝟙ᵀ` before one is a row of it.
         for (i, f) in fs.iter().enumerate() {
-            if targets[i].is_none() && matches!(f.kind, ExprKind::Identity) {
-                let left = i
-                    .checked_sub(1)
-                    .and_then(|j| shapes[j].clone())
-                    .filter(|s| !s.is_scalar())
-                    .map(|s| s.cols);
-                let right = shapes
-                    .get(i + 1)
-                    .cloned()
-                    .flatten()
-                    .filter(|s| !s.is_scalar())
-                    .map(|s| s.rows);
-                targets[i] = left.or(right).map(|n| Shape::matrix(n.clone(), n));
+            if targets[i].is_some() {
+                continue;
+            }
+            let left = i
+                .checked_sub(1)
+                .and_then(|j| shapes[j].clone())
+                .filter(|s| !s.is_scalar())
+                .map(|s| s.cols);
+            let right = shapes
+                .get(i + 1)
+                .cloned()
+                .flatten()
+                .filter(|s| !s.is_scalar())
+                .map(|s| s.rows);
+            match &f.kind {
+                ExprKind::Identity => {
+                    targets[i] = left.or(right).map(|n| Shape::matrix(n.clone(), n));
+                }
+                ExprKind::Postfix {
+                    op: PostfixOp::Transpose,
+                    operand,
+                } if matches!(operand.kind, ExprKind::Ones) => {
+                    targets[i] = right.map(|n| Shape::matrix(crate::expr::Dim::one(), n));
+                }
+                _ => {}
             }
         }
         for (f, t) in fs.into_iter().zip(targets) {

@@ -65,6 +65,9 @@ pub(super) enum SubscriptRef<'e> {
     },
     /// `x_{i+1}` where `x` is not a vector and the subscript is no name.
     Unresolved,
+    /// `x₁` where `x` is an undeclared parameter of the function being defined: its entries
+    /// need its length.
+    UndeclaredParameter(String),
 }
 
 /// One index of a component.
@@ -197,6 +200,13 @@ impl Scope {
                 base: base.to_string(),
                 length: self.sum_length(index),
             },
+            _ if self.params.iter().any(|p| p == base)
+                && pool
+                    .lookup(base)
+                    .map_or(true, |s| pool.symbol(s).origin == SymbolOrigin::Inferred) =>
+            {
+                SubscriptRef::UndeclaredParameter(base.to_string())
+            }
             _ => match text {
                 Some(t) => SubscriptRef::Symbol(format!("{base}_{t}")),
                 None => SubscriptRef::Unresolved,
