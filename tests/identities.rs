@@ -154,15 +154,18 @@ fn numeric_derivative(
             Some(Dense { rows: parts.len(), cols: 1, data: parts })
         }
         (DerivativeKind::Hessian, vs) => {
-            let g = gradient?;
-            let mut data = vec![0.0; vs.len() * vs.len()];
-            for (j, v) in vs.iter().enumerate() {
-                let col = finite_difference_gradient(pool, g, *v, inst, h).ok()?;
-                for i in 0..vs.len() {
-                    data[i * vs.len() + j] = col.data[i];
+            // The gradient with respect to k scalars is a literal k-vector of partials.
+            let Node::Matrix { entries, .. } = pool.node(gradient?) else {
+                return None;
+            };
+            let k = vs.len();
+            let mut data = vec![0.0; k * k];
+            for (i, &entry) in entries.iter().enumerate() {
+                for (j, v) in vs.iter().enumerate() {
+                    data[i * k + j] = finite_difference_gradient(pool, entry, *v, inst, h).ok()?.data[0];
                 }
             }
-            Some(Dense { rows: vs.len(), cols: vs.len(), data })
+            Some(Dense { rows: k, cols: k, data })
         }
         _ => None,
     }

@@ -6,7 +6,7 @@ use super::verdict::Verdict;
 use crate::diff::{evaluate_derivatives, Layout};
 use crate::expr::{Derivative, Id, Node, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
-use crate::simplify::expand;
+use crate::simplify::{expand, textbook_form};
 use crate::syntax::lower::{LoweredClaim, StepRelation};
 use crate::syntax::span::Span;
 use std::collections::{BTreeMap, HashMap};
@@ -125,7 +125,7 @@ fn check_step(
         Ok(v) => v,
         Err(reason) => return (Verdict::Unknown { reason }, None),
     };
-    let expected = (g != previous).then_some(g);
+    let expected = (g != previous).then(|| textbook_form(pool, g));
     let derivative = match pool.node(previous) {
         Node::Derivative(d) => Some(d.clone()),
         _ => None,

@@ -163,6 +163,11 @@ fn slice(text: &str, span: Span) -> &str {
     text.get(span.range()).unwrap_or("").trim()
 }
 
+/// A step's expression as written, without its relation sign.
+fn step_text(text: &str, span: Span) -> &str {
+    slice(text, span).trim_start_matches(['=', '≈', '~']).trim()
+}
+
 fn unicode(pool: &Pool, id: Id) -> String {
     print_expr(pool, id, &PrintOptions::for_dialect(Dialect::Unicode))
 }
@@ -188,9 +193,8 @@ fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> Str
     let mut out = String::new();
     for step in &claim.steps {
         let (line, column) = step.span.line_col(text);
-        let left = slice(text, step.previous_span);
-        let right = slice(text, step.span);
-        let right = right.trim_start_matches(['=', '≈', '~']).trim();
+        let left = step_text(text, step.previous_span);
+        let right = step_text(text, step.span);
         let (mark, how) = match &step.verdict {
             Verdict::Proved { expanded } => (
                 paint.wrap("32", "✓"),
@@ -332,8 +336,8 @@ fn claim_json(pool: &Pool, text: &str, claim: &ClaimReport) -> serde_json::Value
         .iter()
         .map(|step| {
             let (line, column) = step.span.line_col(text);
-            let left = slice(text, step.previous_span);
-            let right = slice(text, step.span).trim_start_matches(['=', '≈', '~']).trim();
+            let left = step_text(text, step.previous_span);
+            let right = step_text(text, step.span);
             let expected = step.expected.map(|e| unicode(pool, e));
             let mut v = json!({
                 "line": line, "column": column, "left": left, "right": right,

@@ -13,7 +13,19 @@ pub fn use_color() -> bool {
 pub fn render(error: &SourceError, origin: &str) -> String {
     let d = &error.diagnostic;
     let source = error.source.as_str();
+    // The renderer misplaces a span that starts at the very end of the text: point at the last
+    // character instead.
+    let content_end = source.trim_end().len();
     let clamp = |r: std::ops::Range<usize>| {
+        let r = if r.start >= content_end && content_end > 0 {
+            let last = source[..content_end]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(i, _)| i);
+            last..content_end
+        } else {
+            r
+        };
         let end = r.end.min(source.len());
         let mut start = r.start.min(end);
         while start > 0 && !source.is_char_boundary(start) {

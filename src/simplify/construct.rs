@@ -195,6 +195,36 @@ impl Pool {
         self.matrix(rows, cols, acc)
     }
 
+    /// Splits a sum into its numeric content and primitive part: `2x − 4y` is `2·(x − 2y)`,
+    /// `−x − y` is `−1·(x + y)`. The content is the rational gcd of the coefficients, negative
+    /// when every coefficient is.
+    pub fn primitive_part(&mut self, sum: Id) -> (Number, Id) {
+        let Node::Add(terms) = self.node(sum).clone() else {
+            return (Number::one(), sum);
+        };
+        let split: Vec<(Number, Option<Id>)> =
+            terms.iter().map(|&t| self.split_coefficient(t)).collect();
+        let coefficients: Vec<&Number> = split.iter().map(|(c, _)| c).collect();
+        let content = content_of(&coefficients);
+        if content.is_one() {
+            return (content, sum);
+        }
+        let Some(inverse) = content.recip() else {
+            return (Number::one(), sum);
+        };
+        let scaled: Vec<Id> = split
+            .into_iter()
+            .map(|(c, rest)| {
+                let c = &c * &inverse;
+                match rest {
+                    Some(r) => self.scale(c, r),
+                    None => self.num(c),
+                }
+            })
+            .collect();
+        (content, self.add(&scaled))
+    }
+
     /// A canonical product. Scalar factors commute and are merged (`x·x = x²`); non-scalar factors
     /// keep their order, with `I` dropped, `A·A⁻¹ = I` and `AᵏAʲ = Aᵏ⁺ʲ`.
     pub fn mul(&mut self, factors: &[Id]) -> Id {
@@ -210,6 +240,17 @@ impl Pool {
         }
         if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
             return self.zero(shape);
+        }
+        // A sum among other factors gives its numeric content to the coefficient:
+        // Aᵀ(2Ax − 2b) = 2Aᵀ(Ax − b).
+        if scalars.len() + matrices.len() > 1 {
+            for f in scalars.iter_mut().chain(matrices.iter_mut()) {
+                if matches!(self.node(*f), Node::Add(_)) {
+                    let (content, primitive) = self.primitive_part(*f);
+                    coeff = &coeff * &content;
+                    *f = primitive;
+                }
+            }
         }
         let mut extracted = Vec::new();
         let matrices = self.extract_scalar_chains(matrices, &mut extracted);
@@ -767,5 +808,26 @@ impl Pool {
         }
         let shape = self.shape(body).clone();
         self.intern(Node::At(body, bindings.into()), shape)
+    }
+}
+
+/// The rational gcd of coefficients (gcd of numerators over lcm of denominators), negative when
+/// all of them are negative; 1 for an empty list.
+pub fn content_of(coefficients: &[&Number]) -> Number {
+    use num_integer::Integer;
+    let mut num = num_bigint::BigInt::from(0);
+    let mut den = num_bigint::BigInt::from(1);
+    for c in coefficients {
+        num = num.gcd(c.numer());
+        den = den.lcm(c.denom());
+    }
+    if num == num_bigint::BigInt::from(0) {
+        return Number::one();
+    }
+    let g = Number(num_rational::BigRational::new(num, den));
+    if coefficients.iter().all(|c| c.is_negative()) {
+        Number(-g.0)
+    } else {
+        g
     }
 }

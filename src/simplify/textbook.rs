@@ -4,8 +4,7 @@
 //! input; it is simply not expanded.
 
 use crate::expr::{structural_cmp, Id, Node, Number, Pool};
-use num_integer::Integer;
-use num_rational::BigRational;
+use super::construct::content_of;
 use std::collections::HashMap;
 
 /// Rewrites `e` into textbook form (see module docs).
@@ -170,21 +169,8 @@ fn best_factor(pool: &Pool, terms: &[Term]) -> Option<(Side, Id)> {
     best.map(|(_, side, f)| (side, f))
 }
 
-/// The positive rational gcd of the coefficients (negative when all are negative).
+/// The common content of the terms' coefficients.
 fn common_content(terms: &[Term]) -> Number {
-    let mut num = num_bigint::BigInt::from(0);
-    let mut den = num_bigint::BigInt::from(1);
-    for t in terms {
-        num = num.gcd(t.coeff.numer());
-        den = den.lcm(t.coeff.denom());
-    }
-    if num == num_bigint::BigInt::from(0) {
-        return Number::one();
-    }
-    let g = Number(BigRational::new(num, den));
-    if terms.iter().all(|t| t.coeff.is_negative()) {
-        Number(-g.0)
-    } else {
-        g
-    }
+    let coefficients: Vec<&Number> = terms.iter().map(|t| &t.coeff).collect();
+    content_of(&coefficients)
 }
