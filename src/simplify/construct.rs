@@ -195,9 +195,9 @@ impl Pool {
         self.matrix(rows, cols, acc)
     }
 
-    /// Splits a sum into its numeric content and primitive part: `2x − 4y` is `2·(x − 2y)`,
-    /// `−x − y` is `−1·(x + y)`. The content is the rational gcd of the coefficients, negative
-    /// when every coefficient is.
+    /// Splits a sum into its numeric content and primitive part: `2x − 4y` is `−2·(2y − x)`,
+    /// `−x − y` is `−1·(x + y)`. The content is the rational gcd of the coefficients, signed so
+    /// that the primitive part's last term (in canonical order) is positive.
     pub fn primitive_part(&mut self, sum: Id) -> (Number, Id) {
         let Node::Add(terms) = self.node(sum).clone() else {
             return (Number::one(), sum);
@@ -811,8 +811,9 @@ impl Pool {
     }
 }
 
-/// The rational gcd of coefficients (gcd of numerators over lcm of denominators), negative when
-/// all of them are negative; 1 for an empty list.
+/// The rational gcd of coefficients (gcd of numerators over lcm of denominators), with the sign of
+/// the last one, so that exactly one of a sum and its negative has a positive last term (`Ax − b`,
+/// never `b − Ax`, is the primitive form); 1 for an empty list.
 pub fn content_of(coefficients: &[&Number]) -> Number {
     use num_integer::Integer;
     let mut num = num_bigint::BigInt::from(0);
@@ -825,7 +826,7 @@ pub fn content_of(coefficients: &[&Number]) -> Number {
         return Number::one();
     }
     let g = Number(num_rational::BigRational::new(num, den));
-    if coefficients.iter().all(|c| c.is_negative()) {
+    if coefficients.last().is_some_and(|c| c.is_negative()) {
         Number(-g.0)
     } else {
         g
