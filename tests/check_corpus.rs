@@ -43,7 +43,10 @@ fn every_derivation_gets_its_expected_verdict() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::glob!("derivations", "*.nabla", |path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             let relative = format!("tests/derivations/{name}");
             let want = expectation(path);
             let (json, code) = nabla(&["check", "--format", "json", &relative]);

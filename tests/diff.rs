@@ -618,15 +618,18 @@ const TABLE: &[(&str, Builder)] = &[
         let f = p.mul(&[at, r]);
         case(f, x, Kind::Gradient, None)
     }),
-    ("grad_S xᵀSx = xxᵀ (S symmetric, unconstrained convention)", |p| {
-        let s = symmetric(p, "S", "n", false);
-        let x = vector(p, "x", "n");
-        let xt = p.transpose(x);
-        let f = p.mul(&[xt, s, x]);
-        let e = p.mul(&[x, xt]);
-        // The finite differences perturb entries independently, like the convention.
-        case(f, s, Kind::Gradient, Some(e))
-    }),
+    (
+        "grad_S xᵀSx = xxᵀ (S symmetric, unconstrained convention)",
+        |p| {
+            let s = symmetric(p, "S", "n", false);
+            let x = vector(p, "x", "n");
+            let xt = p.transpose(x);
+            let f = p.mul(&[xt, s, x]);
+            let e = p.mul(&[x, xt]);
+            // The finite differences perturb entries independently, like the convention.
+            case(f, s, Kind::Gradient, Some(e))
+        },
+    ),
     // Hessians
     ("hess (xᵀAx)(bᵀx)", |p| {
         let a = matrix(p, "A", "n", "n");
@@ -1529,7 +1532,12 @@ proptest! {
 #[test]
 fn concrete_vectors_give_literal_jacobians_and_hessians() {
     let mut p = Pool::new();
-    let x = declare(&mut p, "x", Shape::vector(Dim::known(2)), Assumptions::default());
+    let x = declare(
+        &mut p,
+        "x",
+        Shape::vector(Dim::known(2)),
+        Assumptions::default(),
+    );
     let one = p.int(1);
     let two = p.int(2);
     let x1 = p.component(x, &[one]);
@@ -1556,7 +1564,10 @@ fn concrete_vectors_give_literal_jacobians_and_hessians() {
     let one = q.int(1);
     let y1 = q.component(y, &[one]);
     let s = q.apply(Func::Sin, &[y1]);
-    assert!(matches!(gradient(&mut q, s, &[y]), Err(DiffError::Unsupported { .. })));
+    assert!(matches!(
+        gradient(&mut q, s, &[y]),
+        Err(DiffError::Unsupported { .. })
+    ));
     let c = q.apply(Func::Cos, &[y1]);
     assert_eq!(derivative(&mut q, s, y1), Ok(c));
 }

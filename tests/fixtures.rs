@@ -49,8 +49,17 @@ fn invalid_fixtures_are_rejected_with_a_diagnostic() {
     settings().bind(|| {
         insta::glob!("../grammar/fixtures/invalid", "*.nabla", |path| {
             let (stdout, stderr, code) = run_parse(path);
-            assert_eq!(code, 2, "{} should exit 2:\n{stdout}{stderr}", relative(path));
-            assert!(stderr.contains("error"), "{}: no error rendered", relative(path));
+            assert_eq!(
+                code,
+                2,
+                "{} should exit 2:\n{stdout}{stderr}",
+                relative(path)
+            );
+            assert!(
+                stderr.contains("error"),
+                "{}: no error rendered",
+                relative(path)
+            );
             insta::assert_snapshot!(stderr.replace(env!("CARGO_MANIFEST_DIR"), "."));
         });
     });

@@ -148,10 +148,20 @@ fn numeric_derivative(
         (DerivativeKind::Gradient, vs) => {
             let parts: Option<Vec<f64>> = vs
                 .iter()
-                .map(|v| Some(finite_difference_gradient(pool, body, *v, inst, h).ok()?.data[0]))
+                .map(|v| {
+                    Some(
+                        finite_difference_gradient(pool, body, *v, inst, h)
+                            .ok()?
+                            .data[0],
+                    )
+                })
                 .collect();
             let parts = parts?;
-            Some(Dense { rows: parts.len(), cols: 1, data: parts })
+            Some(Dense {
+                rows: parts.len(),
+                cols: 1,
+                data: parts,
+            })
         }
         (DerivativeKind::Hessian, vs) => {
             // The gradient with respect to k scalars is a literal k-vector of partials.
@@ -162,10 +172,16 @@ fn numeric_derivative(
             let mut data = vec![0.0; k * k];
             for (i, &entry) in entries.iter().enumerate() {
                 for (j, v) in vs.iter().enumerate() {
-                    data[i * k + j] = finite_difference_gradient(pool, entry, *v, inst, h).ok()?.data[0];
+                    data[i * k + j] = finite_difference_gradient(pool, entry, *v, inst, h)
+                        .ok()?
+                        .data[0];
                 }
             }
-            Some(Dense { rows: k, cols: k, data })
+            Some(Dense {
+                rows: k,
+                cols: k,
+                data,
+            })
         }
         _ => None,
     }
@@ -216,22 +232,41 @@ fn textbook_identities() {
         all.sort();
         all.dedup();
         let mut rng = Pcg64::seed_from_u64(k as u64 + 17);
-        let opts = SampleOptions { seed: k as u64, max_dim: 4, integer_entries: false, ..SampleOptions::default() };
+        let opts = SampleOptions {
+            seed: k as u64,
+            max_dim: 4,
+            integer_entries: false,
+            ..SampleOptions::default()
+        };
         let mut checked = 0;
         for _ in 0..60 {
             if checked == 5 {
                 break;
             }
-            let inst = to_f64(&sample_instance(pool, &all, &std::collections::BTreeSet::new(), &mut rng, &opts));
-            let Ok(symbolic) = evaluate(pool, result, &inst) else { continue };
+            let inst = to_f64(&sample_instance(
+                pool,
+                &all,
+                &std::collections::BTreeSet::new(),
+                &mut rng,
+                &opts,
+            ));
+            let Ok(symbolic) = evaluate(pool, result, &inst) else {
+                continue;
+            };
             let numeric = if kind == DerivativeKind::Partial {
                 // Mixed partials: finite differences of the first partial.
                 let mut p2 = pool.clone();
                 let first = nabla::diff::derivative(&mut p2, d.expr, d.wrt[0]).expect("partial");
-                let Ok(fd) = finite_difference_gradient(&p2, first, wrt_syms[1], &inst, 1e-5) else { continue };
+                let Ok(fd) = finite_difference_gradient(&p2, first, wrt_syms[1], &inst, 1e-5)
+                else {
+                    continue;
+                };
                 fd
             } else {
-                let Some(fd) = numeric_derivative(pool, kind, d.expr, gradient, &wrt_syms, &inst) else { continue };
+                let Some(fd) = numeric_derivative(pool, kind, d.expr, gradient, &wrt_syms, &inst)
+                else {
+                    continue;
+                };
                 fd
             };
             assert!(
@@ -240,7 +275,10 @@ fn textbook_identities() {
             );
             checked += 1;
         }
-        assert!(checked >= 3, "{expr} w.r.t. {wrt}: only {checked} valid instances");
+        assert!(
+            checked >= 3,
+            "{expr} w.r.t. {wrt}: only {checked} valid instances"
+        );
     }
     assert!(IDENTITIES.len() >= 60);
     let mut settings = insta::Settings::clone_current();

@@ -104,13 +104,23 @@ fn gen(shape: Sh, depth: u32, rng: &mut Pcg64) -> Recipe {
             }
         }
         5 if shape == Sh::S => {
-            let f = [Func::Sin, Func::Cos, Func::Exp, Func::Log, Func::Tanh, Func::Sigmoid][rng.gen_range(0..6)];
+            let f = [
+                Func::Sin,
+                Func::Cos,
+                Func::Exp,
+                Func::Log,
+                Func::Tanh,
+                Func::Sigmoid,
+            ][rng.gen_range(0..6)];
             Recipe::Apply(f, b(gen(Sh::S, d, rng)))
         }
         6 if shape == Sh::S => match rng.gen_range(0..4) {
             0 => Recipe::Pow(b(gen(Sh::S, d, rng)), rng.gen_range(2..=4)),
             1 => Recipe::Sqrt(b(gen(Sh::S, d, rng))),
-            2 => Recipe::Apply(Func::Norm(nabla::expr::NormKind::Two), b(gen(Sh::N, d, rng))),
+            2 => Recipe::Apply(
+                Func::Norm(nabla::expr::NormKind::Two),
+                b(gen(Sh::N, d, rng)),
+            ),
             _ => Recipe::Apply(Func::Trace, b(gen(Sh::Nn, d, rng))),
         },
         7 if shape == Sh::Nn => Recipe::Inverse(b(gen(Sh::Nn, d, rng))),
@@ -192,7 +202,10 @@ fn sized_only_by_context(pool: &Pool, e: Id) -> bool {
 }
 
 fn options() -> ReadOptions {
-    ReadOptions { declarations: Some(DECLS.into()), layout: Layout::Numerator }
+    ReadOptions {
+        declarations: Some(DECLS.into()),
+        layout: Layout::Numerator,
+    }
 }
 
 fn round_trip(recipe: &Recipe, dialect: Dialect) -> Result<(), String> {
@@ -208,15 +221,25 @@ fn round_trip(recipe: &Recipe, dialect: Dialect) -> Result<(), String> {
         Dialect::Latex => format!("${text}$"),
         _ => text.clone(),
     };
-    let mut doc = Document::read(&input, &options())
-        .map_err(|err| format!("{dialect:?} text {input:?} does not parse: {:?}", err.diagnostic))?;
+    let mut doc = Document::read(&input, &options()).map_err(|err| {
+        format!(
+            "{dialect:?} text {input:?} does not parse: {:?}",
+            err.diagnostic
+        )
+    })?;
     let parsed = doc.last_expression().ok_or("no expression")?;
     let rebuilt = build(&mut doc.lowered.pool, recipe);
     if parsed == rebuilt {
         Ok(())
     } else {
-        let back = print(doc.pool(), parsed, &PrintOptions::for_dialect(Dialect::Unicode));
-        Err(format!("{dialect:?}: printed {input:?}, read back as {back:?}"))
+        let back = print(
+            doc.pool(),
+            parsed,
+            &PrintOptions::for_dialect(Dialect::Unicode),
+        );
+        Err(format!(
+            "{dialect:?}: printed {input:?}, read back as {back:?}"
+        ))
     }
 }
 

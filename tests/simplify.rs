@@ -233,7 +233,10 @@ fn expansion_proves_least_squares_forms() {
     let sq = p.powi(norm, 2);
     let rt = p.transpose(r);
     let inner = p.mul(&[rt, r]);
-    assert_eq!(expand(p, sq, 1000).unwrap(), expand(p, inner, 1000).unwrap());
+    assert_eq!(
+        expand(p, sq, 1000).unwrap(),
+        expand(p, inner, 1000).unwrap()
+    );
 }
 
 #[test]
@@ -242,7 +245,12 @@ fn expansion_respects_its_budget() {
     let xs: Vec<Id> = (0..10)
         .map(|i| {
             let s = p
-                .declare(&format!("x_{i}"), Shape::scalar(), Assumptions::default(), SymbolOrigin::Declared)
+                .declare(
+                    &format!("x_{i}"),
+                    Shape::scalar(),
+                    Assumptions::default(),
+                    SymbolOrigin::Declared,
+                )
                 .unwrap();
             p.symbol_expr(s)
         })

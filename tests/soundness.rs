@@ -46,7 +46,15 @@ fn vars(pool: &mut Pool) -> Vars {
     let (b, s4) = declare(pool, "b", Shape::vector(m));
     let (x, s5) = declare(pool, "x", Shape::vector(n));
     let (alpha, s6) = declare(pool, "α", Shape::scalar());
-    Vars { a_mat, b_mat, a, b, x, alpha, syms: vec![s1, s2, s3, s4, s5, s6] }
+    Vars {
+        a_mat,
+        b_mat,
+        a,
+        b,
+        x,
+        alpha,
+        syms: vec![s1, s2, s3, s4, s5, s6],
+    }
 }
 
 /// A random scalar building block in x.
@@ -117,7 +125,12 @@ fn mutate(pool: &mut Pool, v: &Vars, g: Id, rng: &mut Pcg64) -> (Id, &'static st
             match pool.node(e).clone() {
                 Node::Add(ts) => {
                     let drop = rng.gen_range(0..ts.len());
-                    let kept: Vec<Id> = ts.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, t)| *t).collect();
+                    let kept: Vec<Id> = ts
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != drop)
+                        .map(|(_, t)| *t)
+                        .collect();
                     (pool.add(&kept), "dropped a term")
                 }
                 _ => (pool.scale(Number::int(2), g), "scaled"),
@@ -125,7 +138,11 @@ fn mutate(pool: &mut Pool, v: &Vars, g: Id, rng: &mut Pcg64) -> (Id, &'static st
         }
         4 => {
             let extra = if pool.is_scalar(g) || pool.shape(g).cols.is_one() {
-                if pool.shape(g).cols.is_one() && !pool.is_scalar(g) { v.a } else { v.alpha }
+                if pool.shape(g).cols.is_one() && !pool.is_scalar(g) {
+                    v.a
+                } else {
+                    v.alpha
+                }
             } else {
                 v.b_mat
             };
@@ -138,7 +155,10 @@ fn mutate(pool: &mut Pool, v: &Vars, g: Id, rng: &mut Pcg64) -> (Id, &'static st
         _ => {
             let bt = pool.transpose(v.b_mat);
             let map = std::collections::HashMap::from([(v.b_mat, bt)]);
-            (pool.substitute(g, &map), "B replaced by Bᵀ (a dropped symmetry)")
+            (
+                pool.substitute(g, &map),
+                "B replaced by Bᵀ (a dropped symmetry)",
+            )
         }
     }
 }
@@ -149,13 +169,27 @@ fn really_differ(pool: &Pool, v: &Vars, p: Id, q: Id, seed: u64) -> bool {
         return true;
     }
     let mut rng = Pcg64::seed_from_u64(seed ^ 0xdead_beef);
-    let opts = SampleOptions { seed, max_dim: 4, integer_entries: false, ..SampleOptions::default() };
+    let opts = SampleOptions {
+        seed,
+        max_dim: 4,
+        integer_entries: false,
+        ..SampleOptions::default()
+    };
     for _ in 0..20 {
-        let inst = to_f64(&sample_instance(pool, &v.syms, &std::collections::BTreeSet::new(), &mut rng, &opts));
+        let inst = to_f64(&sample_instance(
+            pool,
+            &v.syms,
+            &std::collections::BTreeSet::new(),
+            &mut rng,
+            &opts,
+        ));
         if let (Ok(a), Ok(b)) = (evaluate(pool, p, &inst), evaluate(pool, q, &inst)) {
             let differ = a.rows != b.rows
                 || a.cols != b.cols
-                || a.data.iter().zip(&b.data).any(|(x, y)| (x - y).abs() > 1e-6 * (1.0 + x.abs().max(y.abs())));
+                || a.data
+                    .iter()
+                    .zip(&b.data)
+                    .any(|(x, y)| (x - y).abs() > 1e-6 * (1.0 + x.abs().max(y.abs())));
             if differ {
                 return true;
             }
@@ -166,8 +200,14 @@ fn really_differ(pool: &Pool, v: &Vars, p: Id, q: Id, seed: u64) -> bool {
 
 #[test]
 fn mutated_derivatives_are_never_accepted() {
-    let cases: usize = std::env::var("NABLA_SOUNDNESS_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(150);
-    let seed: u64 = std::env::var("NABLA_SOUNDNESS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let cases: usize = std::env::var("NABLA_SOUNDNESS_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let seed: u64 = std::env::var("NABLA_SOUNDNESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2026);
     let mut rng = Pcg64::seed_from_u64(seed);
     let (mut real, mut false_accepts) = (0usize, Vec::new());
     for case in 0..cases {
@@ -175,8 +215,16 @@ fn mutated_derivatives_are_never_accepted() {
         let v = vars(&mut pool);
         let f = function(&mut pool, &v, &mut rng);
         let hessian_case = rng.gen_bool(0.3);
-        let kind = if hessian_case { DerivativeKind::Hessian } else { DerivativeKind::Gradient };
-        let correct = if hessian_case { hessian(&mut pool, f, &[v.x]) } else { gradient(&mut pool, f, &[v.x]) };
+        let kind = if hessian_case {
+            DerivativeKind::Hessian
+        } else {
+            DerivativeKind::Gradient
+        };
+        let correct = if hessian_case {
+            hessian(&mut pool, f, &[v.x])
+        } else {
+            gradient(&mut pool, f, &[v.x])
+        };
         let Ok(g) = correct else { continue };
         let (m, what) = mutate(&mut pool, &v, g, &mut rng);
         if !really_differ(&pool, &v, g, m, case as u64) {
@@ -185,13 +233,22 @@ fn mutated_derivatives_are_never_accepted() {
         real += 1;
         let shape = pool.shape(g).clone();
         let first = pool.derivative(
-            Derivative { kind, expr: f, wrt: vec![v.x].into(), direction: None },
+            Derivative {
+                kind,
+                expr: f,
+                wrt: vec![v.x].into(),
+                direction: None,
+            },
             shape,
         );
         let claim = LoweredClaim {
             first,
             first_span: Span::default(),
-            steps: vec![LoweredStep { relation: StepRelation::Equal, expr: m, span: Span::default() }],
+            steps: vec![LoweredStep {
+                relation: StepRelation::Equal,
+                expr: m,
+                span: Span::default(),
+            }],
             at: Vec::new(),
             span: Span::default(),
         };
@@ -202,6 +259,12 @@ fn mutated_derivatives_are_never_accepted() {
             false_accepts.push(format!("case {case}: {what} ({kind:?})"));
         }
     }
-    assert!(real >= cases / 2, "too few real mutations: {real} of {cases}");
-    assert!(false_accepts.is_empty(), "wrong claims accepted: {false_accepts:#?}");
+    assert!(
+        real >= cases / 2,
+        "too few real mutations: {real} of {cases}"
+    );
+    assert!(
+        false_accepts.is_empty(),
+        "wrong claims accepted: {false_accepts:#?}"
+    );
 }

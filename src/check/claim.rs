@@ -39,6 +39,8 @@ pub struct StepReport {
     pub span: Span,
     /// Where the expression it is compared with is written.
     pub previous_span: Span,
+    /// `=` or `≈` (with the decimals written).
+    pub relation: StepRelation,
     /// The verdict.
     pub verdict: Verdict,
     /// The correct value of the previous expression, when it had to be computed (a derivative).
@@ -82,6 +84,7 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
         steps.push(StepReport {
             span: step.span,
             previous_span: previous.1,
+            relation: step.relation,
             verdict: report.0,
             expected: report.1,
         });
@@ -95,13 +98,11 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
 }
 
 /// Evaluates derivatives and the claim's point; `Err` carries an *unknown* reason.
-fn value_of(
-    pool: &mut Pool,
-    e: Id,
-    at: &HashMap<Id, Id>,
-    layout: Layout,
-) -> Result<Id, String> {
-    let v = evaluate_derivatives(pool, e, layout).map_err(|err| err.to_string())?;
+fn value_of(pool: &mut Pool, e: Id, at: &HashMap<Id, Id>, layout: Layout) -> Result<Id, String> {
+    // Derivative nodes mean numerator layout; the lowering wrapped a denominator-layout Jacobian
+    // in a transpose already.
+    let _ = layout;
+    let v = evaluate_derivatives(pool, e, Layout::Numerator).map_err(|err| err.to_string())?;
     Ok(if at.is_empty() {
         v
     } else {
@@ -128,6 +129,10 @@ fn check_step(
     let expected = (g != previous).then(|| textbook_form(pool, g));
     let derivative = match pool.node(previous) {
         Node::Derivative(d) => Some(d.clone()),
+        Node::Transpose(inner) => match pool.node(*inner) {
+            Node::Derivative(d) => Some(d.clone()),
+            _ => None,
+        },
         _ => None,
     };
     let verdict = match relation {
@@ -162,9 +167,7 @@ fn equal_verdict(
         }
     }
     match compare(pool, g, c, &options.compare) {
-        Comparison::AllAgreed { trials, exact } => {
-            Verdict::ConfirmedNumerically { trials, exact }
-        }
+        Comparison::AllAgreed { trials, exact } => Verdict::ConfirmedNumerically { trials, exact },
         Comparison::Disagreed { counterexample } => Verdict::Wrong {
             counterexample,
             mistakes: mistakes(pool, g, c, derivative, options),

@@ -2,7 +2,7 @@
 //! randomised comparison) and reported only when it holds.
 
 use super::compare::{compare, CompareOptions, Comparison};
-use super::sample::{sample_instance, SampleOptions};
+use super::sample::{sample_instance, to_f64, SampleOptions};
 use crate::diff::{evaluate_derivatives, Layout};
 use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
@@ -113,9 +113,10 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     }
     let gt = pool.transpose(g);
     if gt != g && pool.shape(c) == pool.shape(gt) && agrees(pool, c, gt, ctx.compare) {
+        // Only a Jacobian has a layout convention; a gradient has its variable's shape.
         let layout = ctx
             .derivative
-            .is_some_and(|d| !pool.is_scalar(d.wrt.first().copied().unwrap_or(d.expr)));
+            .is_some_and(|d| d.kind == crate::expr::DerivativeKind::Jacobian);
         found.push(Mistake::Transposed { layout });
     }
     if pool.shape(c) != pool.shape(g) {
@@ -146,7 +147,9 @@ pub fn agrees(pool: &Pool, a: Id, b: Id, opts: &CompareOptions) -> bool {
     matches!(compare(pool, a, b, opts), Comparison::AllAgreed { .. })
 }
 
-/// claimed / correct at the entry of largest magnitude of one exact random instance.
+/// claimed / correct at the entry of largest magnitude of a random instance: exact when both
+/// sides are rational there, otherwise in floating point and rounded to a simple fraction (the
+/// caller verifies the factor).
 fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
     let symbols: Vec<SymbolId> = free_symbols(pool, &[c, g]).into_iter().collect();
     let mut rng = Pcg64::seed_from_u64(seed ^ 0x5eed);
@@ -157,7 +160,21 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
         ..SampleOptions::default()
     };
     for _ in 0..8 {
-        let inst: Instance<Number> = sample_instance(pool, &symbols, &std::collections::BTreeSet::new(), &mut rng, &opts);
+        let inst: Instance<Number> =
+            sample_instance(pool, &symbols, &BTreeSet::new(), &mut rng, &opts);
+        if let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) {
+            let best = gv
+                .data
+                .iter()
+                .zip(&cv.data)
+                .filter(|(x, _)| !x.is_zero())
+                .max_by(|a, b| a.0.abs().cmp(&b.0.abs()));
+            if let Some((x, y)) = best {
+                return Some(Number(&y.0 / &x.0));
+            }
+            continue;
+        }
+        let inst = to_f64(&inst);
         let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) else {
             continue;
         };
@@ -165,13 +182,24 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
             .data
             .iter()
             .zip(&cv.data)
-            .filter(|(x, _)| !x.is_zero())
-            .max_by(|a, b| a.0.abs().cmp(&b.0.abs()));
+            .filter(|(x, _)| x.abs() > 1e-6)
+            .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
         if let Some((x, y)) = best {
-            return Some(Number(&y.0 / &x.0));
+            return simple_fraction(y / x);
         }
     }
     None
+}
+
+/// The fraction p/q with q ≤ 12 nearest to `r`, if it is within 1e-9 relative.
+fn simple_fraction(r: f64) -> Option<Number> {
+    if !r.is_finite() || r.abs() > 1e6 {
+        return None;
+    }
+    (1..=12i64).find_map(|q| {
+        let p = (r * q as f64).round();
+        ((p / q as f64 - r).abs() <= 1e-9 * r.abs().max(1.0)).then(|| Number::ratio(p as i64, q))
+    })
 }
 
 /// The symbols an expression depends on (sum indices excluded).
@@ -268,10 +296,12 @@ fn term_difference(pool: &mut Pool, c: Id, g: Id, max_terms: usize) -> Vec<Mista
         }
     };
     let neg = pool.neg(diff);
-    if terms_of(pool, c).contains(&neg) {
+    if terms_of(pool, g).contains(&diff) {
+        vec![Mistake::MissingTerm { term: diff }]
+    } else if terms_of(pool, c).contains(&neg) {
         vec![Mistake::ExtraTerm { term: neg }]
     } else {
-        vec![Mistake::MissingTerm { term: diff }]
+        Vec::new()
     }
 }
 

@@ -49,10 +49,12 @@ pub fn check_program(lowered: &mut Lowered, options: &CheckOptions) -> ProgramRe
                 let r = check_claim(&mut lowered.pool, claim, options);
                 report.statements.push(StatementReport::Claim(r));
             }
-            LoweredStatement::Descend { span, .. } => report.statements.push(StatementReport::NotRun {
-                span: *span,
-                what: "descend",
-            }),
+            LoweredStatement::Descend { span, .. } => {
+                report.statements.push(StatementReport::NotRun {
+                    span: *span,
+                    what: "descend",
+                })
+            }
             LoweredStatement::Classify { span, .. } => {
                 report.statements.push(StatementReport::NotRun {
                     span: *span,

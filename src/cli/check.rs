@@ -11,6 +11,7 @@ use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Id, Number, Pool};
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
+use nabla::syntax::lower::StepRelation;
 use nabla::syntax::span::Span;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -73,7 +74,10 @@ pub fn run(r: &CheckRequest) -> u8 {
             Ok(i) => check_text(&i.text, &i.origin, r),
             Err(message) => {
                 if r.json {
-                    println!("{}", json!({ "file": f, "error": { "kind": "input", "message": message } }));
+                    println!(
+                        "{}",
+                        json!({ "file": f, "error": { "kind": "input", "message": message } })
+                    );
                 } else {
                     eprintln!("error: {message}");
                 }
@@ -131,8 +135,10 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
             StatementReport::NotRun { span, what } => {
                 let (line, _) = span.line_col(text);
                 if r.json {
-                    claims_json.push(json!({ "statement": what, "line": line, "status": "not-run",
-                        "reason": "numeric statements are not implemented in this version" }));
+                    claims_json.push(
+                        json!({ "statement": what, "line": line, "status": "not-run",
+                        "reason": "numeric statements are not implemented in this version" }),
+                    );
                 } else {
                     out.push_str(&format!(
                         "{origin}:{line}  – {what}: not run (numeric statements are not implemented in this version)\n"
@@ -206,10 +212,15 @@ fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> Str
             ),
             Verdict::ConfirmedNumerically { trials, exact } => (
                 paint.wrap("32", "✓"),
-                format!(
-                    "confirmed numerically ({trials} {} trials)",
-                    if *exact { "exact" } else { "floating-point" }
-                ),
+                match step.relation {
+                    StepRelation::Approx { decimals } => {
+                        format!("confirmed numerically (agrees to the {decimals} decimals written)")
+                    }
+                    StepRelation::Equal => format!(
+                        "confirmed numerically ({trials} {} trials)",
+                        if *exact { "exact" } else { "floating-point" }
+                    ),
+                },
             ),
             Verdict::Wrong { .. } => (paint.wrap("31", "✗"), "wrong".to_string()),
             Verdict::IllFormed { left, right, .. } => (
@@ -222,14 +233,25 @@ fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> Str
             ),
             Verdict::Unknown { reason } => (paint.wrap("33", "?"), format!("unknown: {reason}")),
         };
-        out.push_str(&format!("{origin}:{line}:{column}  {mark} {left} = {right}    {how}\n"));
+        let relation = match step.relation {
+            StepRelation::Equal => "=",
+            StepRelation::Approx { .. } => "≈",
+        };
+        out.push_str(&format!(
+            "{origin}:{line}:{column}  {mark} {left} {relation} {right}    {how}\n"
+        ));
         let expected = step.expected.map(|e| unicode(pool, e));
         let mistakes = match &step.verdict {
-            Verdict::Wrong { mistakes, .. } | Verdict::IllFormed { mistakes, .. } => mistakes.as_slice(),
+            Verdict::Wrong { mistakes, .. } | Verdict::IllFormed { mistakes, .. } => {
+                mistakes.as_slice()
+            }
             _ => &[],
         };
         for m in mistakes {
-            out.push_str(&format!("   {}\n", mistake_text(pool, m, left, expected.as_deref())));
+            out.push_str(&format!(
+                "   {}\n",
+                mistake_text(pool, m, left, expected.as_deref())
+            ));
         }
         if mistakes.is_empty() && step.verdict.fails() {
             if let Some(e) = &expected {
@@ -237,7 +259,10 @@ fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> Str
             }
         }
         if let Verdict::Wrong { counterexample, .. } = &step.verdict {
-            out.push_str(&format!("   counterexample: {}\n", counterexample_text(counterexample)));
+            out.push_str(&format!(
+                "   counterexample: {}\n",
+                counterexample_text(counterexample)
+            ));
         }
     }
     out
@@ -262,7 +287,7 @@ pub fn mistake_text(pool: &Pool, m: &Mistake, left: &str, expected: Option<&str>
             "this is the transpose — the denominator layout; nabla uses numerator layout (run with --layout denominator to use the other){correct}"
         ),
         Mistake::Transposed { layout: false } => {
-            format!("transposed: the claim is the transpose of the correct result{correct}")
+            format!("transposed: the claim is the transpose of the correct result (a gradient has the shape of its variable){correct}")
         }
         Mistake::AssumedSymmetric { symbol } => format!(
             "true only if {symbol} is symmetric — declare it ({symbol}: … symmetric), or write the general form{correct}"
@@ -290,7 +315,10 @@ pub fn mistake_text(pool: &Pool, m: &Mistake, left: &str, expected: Option<&str>
 
 fn factor_text(k: &Number) -> String {
     let one = Number::one();
-    if let Some(inv) = k.recip().filter(|r| r.is_integer() && !r.is_negative() && *r != one) {
+    if let Some(inv) = k
+        .recip()
+        .filter(|r| r.is_integer() && !r.is_negative() && *r != one)
+    {
         return format!("missing factor {}", values::number(&inv));
     }
     if k.is_integer() && !k.is_negative() {
@@ -308,17 +336,23 @@ fn value_text(v: &DenseValue) -> String {
 
 fn counterexample_text(c: &Counterexample) -> String {
     let mut parts: Vec<String> = c.dims.iter().map(|(d, v)| format!("{d} = {v}")).collect();
-    parts.extend(
-        c.values
-            .iter()
-            .map(|(name, v)| format!("{} = {}", nabla::print::print_name(name, Dialect::Unicode), values::exact(v))),
-    );
+    parts.extend(c.values.iter().map(|(name, v)| {
+        format!(
+            "{} = {}",
+            nabla::print::print_name(name, Dialect::Unicode),
+            values::exact(v)
+        )
+    }));
     let point = if parts.is_empty() {
         String::new()
     } else {
         format!("{}:  ", parts.join(", "))
     };
-    format!("{point}left {}, right {}", value_text(&c.left), value_text(&c.right))
+    format!(
+        "{point}left {}, right {}",
+        value_text(&c.left),
+        value_text(&c.right)
+    )
 }
 
 fn counterexample_json(c: &Counterexample) -> serde_json::Value {
@@ -349,11 +383,18 @@ fn claim_json(pool: &Pool, text: &str, claim: &ClaimReport) -> serde_json::Value
                     v["trials"] = json!(trials);
                     v["exact"] = json!(exact);
                 }
-                Verdict::Wrong { counterexample, mistakes } => {
+                Verdict::Wrong {
+                    counterexample,
+                    mistakes,
+                } => {
                     v["counterexample"] = counterexample_json(counterexample);
                     v["mistakes"] = mistakes_json(pool, mistakes, left, expected.as_deref());
                 }
-                Verdict::IllFormed { left: l, right: r, mistakes } => {
+                Verdict::IllFormed {
+                    left: l,
+                    right: r,
+                    mistakes,
+                } => {
                     v["left_shape"] = json!(print_shape(l, Dialect::Unicode));
                     v["right_shape"] = json!(print_shape(r, Dialect::Unicode));
                     v["mistakes"] = mistakes_json(pool, mistakes, left, expected.as_deref());
@@ -367,7 +408,12 @@ fn claim_json(pool: &Pool, text: &str, claim: &ClaimReport) -> serde_json::Value
     json!({ "statement": "claim", "line": line, "holds": claim.holds(), "steps": steps })
 }
 
-fn mistakes_json(pool: &Pool, ms: &[Mistake], left: &str, expected: Option<&str>) -> serde_json::Value {
+fn mistakes_json(
+    pool: &Pool,
+    ms: &[Mistake],
+    left: &str,
+    expected: Option<&str>,
+) -> serde_json::Value {
     ms.iter()
         .map(|m| {
             let kind = match m {

@@ -90,7 +90,10 @@ pub fn report_source_error(json: bool, e: &SourceError, origin: &str) -> u8 {
 
 fn report_plain_error(json: bool, message: &str) {
     if json {
-        println!("{}", json!({ "error": { "kind": "input", "message": message } }));
+        println!(
+            "{}",
+            json!({ "error": { "kind": "input", "message": message } })
+        );
     } else {
         eprintln!("error: {message}");
     }
@@ -152,7 +155,9 @@ pub fn parse(r: &Request) -> u8 {
                     printed(pool, *id, r.dialect),
                     print_shape(pool.shape(*id), r.dialect)
                 ));
-                items.push(json!({ "statement": "expression", "expression": all_dialects(pool, *id) }));
+                items.push(
+                    json!({ "statement": "expression", "expression": all_dialects(pool, *id) }),
+                );
             }
             LoweredStatement::Claim(c) => {
                 let mut text = format!("claim {}", printed(pool, c.first, r.dialect));

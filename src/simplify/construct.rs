@@ -279,13 +279,19 @@ impl Pool {
         // A number times a sum distributes: 2(x + y) = 2x + 2y, so −(a + b) cancels a + b.
         if scalars.is_empty() && matrices.len() == 1 && !coeff.is_one() {
             if let Node::Add(terms) = self.node(matrices[0]).clone() {
-                let scaled: Vec<Id> = terms.iter().map(|&t| self.scale(coeff.clone(), t)).collect();
+                let scaled: Vec<Id> = terms
+                    .iter()
+                    .map(|&t| self.scale(coeff.clone(), t))
+                    .collect();
                 return self.add(&scaled);
             }
         }
         if scalars.len() == 1 && matrices.is_empty() && !coeff.is_one() {
             if let Node::Add(terms) = self.node(scalars[0]).clone() {
-                let scaled: Vec<Id> = terms.iter().map(|&t| self.scale(coeff.clone(), t)).collect();
+                let scaled: Vec<Id> = terms
+                    .iter()
+                    .map(|&t| self.scale(coeff.clone(), t))
+                    .collect();
                 return self.add(&scaled);
             }
         }

@@ -2,9 +2,9 @@
 //! named rewrite rules.
 
 mod construct;
+mod expand;
 mod functions;
 mod rebuild;
-mod expand;
 
 pub use expand::{expand, ExpansionLimit};
 mod textbook;

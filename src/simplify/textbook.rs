@@ -3,8 +3,8 @@
 //! `AᵀAx − Aᵀb` reads `Aᵀ(Ax − b)` and `Ax + Aᵀx` reads `(A + Aᵀ)x`. The result is equal to the
 //! input; it is simply not expanded.
 
-use crate::expr::{structural_cmp, Id, Node, Number, Pool};
 use super::construct::content_of;
+use crate::expr::{structural_cmp, Id, Node, Number, Pool};
 use std::collections::HashMap;
 
 /// Rewrites `e` into textbook form (see module docs).

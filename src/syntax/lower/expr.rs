@@ -460,7 +460,7 @@ impl Lowerer {
         let number = self.pool.as_number(k).cloned();
         if let Some(n) = number.as_ref().filter(|n| n.is_integer()) {
             let max = self.pool.limits.max_exponent;
-            if n.to_i64().map_or(true, |v| v.unsigned_abs() > max) {
+            if n.to_i64().is_none_or(|v| v.unsigned_abs() > max) {
                 return Err(Diagnostic::new(
                     DiagnosticKind::LimitExceeded,
                     exp.span,

@@ -203,7 +203,7 @@ impl Scope {
             _ if self.params.iter().any(|p| p == base)
                 && pool
                     .lookup(base)
-                    .map_or(true, |s| pool.symbol(s).origin == SymbolOrigin::Inferred) =>
+                    .is_none_or(|s| pool.symbol(s).origin == SymbolOrigin::Inferred) =>
             {
                 SubscriptRef::UndeclaredParameter(base.to_string())
             }

@@ -29,9 +29,10 @@ impl Parser<'_, '_> {
 
     /// The operand of a prefix derivative operator: the following product-level term.
     fn operand(&mut self, what: &str) -> PResult<Expr> {
-        if self.peek().map_or(true, |t| {
-            t.kind == Kind::Newline || t.is_op(Op::Equals) || t.is_op(Op::Approx)
-        }) {
+        if self
+            .peek()
+            .is_none_or(|t| t.kind == Kind::Newline || t.is_op(Op::Equals) || t.is_op(Op::Approx))
+        {
             return Err(self.expected(&format!("the expression {what} applies to")));
         }
         self.nested(|p| p.product())
