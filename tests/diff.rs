@@ -618,15 +618,18 @@ const TABLE: &[(&str, Builder)] = &[
         let f = p.mul(&[at, r]);
         case(f, x, Kind::Gradient, None)
     }),
-    ("grad_S xᵀSx = xxᵀ (S symmetric, unconstrained convention)", |p| {
-        let s = symmetric(p, "S", "n", false);
-        let x = vector(p, "x", "n");
-        let xt = p.transpose(x);
-        let f = p.mul(&[xt, s, x]);
-        let e = p.mul(&[x, xt]);
-        // The finite differences perturb entries independently, like the convention.
-        case(f, s, Kind::Gradient, Some(e))
-    }),
+    (
+        "grad_S xᵀSx = xxᵀ (S symmetric, unconstrained convention)",
+        |p| {
+            let s = symmetric(p, "S", "n", false);
+            let x = vector(p, "x", "n");
+            let xt = p.transpose(x);
+            let f = p.mul(&[xt, s, x]);
+            let e = p.mul(&[x, xt]);
+            // The finite differences perturb entries independently, like the convention.
+            case(f, s, Kind::Gradient, Some(e))
+        },
+    ),
     // Hessians
     ("hess (xᵀAx)(bᵀx)", |p| {
         let a = matrix(p, "A", "n", "n");
@@ -1529,7 +1532,12 @@ proptest! {
 #[test]
 fn concrete_vectors_give_literal_jacobians_and_hessians() {
     let mut p = Pool::new();
-    let x = declare(&mut p, "x", Shape::vector(Dim::known(2)), Assumptions::default());
+    let x = declare(
+        &mut p,
+        "x",
+        Shape::vector(Dim::known(2)),
+        Assumptions::default(),
+    );
     let one = p.int(1);
     let two = p.int(2);
     let x1 = p.component(x, &[one]);
@@ -1556,7 +1564,78 @@ fn concrete_vectors_give_literal_jacobians_and_hessians() {
     let one = q.int(1);
     let y1 = q.component(y, &[one]);
     let s = q.apply(Func::Sin, &[y1]);
-    assert!(matches!(gradient(&mut q, s, &[y]), Err(DiffError::Unsupported { .. })));
+    assert!(matches!(
+        gradient(&mut q, s, &[y]),
+        Err(DiffError::Unsupported { .. })
+    ));
     let c = q.apply(Func::Cos, &[y1]);
     assert_eq!(derivative(&mut q, s, y1), Ok(c));
+}
+
+#[test]
+fn rosenbrock_2d_hessian_at_the_minimum() {
+    // corpus p07: ∇²f(x, y) = [802 −400; −400 200] at x = 1, y = 1.
+    let mut p = Pool::new();
+    let x = scalar(&mut p, "x");
+    let y = scalar(&mut p, "y");
+    let one = p.int(1);
+    let a = p.sub(one, x);
+    let a2 = p.powi(a, 2);
+    let x2 = p.powi(x, 2);
+    let b = p.sub(y, x2);
+    let b2 = p.powi(b, 2);
+    let hb = p.scale(Number::int(100), b2);
+    let f = p.add(&[a2, hb]);
+    let node = p.derivative(
+        Derivative {
+            kind: DerivativeKind::Hessian,
+            expr: f,
+            wrt: vec![x, y].into(),
+            direction: None,
+        },
+        Shape::matrix(Dim::known(2), Dim::known(2)),
+    );
+    let (sx, sy) = (sym_id(&p, x), sym_id(&p, y));
+    let at = p.at(node, vec![(sx, one), (sy, one)]);
+    let value = evaluate_derivatives(&mut p, at, Layout::Numerator).expect("evaluates");
+    let (e1, e2, e3) = (p.int(802), p.int(-400), p.int(200));
+    assert_eq!(value, p.matrix(2, 2, vec![e1, e2, e2, e3]));
+    // The gradient as the corpus writes it: [−2(1 − x) − 400x(y − x²); 200(y − x²)].
+    let g = gradient(&mut p, f, &[x, y]).expect("gradient");
+    let m2 = p.scale(Number::int(-2), a);
+    let m400 = p.int(-400);
+    let t = p.mul(&[m400, x, b]);
+    let g1 = p.add(&[m2, t]);
+    let g2 = p.scale(Number::int(200), b);
+    assert_eq!(g, p.matrix(2, 1, vec![g1, g2]));
+}
+
+#[test]
+fn derivative_of_a_matrix_valued_function() {
+    // d/dt (tA + t²B) = A + 2tB, entrywise.
+    let mut p = Pool::new();
+    let t = scalar(&mut p, "t");
+    let a = matrix(&mut p, "A", "m", "n");
+    let b = matrix(&mut p, "B", "m", "n");
+    let ta = p.mul(&[t, a]);
+    let t2 = p.powi(t, 2);
+    let t2b = p.mul(&[t2, b]);
+    let f = p.add(&[ta, t2b]);
+    let d = derivative(&mut p, f, t).expect("derivative");
+    let two = p.int(2);
+    let tb = p.mul(&[two, t, b]);
+    assert_eq!(d, p.add(&[a, tb]));
+    let st = sym_id(&p, t);
+    on_instances(&p, &[f, d, t], &[], 71, &|inst| {
+        let mut plus = inst.clone();
+        let mut minus = inst.clone();
+        let t0 = inst.values.get(&st).map(|v| v.data[0]).unwrap_or(0.0);
+        plus.values.insert(st, Dense::scalar(t0 + H));
+        minus.values.insert(st, Dense::scalar(t0 - H));
+        let fd = evaluate(&p, f, &plus)?
+            .sub(&evaluate(&p, f, &minus)?)?
+            .scale(&(0.5 / H));
+        Ok(close(&evaluate(&p, d, inst)?, &fd))
+    })
+    .expect("matches differences");
 }
