@@ -777,6 +777,16 @@ const TABLE: &[(&str, Builder)] = &[
         c.positive = vec![a];
         c
     }),
+    ("jac diag(x)Ay = diag(Ay)", |p| {
+        let x = vector(p, "x", "n");
+        let a = matrix(p, "A", "n", "m");
+        let y = vector(p, "y", "m");
+        let d = p.apply(Func::Diag, &[x]);
+        let g = p.mul(&[d, a, y]);
+        let ay = p.mul(&[a, y]);
+        let e = p.apply(Func::Diag, &[ay]);
+        case(g, x, Kind::Jacobian(Layout::Numerator), Some(e))
+    }),
     // Scalar calculus
     ("d/dx x sin x = sin x + x cos x", |p| {
         let x = scalar(p, "x");
@@ -1053,7 +1063,11 @@ fn rosenbrock_gradient_and_hessian_n200() {
             i + 1
         );
     }
+    let before = p.len();
     let h = hessian(&mut p, f, &xs).expect("hessian");
+    // Shared subexpressions: the Hessian costs O(n) new nodes besides its n² literal entries.
+    eprintln!("Hessian n = {n}: {} new nodes", p.len() - before);
+    assert!(p.len() - before < 20 * n, "{} new nodes", p.len() - before);
     let hess = entries(&p, h);
     assert_eq!(hess.len(), n * n);
     // Tridiagonal, symmetric, and agrees with differences of the gradient.

@@ -285,15 +285,16 @@ impl<'p> Sweep<'p> {
             return Ok(());
         };
         let shape = self.pool.shape(x).clone();
+        if let Some(d) = elementwise_derivative(self.pool, f, x) {
+            let c = if shape.is_scalar() {
+                self.pool.mul(&[g, d])
+            } else {
+                self.pool.hadamard(&[g, d])
+            };
+            self.push(x, c);
+            return Ok(());
+        }
         let c = match f {
-            _ if f.is_elementwise() => {
-                let d = elementwise_derivative(self.pool, f, x).unwrap_or(g);
-                if shape.is_scalar() {
-                    self.pool.mul(&[g, d])
-                } else {
-                    self.pool.hadamard(&[g, d])
-                }
-            }
             Func::Trace => {
                 let i = self.pool.identity(shape.rows.clone());
                 self.pool.mul(&[g, i])

@@ -309,15 +309,14 @@ impl Forward<'_> {
         let Some(tx) = self.tangent(x)? else {
             return Ok(self.pool.zero(shape));
         };
+        if let Some(d) = elementwise_derivative(self.pool, f, x) {
+            return Ok(if self.pool.is_scalar(x) {
+                self.pool.mul(&[d, tx])
+            } else {
+                self.pool.hadamard(&[d, tx])
+            });
+        }
         let t = match f {
-            _ if f.is_elementwise() => {
-                let d = elementwise_derivative(self.pool, f, x).unwrap_or(tx);
-                if self.pool.is_scalar(x) {
-                    self.pool.mul(&[d, tx])
-                } else {
-                    self.pool.hadamard(&[d, tx])
-                }
-            }
             Func::Trace | Func::Sum | Func::Diag => self.pool.apply(f, &[tx]),
             // d det X = det X · tr(X⁻¹ dX)
             Func::Det => {

@@ -9,6 +9,9 @@ use crate::expr::{Func, Id, Node, Number, Pool};
 /// For |·|, sign and relu the formula is the derivative away from 0 (`sign x`, `0`,
 /// `(sign x + 1)/2`); the point 0 itself is reported by `non_differentiable_points`.
 pub fn elementwise_derivative(pool: &mut Pool, f: Func, x: Id) -> Option<Id> {
+    if !f.is_elementwise() {
+        return None;
+    }
     let shape = pool.shape(x).clone();
     let one = pool.ones(shape.clone());
     let fx = pool.apply(f, &[x]);
