@@ -1653,3 +1653,50 @@ fn derivative_of_a_matrix_valued_function() {
     })
     .expect("matches differences");
 }
+
+#[test]
+fn common_factors_are_pulled_out() {
+    use nabla::diff::factor_common;
+    let mut p = Pool::new();
+    let a = matrix(&mut p, "A", "m", "n");
+    let x = vector(&mut p, "x", "n");
+    let b = vector(&mut p, "b", "m");
+    let at = p.transpose(a);
+    // AᵀAx − Aᵀb → Aᵀ(Ax − b)
+    let atax = p.mul(&[at, a, x]);
+    let atb = p.mul(&[at, b]);
+    let e = p.sub(atax, atb);
+    let ax = p.mul(&[a, x]);
+    let r = p.sub(ax, b);
+    let expected = p.mul(&[at, r]);
+    assert_eq!(factor_common(&mut p, e), expected);
+    // Bx + Bᵀx → (B + Bᵀ)x, with numeric coefficients kept on their terms.
+    let sq = matrix(&mut p, "B", "n", "n");
+    let bt = p.transpose(sq);
+    let bx = p.mul(&[sq, x]);
+    let btx = p.mul(&[bt, x]);
+    let two_btx = p.scale(Number::int(2), btx);
+    let e = p.add(&[bx, two_btx]);
+    let two_bt = p.scale(Number::int(2), bt);
+    let s = p.add(&[sq, two_bt]);
+    assert_eq!(factor_common(&mut p, e), p.mul(&[s, x]));
+    // Scalar multiples of one vector: αx + βx → (α + β)x.
+    let al = scalar(&mut p, "α");
+    let be = scalar(&mut p, "β");
+    let ax2 = p.mul(&[al, x]);
+    let bx2 = p.mul(&[be, x]);
+    let e = p.add(&[ax2, bx2]);
+    let sum = p.add(&[al, be]);
+    assert_eq!(factor_common(&mut p, e), p.mul(&[sum, x]));
+    // Nothing in common: unchanged.
+    let e = p.add(&[ax, b]);
+    assert_eq!(factor_common(&mut p, e), e);
+}
+
+#[test]
+fn conditions_read_naturally() {
+    let mut p = Pool::new();
+    let (_, _, _, r) = least_squares(&mut p);
+    let n = norm(&mut p, r);
+    assert_eq!(non_differentiable_points(&p, n), vec!["A·x − b = 0"]);
+}
