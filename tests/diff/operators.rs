@@ -83,6 +83,10 @@ fn components_as_variables() {
     let v2 = q.component(v, &[two]);
     let prod = q.mul(&[v1, v2]);
     assert_eq!(derivative(&mut q, prod, v1), Ok(v2));
+    // ∂‖v‖²/∂v₁ = 2v₁ even though v is used whole.
+    let nv = norm_sq(&mut q, v);
+    let two_v1 = q.scale(Number::int(2), v1);
+    assert_eq!(derivative(&mut q, nv, v1), Ok(two_v1));
 }
 
 #[test]
