@@ -1,7 +1,7 @@
 //! Reverse mode: one sweep over the shared DAG of a scalar function, accumulating the adjoint
 //! (an expression of the node's shape) of every node that depends on a variable.
 
-use super::rules::{elementwise_derivative, inner};
+use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Func, Id, Node, NormKind, Pool, Shape};
@@ -30,7 +30,7 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
             };
             if !sweep.pool.is_zero(whole) {
                 let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
-                let c = sweep.pool.component(whole, &idx);
+                let c = component_of(sweep.pool, whole, &idx);
                 adj = sweep.pool.add(&[adj, c]);
             }
         }
@@ -152,7 +152,7 @@ impl<'p> Sweep<'p> {
                         } else {
                             vec![self.pool.int(i as i64), self.pool.int(j as i64)]
                         };
-                        let c = self.pool.component(g, &idx);
+                        let c = component_of(self.pool, g, &idx);
                         self.push(e, c);
                     }
                 }
@@ -285,15 +285,16 @@ impl<'p> Sweep<'p> {
             return Ok(());
         };
         let shape = self.pool.shape(x).clone();
+        if let Some(d) = elementwise_derivative(self.pool, f, x) {
+            let c = if shape.is_scalar() {
+                self.pool.mul(&[g, d])
+            } else {
+                self.pool.hadamard(&[g, d])
+            };
+            self.push(x, c);
+            return Ok(());
+        }
         let c = match f {
-            _ if f.is_elementwise() => {
-                let d = elementwise_derivative(self.pool, f, x).unwrap_or(g);
-                if shape.is_scalar() {
-                    self.pool.mul(&[g, d])
-                } else {
-                    self.pool.hadamard(&[g, d])
-                }
-            }
             Func::Trace => {
                 let i = self.pool.identity(shape.rows.clone());
                 self.pool.mul(&[g, i])

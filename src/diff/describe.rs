@@ -56,18 +56,21 @@ fn render(pool: &Pool, id: Id, depth: usize) -> String {
         Node::Ones(_) => "𝟙".to_string(),
         Node::Zero(_) => "0".to_string(),
         Node::Add(ts) => {
+            // Positive terms first, so `−b + A·x` reads `A·x − b`.
+            let rendered: Vec<String> = ts.iter().map(|&t| render(pool, t, d)).collect();
+            let (neg, pos): (Vec<&String>, Vec<&String>) =
+                rendered.iter().partition(|r| r.starts_with('-'));
             let mut s = String::new();
-            for (i, &t) in ts.iter().enumerate() {
-                let r = render(pool, t, d);
+            for (i, r) in pos.iter().chain(neg.iter()).enumerate() {
                 match (i, r.strip_prefix('-')) {
-                    (0, _) => s.push_str(&r),
+                    (0, _) => s.push_str(r),
                     (_, Some(rest)) => {
                         s.push_str(" − ");
                         s.push_str(rest);
                     }
                     (_, None) => {
                         s.push_str(" + ");
-                        s.push_str(&r);
+                        s.push_str(r);
                     }
                 }
             }

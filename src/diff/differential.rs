@@ -3,7 +3,7 @@
 //! `dg`, linear in `d·x`; with the seed 1 it is the derivative with respect to a scalar; with a
 //! direction `u` it is the directional derivative.
 
-use super::rules::{elementwise_derivative, inner};
+use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Assumptions, Func, Id, Node, NormKind, Pool, Shape, SymbolOrigin};
@@ -222,7 +222,7 @@ impl Forward<'_> {
                     }
                 } else {
                     match self.tangent(c)? {
-                        Some(tc) => self.pool.component(tc, &idx),
+                        Some(tc) => component_of(self.pool, tc, &idx),
                         None => self.pool.int(0),
                     }
                 }
@@ -309,15 +309,14 @@ impl Forward<'_> {
         let Some(tx) = self.tangent(x)? else {
             return Ok(self.pool.zero(shape));
         };
+        if let Some(d) = elementwise_derivative(self.pool, f, x) {
+            return Ok(if self.pool.is_scalar(x) {
+                self.pool.mul(&[d, tx])
+            } else {
+                self.pool.hadamard(&[d, tx])
+            });
+        }
         let t = match f {
-            _ if f.is_elementwise() => {
-                let d = elementwise_derivative(self.pool, f, x).unwrap_or(tx);
-                if self.pool.is_scalar(x) {
-                    self.pool.mul(&[d, tx])
-                } else {
-                    self.pool.hadamard(&[d, tx])
-                }
-            }
             Func::Trace | Func::Sum | Func::Diag => self.pool.apply(f, &[tx]),
             // d det X = det X · tr(X⁻¹ dX)
             Func::Det => {

@@ -153,6 +153,21 @@ impl Identify<'_> {
             let inner = self.ident(fj)?;
             return Ok(self.pool.mul(&[l, inner]));
         }
+        let diag_arg = match self.pool.node(fj) {
+            Node::Apply(Func::Diag, args) => args.first().copied(),
+            _ => None,
+        };
+        if let Some(d) = diag_arg {
+            // diag(d)·R = diag(R)·d for columns d and R.
+            let r = self.pool.mul(&fs[j + 1..]);
+            let columns = self.pool.shape(d).cols.is_one() && self.pool.shape(r).cols.is_one();
+            if columns {
+                let l = self.pool.mul(&fs[..j]);
+                let dr = self.pool.apply(Func::Diag, &[r]);
+                let inner = self.ident(d)?;
+                return Ok(self.pool.mul(&[l, dr, inner]));
+            }
+        }
         let first_matrix = fs.iter().position(|&f| !self.pool.is_scalar(f));
         if self.pool.is_scalar(e) && first_matrix == Some(j) {
             // A 1×1 chain equals its transpose: (dxᵀ…)ᵀ ends in dx.

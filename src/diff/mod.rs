@@ -9,6 +9,31 @@
 //!
 //! Convention: the gradient with respect to a matrix symbol declared symmetric is the
 //! unconstrained one (∂f/∂S as if S had independent entries); it is not symmetrised.
+//!
+//! ```
+//! use nabla::diff::gradient;
+//! use nabla::expr::{Assumptions, Dim, Func, NormKind, Number, Pool, Shape, SymbolOrigin};
+//!
+//! let mut p = Pool::new();
+//! let mut declare = |p: &mut Pool, name: &str, shape: Shape| {
+//!     let s = p.declare(name, shape, Assumptions::default(), SymbolOrigin::Declared);
+//!     p.symbol_expr(s.unwrap_or_else(|s| s))
+//! };
+//! let (m, n) = (Dim::symbol("m"), Dim::symbol("n"));
+//! let a = declare(&mut p, "A", Shape::matrix(m.clone(), n.clone()));
+//! let x = declare(&mut p, "x", Shape::vector(n));
+//! let b = declare(&mut p, "b", Shape::vector(m));
+//! // f = ½‖Ax − b‖²
+//! let ax = p.mul(&[a, x]);
+//! let r = p.sub(ax, b);
+//! let norm = p.apply(Func::Norm(NormKind::Two), &[r]);
+//! let sq = p.powi(norm, 2);
+//! let f = p.scale(Number::ratio(1, 2), sq);
+//! // ∇ₓ f = Aᵀ(Ax − b), exactly (same id)
+//! let at = p.transpose(a);
+//! let expected = p.mul(&[at, r]);
+//! assert_eq!(gradient(&mut p, f, &[x]), Ok(expected));
+//! ```
 
 mod adjoint;
 mod describe;

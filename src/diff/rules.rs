@@ -9,6 +9,9 @@ use crate::expr::{Func, Id, Node, Number, Pool};
 /// For |·|, sign and relu the formula is the derivative away from 0 (`sign x`, `0`,
 /// `(sign x + 1)/2`); the point 0 itself is reported by `non_differentiable_points`.
 pub fn elementwise_derivative(pool: &mut Pool, f: Func, x: Id) -> Option<Id> {
+    if !f.is_elementwise() {
+        return None;
+    }
     let shape = pool.shape(x).clone();
     let one = pool.ones(shape.clone());
     let fx = pool.apply(f, &[x]);
@@ -81,4 +84,38 @@ pub fn inner(pool: &mut Pool, g: Id, m: Id) -> Id {
     let gt = pool.transpose(g);
     let p = pool.mul(&[gt, m]);
     pool.apply(Func::Trace, &[p])
+}
+
+/// The entry `e_{idx}` pushed through sums, scalar multiples, elementwise products and
+/// functions, and transposes (`(2x)₁ = 2x₁`); otherwise a component node.
+pub fn component_of(pool: &mut Pool, e: Id, idx: &[Id]) -> Id {
+    match pool.node(e).clone() {
+        Node::Add(ts) => {
+            let parts: Vec<Id> = ts.iter().map(|&t| component_of(pool, t, idx)).collect();
+            pool.add(&parts)
+        }
+        Node::Mul(fs) => {
+            let (mut scalars, matrices): (Vec<Id>, Vec<Id>) =
+                fs.iter().partition(|&&f| pool.is_scalar(f));
+            match matrices.as_slice() {
+                [m] => {
+                    scalars.push(component_of(pool, *m, idx));
+                    pool.mul(&scalars)
+                }
+                _ => pool.component(e, idx),
+            }
+        }
+        Node::Hadamard(fs) => {
+            let parts: Vec<Id> = fs.iter().map(|&f| component_of(pool, f, idx)).collect();
+            pool.mul(&parts)
+        }
+        Node::Apply(f, args) if f.is_elementwise() && args.len() == 1 => {
+            let c = component_of(pool, args[0], idx);
+            pool.apply(f, &[c])
+        }
+        Node::Ones(_) => pool.int(1),
+        Node::Zero(_) => pool.int(0),
+        Node::Transpose(a) if idx.len() == 2 => component_of(pool, a, &[idx[1], idx[0]]),
+        _ => pool.component(e, idx),
+    }
 }
