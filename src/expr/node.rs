@@ -211,6 +211,19 @@ pub enum Node {
 }
 
 impl Node {
+    /// Has the node no children?
+    pub fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Node::Num(_)
+                | Node::Sym(_)
+                | Node::DimValue(_)
+                | Node::Identity(_)
+                | Node::Ones(_)
+                | Node::Zero(_)
+        )
+    }
+
     /// The node's children, in order.
     pub fn children(&self) -> Vec<Id> {
         match self {

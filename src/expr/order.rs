@@ -5,6 +5,9 @@ use super::node::{Id, Node};
 use super::pool::Pool;
 use std::cmp::Ordering;
 
+/// Expressions up to this height are compared by content, deeper ones by structural hash.
+const SHALLOW: u32 = 4;
+
 /// Orders node kinds: numbers first, then atoms, then compound forms.
 fn rank(node: &Node) -> u8 {
     match node {
@@ -37,8 +40,9 @@ fn base_and_exponent(pool: &Pool, id: Id) -> (Id, Option<Id>) {
     }
 }
 
-/// Compares two expressions structurally. Two ids compare `Equal` only when they are the same
-/// expression.
+/// Compares two expressions structurally: by kind, then (for compound expressions) by height and
+/// structural hash, recursing only when those agree. Deterministic across pools and machines; two
+/// ids compare `Equal` only when they are the same expression.
 pub fn structural_cmp(pool: &Pool, a: Id, b: Id) -> Ordering {
     if a == b {
         return Ordering::Equal;
@@ -61,6 +65,17 @@ pub fn structural_cmp(pool: &Pool, a: Id, b: Id) -> Ordering {
     let by_rank = rank(na).cmp(&rank(nb));
     if by_rank != Ordering::Equal {
         return by_rank;
+    }
+    if !na.is_leaf() {
+        // Shallow expressions compare by content (so `aᵀx` precedes `xᵀa`); deep ones by height
+        // and hash first, which keeps sorting long products of deep factors cheap.
+        let (ka, kb) = (pool.key(a), pool.key(b));
+        if ka.0 != kb.0 {
+            return ka.0.cmp(&kb.0);
+        }
+        if ka.0 > SHALLOW && ka.1 != kb.1 {
+            return ka.1.cmp(&kb.1);
+        }
     }
     let ids = |xs: &[Id], ys: &[Id]| cmp_slices(pool, xs, ys);
     match (na, nb) {

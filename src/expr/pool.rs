@@ -33,6 +33,9 @@ impl Default for Limits {
 pub struct Pool {
     nodes: Vec<Node>,
     shapes: Vec<Shape>,
+    /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
+    /// ordering distinct expressions rarely needs to recurse.
+    keys: Vec<(u32, u64)>,
     index: HashMap<Node, Id>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
@@ -78,10 +81,49 @@ impl Pool {
             return id;
         }
         let id = Id(self.nodes.len() as u32);
+        let key = self.structural_key(&node);
         self.nodes.push(node.clone());
         self.shapes.push(shape);
+        self.keys.push(key);
         self.index.insert(node, id);
         id
+    }
+
+    /// Height and structural hash of an expression (see [`structural_cmp`](super::structural_cmp)).
+    pub fn key(&self, id: Id) -> (u32, u64) {
+        self.keys[id.index()]
+    }
+
+    /// Height and structural hash of a node about to be stored: the hash mixes the node's kind
+    /// and contents (names, numbers, dimensions, functions) with its children's hashes, never
+    /// ids, so equal expressions in different pools get equal keys.
+    fn structural_key(&self, node: &Node) -> (u32, u64) {
+        let mut h = Fnv::new();
+        let tag = format!("{:?}", std::mem::discriminant(node));
+        h.write(tag.as_bytes());
+        match node {
+            Node::Num(n) => h.write(n.to_string().as_bytes()),
+            Node::Sym(s) => h.write(self.symbol(*s).name.as_bytes()),
+            Node::DimValue(d) | Node::Identity(d) => h.write(d.to_string().as_bytes()),
+            Node::Ones(s) | Node::Zero(s) => h.write(s.to_string().as_bytes()),
+            Node::Apply(f, _) => h.write(format!("{f:?}").as_bytes()),
+            Node::Matrix { rows, cols, .. } => h.write(format!("{rows}x{cols}").as_bytes()),
+            Node::Sum { index, .. } => h.write(self.symbol(*index).name.as_bytes()),
+            Node::Derivative(d) => h.write(format!("{:?}", d.kind).as_bytes()),
+            Node::At(_, binds) => {
+                for (s, _) in binds.iter() {
+                    h.write(self.symbol(*s).name.as_bytes());
+                }
+            }
+            _ => {}
+        }
+        let mut height = 0;
+        for c in node.children() {
+            let (ch, chash) = self.keys[c.index()];
+            height = height.max(ch);
+            h.write(&chash.to_le_bytes());
+        }
+        (height.saturating_add(1), h.finish())
     }
 
     /// The id of a node if it is already stored.
@@ -138,5 +180,25 @@ impl Pool {
     /// Has the pool grown past its node limit?
     pub fn over_limit(&self) -> bool {
         self.nodes.len() > self.limits.max_nodes
+    }
+}
+
+/// FNV-1a: a fixed, platform-independent hash, so structural keys are the same on every machine.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

@@ -27,10 +27,38 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
     };
     let r = match pool.node(rebuilt).clone() {
         Node::Add(terms) if !pool.is_scalar(rebuilt) => factor_sum(pool, &terms, memo),
+        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, rebuilt),
         _ => rebuilt,
     };
     memo.insert(e, r);
     r
+}
+
+/// `−σ(σ − 1)a` reads better as `σ(1 − σ)a`: a negative coefficient is absorbed by negating a
+/// sum factor. (The result is built without re-canonicalising, which would undo it.)
+fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
+    let Some(c) = factors.first().and_then(|&f| pool.as_number(f)).cloned() else {
+        return product;
+    };
+    let Some(k) = factors.iter().position(|&f| matches!(pool.node(f), Node::Add(_))) else {
+        return product;
+    };
+    if !c.is_negative() {
+        return product;
+    }
+    let negated = pool.neg(factors[k]);
+    let mut out: Vec<Id> = factors.to_vec();
+    out[k] = negated;
+    let shape = pool.shape(product).clone();
+    if c.is_minus_one() {
+        out.remove(0);
+    } else {
+        out[0] = pool.num(c.abs());
+    }
+    if out.len() == 1 {
+        return out[0];
+    }
+    pool.intern(Node::Mul(out.into()), shape)
 }
 
 /// A term split into its numeric coefficient, scalar factors and matrix factors.
