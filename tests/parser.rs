@@ -537,6 +537,27 @@ fn long_flat_chains_are_bounded_and_drop_safely() {
 }
 
 #[test]
+fn a_megabyte_of_valid_input_parses_quickly() {
+    let header = "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\n";
+    let claim = "claim ∇f(x) = Aᵀ(Ax − b)\n      = AᵀAx − Aᵀb\n";
+    let count = (1_000_000 - header.len()) / claim.len();
+    let source = format!("{header}{}", claim.repeat(count));
+    let started = Instant::now();
+    let parsed = parse_program(&source).map(|p| p.statements.len());
+    assert_eq!(parsed.ok(), Some(count + 2));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_fraction_without_its_denominator_gets_a_hint() {
+    let d = error_of("$\\frac{a}$");
+    assert!(
+        d.hint.as_ref().is_some_and(|h| h.contains("\\frac{a}{b}")),
+        "{d:?}"
+    );
+}
+
+#[test]
 fn huge_input_is_refused() {
     let source = "x + ".repeat(300_000);
     let d = parse_program(&source).err().map(|d| d.kind);

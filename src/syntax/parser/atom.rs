@@ -282,13 +282,13 @@ impl<'a> Parser<'a, '_> {
                 })
                 .collect();
             let mut sub = self.sub(tokens);
-            let result = sub.index_equals(None);
+            let result = sub.index_equals();
             self.absorb(&sub);
             result?
         } else {
             self.expect_op(Op::Underscore, "`_{i=1}` after the sum sign")?;
             let open = self.expect_op(Op::LBrace, "`{` after `∑_`")?;
-            let result = self.enclosed(|p| p.index_equals(None))?;
+            let result = self.enclosed(|p| p.index_equals())?;
             if self.eat_op(Op::RBrace).is_none() {
                 return Err(self.unterminated("}", open, "close the sum's range with `}`"));
             }
@@ -318,8 +318,8 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    /// `i = 1` (with `..` as terminator when `range` is given).
-    pub fn index_equals(&mut self, range: Option<()>) -> PResult<(Ident, Expr)> {
+    /// `i = 1`: a sum's index and lower bound.
+    pub fn index_equals(&mut self) -> PResult<(Ident, Expr)> {
         let Some(tok) = self.peek().cloned() else {
             return Err(self.expected("the sum's index, like `i = 1`"));
         };
@@ -329,7 +329,6 @@ impl<'a> Parser<'a, '_> {
         self.bump();
         self.expect_op(Op::Equals, "`=` after the sum's index")?;
         let lower = self.additive()?;
-        let _ = range;
         let name = Ident {
             name: names::canonical_name(&tok.text),
             span: tok.span,
@@ -419,7 +418,7 @@ impl<'a> Parser<'a, '_> {
     fn sum_call(&mut self, start: usize) -> PResult<Expr> {
         let open = self.expect_op(Op::LParen, "`(`")?;
         let (index, lower, upper, body) = self.enclosed(|p| {
-            let (index, lower) = p.index_equals(Some(()))?;
+            let (index, lower) = p.index_equals()?;
             p.expect_op(Op::Range, "`..` between the sum's bounds")?;
             let upper = p.additive()?;
             p.expect_op(Op::Comma, "`,` before the summand")?;

@@ -195,8 +195,15 @@ impl<'a> Parser<'a, '_> {
         if ordinary {
             return self.ordinary_frac(start);
         }
-        let numerator = self.latex_argument()?;
-        let denominator = self.latex_argument()?;
+        let hint = |d: Diagnostic| {
+            if d.hint.is_some() {
+                d
+            } else {
+                d.with_hint("did you mean `\\frac{a}{b}`?")
+            }
+        };
+        let numerator = self.latex_argument().map_err(hint)?;
+        let denominator = self.latex_argument().map_err(hint)?;
         let span = self.span_from(start);
         self.node(binary(BinaryOp::Div, numerator, denominator), span)
     }
