@@ -199,8 +199,8 @@ const SAME_EXPRESSION: &[&[&str]] = &[
         "1/2*norm(A*x - b)^2",
         "\\frac{1}{2}\\|Ax-b\\|_2^2",
     ],
-    &["xᵀAx", "x'*A*x", "x^\\top A x"],
-    &["AᵀAx", "A'*A*x", "A^T A x"],
+    &["xᵀAx", "x'*A*x", "x^\\top A x", "x^TAx", "x'Ax"],
+    &["AᵀAx", "A'*A*x", "A^T A x", "A^TAx"],
     &["−x²", "-x^2", "-x^{2}"],
     &[
         "tr(AᵀB)",

@@ -157,6 +157,14 @@ impl<'a> Parser<'a, '_> {
             return Err(self.unterminated("]", open, "close the matrix with `]`"));
         }
         let span = self.span_from(open.start as usize);
+        if rows.is_empty() {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                span,
+                "a matrix needs at least one entry",
+            )
+            .with_hint("write a matrix like `[1 2; 3 4]` or a column like `[1; 2]`"));
+        }
         check_rows(&rows)?;
         self.node(
             ExprKind::Matrix(rows.into_iter().map(|(r, _)| r).collect()),

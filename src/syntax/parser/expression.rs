@@ -213,6 +213,9 @@ impl<'a> Parser<'a, '_> {
             }
             return self.postfix_op(op, base, start);
         }
+        if self.split_transpose_run() {
+            return self.postfix_op(PostfixOp::Transpose, base, start);
+        }
         let exponent = if self.at_op(Op::LBrace) {
             self.brace_group()?
         } else if self.at_op(Op::Minus) {
@@ -227,6 +230,33 @@ impl<'a> Parser<'a, '_> {
             self.power()?
         };
         self.power_of(base, exponent)
+    }
+
+    /// `x^Tx`, `A^TA`: a run starting with `T` right after `^` is a transpose followed by the
+    /// rest of the run (unless the whole run is a declared name).
+    fn split_transpose_run(&mut self) -> bool {
+        let Some(tok) = self.peek().cloned() else {
+            return false;
+        };
+        let splits = tok.kind == Kind::Ident
+            && tok.script == Script::Normal
+            && tok.text.starts_with('T')
+            && tok.text.len() > 1
+            && !self.names.is_variable(&tok.text)
+            && !self.names.is_function(&tok.text);
+        if !splits {
+            return false;
+        }
+        self.bump();
+        let start = tok.span.start as usize + 1;
+        self.last_end = start;
+        self.push_front(vec![Token {
+            text: tok.text.get(1..).unwrap_or("").to_string().into(),
+            span: crate::syntax::span::Span::new(start, tok.span.end as usize),
+            space_before: false,
+            ..tok
+        }]);
+        true
     }
 
     /// Recognises `^T`, `^\top`, `^{T}`, `^{\top}`, `^-1`, `^{-1}`, `^+`, `^{+}`, returning the
