@@ -72,6 +72,8 @@ impl<'a> Parser<'a, '_> {
                 let mut diag = self.expected("an expression");
                 if op == Op::Equals {
                     diag = diag.with_hint("a relation `=` belongs in a `claim` or a definition");
+                } else if op == Op::Reals {
+                    diag = diag.with_hint("`ℝ` belongs in a type, like `let x: ℝ^n`");
                 }
                 Err(diag)
             }

@@ -302,6 +302,13 @@ impl<'a> Parser<'a, '_> {
             let mut rows: Vec<Vec<Expr>> = Vec::new();
             let mut row: Vec<Expr> = Vec::new();
             loop {
+                // Outside `$…$` a LaTeX matrix may still span lines.
+                while p
+                    .peek()
+                    .is_some_and(|t| matches!(t.kind, Kind::Newline | Kind::RowSep))
+                {
+                    p.bump();
+                }
                 if p.at_command("end") || p.at_end() {
                     break;
                 }
@@ -313,7 +320,13 @@ impl<'a> Parser<'a, '_> {
                     rows.push(std::mem::take(&mut row));
                     continue;
                 }
-                if !p.at_command("end") {
+                while p
+                    .peek()
+                    .is_some_and(|t| matches!(t.kind, Kind::Newline | Kind::RowSep))
+                {
+                    p.bump();
+                }
+                if !p.at_command("end") && !p.at_end() {
                     return Err(p.expected("`&`, `\\\\` or `\\end{…}`"));
                 }
             }

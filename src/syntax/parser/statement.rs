@@ -24,6 +24,8 @@ impl Parser<'_, '_> {
                 let mut diag = self.expected("the end of the statement");
                 if self.at_op(Op::Equals) || self.at_op(Op::Approx) {
                     diag = diag.with_hint("start the line with `claim` to state an equation");
+                } else if self.at_op(Op::In) || self.at_op(Op::Colon) {
+                    diag = diag.with_hint("declare symbols with `let`, like `let x ∈ ℝ^n`");
                 }
                 return Err(diag);
             }
