@@ -528,12 +528,20 @@ fn every_nesting_construct_near_the_limit_is_safe_in_a_small_stack() {
 #[test]
 fn long_flat_chains_are_bounded_and_drop_safely() {
     let ok = in_small_thread(|| {
-        let source = format!("{}a", "a + ".repeat(4_000));
-        parse_program(&source).is_ok()
+        let source = format!("{}a", "a + ".repeat(900));
+        let parsed = parse_program(&source);
+        let copy = parsed.clone();
+        drop(parsed);
+        copy.is_ok()
     });
     assert!(ok);
-    let too_big = format!("{}a", "a + ".repeat(200_000));
-    assert_limit(too_big);
+    assert_limit(format!("{}a", "a + ".repeat(200_000)));
+    assert_limit(format!("{}a", "a".repeat(5_000)));
+    assert_limit(format!("x{}", "ᵀ".repeat(5_000)));
+    // A big data matrix is wide, not tall: it is not limited by the chain bound.
+    let row = "1 ".repeat(100);
+    let data = format!("[{}]", vec![row; 100].join("; "));
+    assert!(parse_program(&data).is_ok());
 }
 
 #[test]

@@ -55,6 +55,7 @@ impl<'a> Parser<'a, '_> {
             {
                 break;
             }
+            self.link()?;
             self.bump();
             let rhs = self.product()?;
             let span = lhs.span.to(rhs.span);
@@ -74,6 +75,9 @@ impl<'a> Parser<'a, '_> {
                 Kind::Op(Op::Kron) => Some(BinaryOp::Kron),
                 _ => None,
             };
+            if op.is_some() || self.starts_factor(&tok) {
+                self.link()?;
+            }
             let rhs = match op {
                 Some(op) => {
                     self.bump();
@@ -154,6 +158,13 @@ impl<'a> Parser<'a, '_> {
     pub fn postfix(&mut self, mut base: Expr) -> PResult<Expr> {
         while let Some(tok) = self.peek().cloned() {
             let start = base.span.start as usize;
+            let is_postfix = tok.is_op(Op::Transpose)
+                || tok.is_op(Op::Prime) && !tok.space_before
+                || tok.script == Script::Super && !tok.space_before
+                || tok.is_op(Op::Caret);
+            if is_postfix {
+                self.link()?;
+            }
             let transpose = tok.is_op(Op::Transpose);
             if transpose || tok.is_op(Op::Prime) && !tok.space_before {
                 self.bump();

@@ -31,7 +31,15 @@ pub const MAX_DEPTH: usize = 200;
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 
 /// The most syntax nodes one statement may have.
-pub const MAX_NODES: usize = 10_000;
+pub const MAX_NODES: usize = 100_000;
+
+/// The most operators one statement may chain left-associatively (`a + b + …`); with
+/// [`MAX_DEPTH`] this bounds the height of every tree, so later passes can recurse safely.
+pub const MAX_CHAIN: usize = 1_000;
+
+/// Stack for the parsing thread: deep nesting is refused at [`MAX_DEPTH`], but reaching that
+/// depth in an unoptimised build needs more than a default 2 MiB thread stack.
+const PARSER_STACK_BYTES: usize = 64 << 20;
 
 /// Parses a derivation file (or a one-liner like `let x: ℝ^n; ‖x‖²`).
 pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
@@ -41,6 +49,10 @@ pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
 /// Parses a derivation file, treating `known_names` as declared symbols (for `--let`).
 pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     check_size(source)?;
+    on_parser_stack(|| program_with(source, known_names))
+}
+
+fn program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     let tokens = lexical::tokenize(source)?;
     let mut names = statement::declared_names(source, &tokens);
     names
@@ -59,6 +71,10 @@ pub fn parse_expression(source: &str) -> Result<Expr, Diagnostic> {
 /// that is one of them stays whole, and runs are split into them where possible.
 pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnostic> {
     check_size(source)?;
+    on_parser_stack(|| expression_with(source, known_names))
+}
+
+fn expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnostic> {
     let tokens = lexical::tokenize(source)?;
     let names = Names {
         variables: known_names
@@ -69,6 +85,24 @@ pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr,
     };
     let mut parser = Parser::new(source, tokens, &names);
     parser.whole_expression()
+}
+
+/// Runs `work` on a thread with a stack large enough for [`MAX_DEPTH`] in any build, so the
+/// caller's stack size does not matter; runs it in place if no thread can be started.
+fn on_parser_stack<T: Send>(work: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("nabla-parser".to_string())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, &work);
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(value) => value,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => work(),
+        }
+    })
 }
 
 fn check_size(source: &str) -> Result<(), Diagnostic> {
