@@ -154,7 +154,14 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.eat_op(op).ok_or_else(|| self.expected(what))
     }
 
-    /// Is there no token left (or only a statement break)?
+    /// Skips line breaks (around a lone expression).
+    pub fn skip_newlines(&mut self) {
+        while self.peek().is_some_and(|t| t.kind == Kind::Newline) {
+            self.bump();
+        }
+    }
+
+    /// Is there no token left?
     pub fn at_end(&self) -> bool {
         self.peek().is_none()
     }

@@ -11,7 +11,9 @@ use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 impl<'a> Parser<'a, '_> {
     /// A whole input that must be exactly one expression.
     pub fn whole_expression(&mut self) -> PResult<Expr> {
+        self.skip_newlines();
         let expr = self.expr()?;
+        self.skip_newlines();
         if !self.at_end() {
             return Err(self.expected("an operator or the end of the expression"));
         }

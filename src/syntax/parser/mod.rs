@@ -1,10 +1,25 @@
 //! The parser: source text in any of the three spellings (Unicode, ASCII, LaTeX) → syntax tree.
 //!
-//! Reading happens in two layers. [`lexical`] turns the original text into tokens with byte
-//! spans (nom parsers recognise each token); the rest is a recursive-descent parser over those
-//! tokens with explicit limits on nesting depth and tree size, so no input can overflow the
-//! stack or run for long. `parse_program` first collects the names declared by `let` and by
-//! definitions, which decides how runs of letters like `Ax` are split into products.
+//! Reading happens in two layers. The lexer turns the original text into tokens with byte spans
+//! (small nom parsers recognise each token, so spans are offsets into the text as written); the
+//! rest is a recursive-descent parser over those tokens with explicit limits on nesting depth,
+//! chain length and tree size, so no input can overflow the stack or run for long. Parsing runs
+//! on its own large-stack thread, so the caller's stack size does not matter. The formal grammar
+//! is `grammar/nabla.ebnf`.
+//!
+//! `parse_program` first collects the names declared by `let` (with their dimension symbols) and
+//! by definitions (function names and parameters); they decide how runs of letters like `Ax` are
+//! split into products and whether `g(x)` is a call or `g·x`.
+//!
+//! Choices worth knowing:
+//! - `^` is right-associative (`2^3^2` = 2^(3^2)); unary minus binds tighter than products
+//!   (`−2x` = (−2)·x) and looser than powers (`−x²` = −(x²)).
+//! - A name followed by `(` is a call only for built-ins, defined functions, and `f`, `g`, `h`
+//!   when they are not declared symbols; otherwise it multiplies (`x(y + 1)`).
+//! - `^T` and `⁻¹` always mean transpose and inverse (also on scalars, and even if `T` is a
+//!   declared symbol); `x^-1`, `x^{-1}` and `x⁻¹` are all `Inverse`.
+//! - `diff(…)` is a partial derivative; `d/dx` and `f'(x)` are ordinary ones.
+//! - Matrix rows of different lengths are refused here (shape-mismatch), not left to lowering.
 
 mod atom;
 mod cursor;
