@@ -96,6 +96,50 @@ fn every_invalid_fixture_fails_with_a_located_diagnostic() {
     }
 }
 
+/// The span of a serialised node, if it has one.
+fn span_of(value: &Value) -> Option<(u64, u64)> {
+    let span = value.get("span")?;
+    Some((span.get("start")?.as_u64()?, span.get("end")?.as_u64()?))
+}
+
+/// Checks that every node's span lies inside its nearest spanned ancestor's span.
+fn check_nesting(value: &Value, outer: (u64, u64), path: &str, problems: &mut Vec<String>) {
+    let here = span_of(value);
+    if let Some((start, end)) = here {
+        if start > end || start < outer.0 || end > outer.1 {
+            problems.push(format!("{path}: {start}..{end} outside {}..{}", outer.0, outer.1));
+        }
+    }
+    let inner = here.unwrap_or(outer);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                check_nesting(child, inner, &format!("{path}.{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_nesting(child, inner, &format!("{path}[{i}]"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn child_spans_nest_inside_their_parents() {
+    for f in files_in(&Path::new(FIXTURES).join("valid")) {
+        let source = read(&f);
+        let Ok(program) = parse_program(&source) else {
+            continue;
+        };
+        let value = serde_json::to_value(&program).unwrap_or(Value::Null);
+        let mut problems = Vec::new();
+        check_nesting(&value, (0, source.len() as u64), "program", &mut problems);
+        assert!(problems.is_empty(), "{}:\n{}", f.display(), problems.join("\n"));
+    }
+}
+
 #[test]
 fn the_shared_corpus_parses() {
     let dir = Path::new(CORPUS);
