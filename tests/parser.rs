@@ -107,7 +107,10 @@ fn check_nesting(value: &Value, outer: (u64, u64), path: &str, problems: &mut Ve
     let here = span_of(value);
     if let Some((start, end)) = here {
         if start > end || start < outer.0 || end > outer.1 {
-            problems.push(format!("{path}: {start}..{end} outside {}..{}", outer.0, outer.1));
+            problems.push(format!(
+                "{path}: {start}..{end} outside {}..{}",
+                outer.0, outer.1
+            ));
         }
     }
     let inner = here.unwrap_or(outer);
@@ -136,7 +139,12 @@ fn child_spans_nest_inside_their_parents() {
         let value = serde_json::to_value(&program).unwrap_or(Value::Null);
         let mut problems = Vec::new();
         check_nesting(&value, (0, source.len() as u64), "program", &mut problems);
-        assert!(problems.is_empty(), "{}:\n{}", f.display(), problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            f.display(),
+            problems.join("\n")
+        );
     }
 }
 
@@ -254,7 +262,12 @@ const SAME_EXPRESSION: &[&[&str]] = &[
     ],
     &["exp(−x)", "exp(-x)", "\\exp(-x)"],
     &["x sin x", "x*sin(x)", "x \\sin x"],
-    &["(1 − x)²", "(1 - x)^2", "\\left(1 - x\\right)^2"],
+    &[
+        "(1 − x)²",
+        "(1 - x)^2",
+        "\\left(1 - x\\right)^2",
+        "\\left[1 - x\\right]^2",
+    ],
     &[
         "2(XᵀX + αI)w",
         "2*(X'*X + alpha*I)*w",
