@@ -204,6 +204,7 @@ const SAME_EXPRESSION: &[&[&str]] = &[
         "sum(i = 1..N, (y_i - w*x_i - b)^2)",
         "\\sum_{i=1}^{N} (y_i - w x_i - b)^2",
         "∑ᵢ₌₁ᴺ (yᵢ − w xᵢ − b)²",
+        "Σ_{i=1}^{N} (yᵢ − w xᵢ − b)²",
     ],
     &[
         "[4 1; 1 2]",

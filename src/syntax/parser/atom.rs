@@ -99,6 +99,17 @@ impl<'a> Parser<'a, '_> {
     pub fn paren(&mut self) -> PResult<Expr> {
         let open = self.expect_op(Op::LParen, "`(`")?;
         let inner = self.enclosed(|p| p.expr())?;
+        if self.at_op(Op::Comma) {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                self.here(),
+                "a list in parentheses needs a function in front of it",
+            )
+            .with_label(open, "this parenthesis is not a call")
+            .with_hint(
+                "define the function first (`f(x, y) = …`) or use a built-in like `norm(v, 1)`",
+            ));
+        }
         if self.eat_op(Op::RParen).is_none() {
             return Err(self.unterminated(")", open, "close the parenthesis with `)`"));
         }

@@ -82,6 +82,13 @@ impl<'a> Parser<'a, '_> {
             "D" if !defined && !declared && self.at_op(Op::Underscore) => {
                 return self.directional(start);
             }
+            // A capital sigma written for `∑`.
+            "Σ" if !defined
+                && !declared
+                && (self.at_op(Op::Underscore) || self.at_script(Script::Sub)) =>
+            {
+                return self.sum_symbol(start);
+            }
             _ => {}
         }
         if names::is_builtin_function(word) && !defined && !declared {
