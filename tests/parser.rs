@@ -1,7 +1,7 @@
 //! The parser, end to end: fixtures, the shared corpus, equivalence of the three spellings,
 //! precedence, error places and resource limits.
 
-use nabla::syntax::ast::{Expr, Program};
+use nabla::syntax::ast::{DerivativeKind, Expr, ExprKind, Program};
 use nabla::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use nabla::syntax::parser::{parse_expression_with, parse_program_with};
 use nabla::syntax::{parse_expression, parse_program};
@@ -420,6 +420,90 @@ fn matrix_rows_follow_the_spacing_rule() {
     assert_eq!(expr_tree("[1 2\n3 4]"), expr_tree("[1 2; 3 4]"));
 }
 
+// ---------------------------------------------------------------- derivatives
+
+/// The kind, variables (as written, compactly) and direction of a derivative expression.
+fn derivative_shape(source: &str) -> (DerivativeKind, Vec<String>, Option<String>, String) {
+    let expr = parse_expression(source).unwrap_or_else(|d| panic!("`{source}`: {d:?}"));
+    let ExprKind::Derivative(d) = expr.kind else {
+        panic!("`{source}` is not a derivative: {expr:?}");
+    };
+    let show = |e: &Expr| compact(&strip_spans(serde_json::to_value(e).unwrap_or(Value::Null)));
+    (
+        d.kind,
+        d.wrt.iter().map(show).collect(),
+        d.direction.as_ref().map(show),
+        show(&d.body),
+    )
+}
+
+/// A short rendering of a span-free tree: names and numbers bare, other nodes by kind.
+fn compact(value: &Value) -> String {
+    let kind = value.get("kind").unwrap_or(value);
+    if let Some(name) = kind.get("Name").and_then(Value::as_str) {
+        return name.to_string();
+    }
+    if let Some(n) = kind.get("Number").and_then(Value::as_str) {
+        return n.to_string();
+    }
+    if let Some(sub) = kind.get("Subscript") {
+        let base = sub.get("base").map(compact).unwrap_or_default();
+        let index = sub.get("index").map(compact).unwrap_or_default();
+        return format!("{base}_{index}");
+    }
+    if let Some(call) = kind.get("Call") {
+        let name = call
+            .pointer("/function/name")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        return format!("{name}(…)");
+    }
+    match kind {
+        Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn derivative_forms_have_the_documented_shape() {
+    use DerivativeKind::*;
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let cases: &[(&str, DerivativeKind, Vec<String>, Option<&str>, &str)] = &[
+        ("∇f(x)", Gradient, s(&[]), None, "f(…)"),
+        ("∇ₓ f(x)", Gradient, s(&["x"]), None, "f(…)"),
+        ("∇²f(x)", Hessian, s(&[]), None, "f(…)"),
+        ("∇ₓ² f", Hessian, s(&["x"]), None, "f"),
+        ("J(g, x)", Jacobian, s(&["x"]), None, "g"),
+        ("J_x g(x)", Jacobian, s(&["x"]), None, "g(…)"),
+        ("∂f/∂x₁", Partial, s(&["x_1"]), None, "f"),
+        ("∂²f/∂x∂y", Partial, s(&["x", "y"]), None, "f"),
+        ("∂²f/∂x²", Partial, s(&["x", "x"]), None, "f"),
+        ("d/dx (x sin x)", Ordinary, s(&["x"]), None, "Binary"),
+        ("f'(x)", Ordinary, s(&["x"]), None, "f(…)"),
+        ("f''(x)", Ordinary, s(&["x", "x"]), None, "f(…)"),
+        ("D_u f(x)", Directional, s(&[]), Some("u"), "f(…)"),
+        (
+            "ddir(f(x), x, u)",
+            Directional,
+            s(&["x"]),
+            Some("u"),
+            "f(…)",
+        ),
+        ("diff(f, x, y)", Partial, s(&["x", "y"]), None, "f"),
+        ("hess(f(x), x)", Hessian, s(&["x"]), None, "f(…)"),
+    ];
+    for (source, kind, wrt, direction, body) in cases {
+        let got = derivative_shape(source);
+        let want = (
+            *kind,
+            wrt.clone(),
+            direction.map(str::to_string),
+            body.to_string(),
+        );
+        assert_eq!(got, want, "`{source}`");
+    }
+}
+
 // ---------------------------------------------------------------- names
 
 #[test]
@@ -649,6 +733,24 @@ fn random_bytes_fail_fast_without_panicking() {
         let started = Instant::now();
         let result = in_small_thread(move || parse_program(&source).is_err());
         assert!(result);
+        assert!(started.elapsed() < Duration::from_secs(1), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_megabyte_line_of_random_language_characters_is_handled_quickly() {
+    const CHARS: &[char] = &[
+        'x', 'y', 'A', 'b', 'α', '2', '+', '−', '·', '/', '²', 'ᵀ', '₁', ' ', '(', ')', '[', ']',
+        '‖', ';', ',', '∇', '√', '½', '=', '^', '_',
+    ];
+    for seed in 0..3u64 {
+        let source: String = lcg(seed)
+            .take(400_000)
+            .filter_map(|n| CHARS.get(n as usize % CHARS.len()))
+            .collect();
+        assert!(source.len() > 500_000);
+        let started = Instant::now();
+        let _ = in_small_thread(move || parse_program(&source).map(|p| p.statements.len()));
         assert!(started.elapsed() < Duration::from_secs(1), "seed {seed}");
     }
 }
