@@ -464,11 +464,20 @@ fn compact(value: &Value) -> String {
     }
 }
 
+/// Source, kind, variables, direction, body.
+type DerivativeCase<'a> = (
+    &'a str,
+    DerivativeKind,
+    Vec<String>,
+    Option<&'a str>,
+    &'a str,
+);
+
 #[test]
 fn derivative_forms_have_the_documented_shape() {
     use DerivativeKind::*;
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let cases: &[(&str, DerivativeKind, Vec<String>, Option<&str>, &str)] = &[
+    let cases: &[DerivativeCase<'_>] = &[
         ("∇f(x)", Gradient, s(&[]), None, "f(…)"),
         ("∇ₓ f(x)", Gradient, s(&["x"]), None, "f(…)"),
         ("∇²f(x)", Hessian, s(&[]), None, "f(…)"),
