@@ -213,8 +213,26 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    /// Takes `^2` or `^{2}` when an `_` index follows it, to be put back after the index.
+    /// Takes `^2`, `^{2}` or `²` when an index (`_2`, `₂`) follows it, to be put back after the
+    /// index is read.
     fn power_before_index(&mut self) -> Vec<Token<'a>> {
+        // `‖v‖²₂`: a superscript run, then a subscript.
+        let mut k = 0;
+        while self
+            .peek_at(k)
+            .is_some_and(|t| t.script == Script::Super && !t.space_before)
+        {
+            k += 1;
+        }
+        if k > 0 {
+            let index_follows = self
+                .peek_at(k)
+                .is_some_and(|t| t.script == Script::Sub && !t.space_before);
+            if !index_follows {
+                return Vec::new();
+            }
+            return (0..k).filter_map(|_| self.bump()).collect();
+        }
         if !self.at_op(Op::Caret) {
             return Vec::new();
         }
