@@ -649,33 +649,42 @@ fn nesting_just_under_the_limit_parses_in_a_small_stack() {
 }
 
 #[test]
-fn every_nesting_construct_near_the_limit_is_safe_in_a_small_stack() {
-    let n = 199;
-    let cases = [
-        format!("{}x{}", "(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "[".repeat(n), "]".repeat(n)),
-        format!("{}x{}", "sin(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "\\frac{".repeat(n), "}{2}".repeat(n)),
-        format!("{}x{}", "\\sqrt{".repeat(n), "}".repeat(n)),
-        format!("{}x{}", "‖".repeat(n), "‖".repeat(n)),
-        format!("{}x{}", "\\left(".repeat(n), "\\right)".repeat(n)),
-        format!("{}x", "∇".repeat(n)),
-        format!("{}x", "−".repeat(n)),
-        format!("{}x", "√".repeat(n)),
-        format!("{}x", "∑_{i=1}^N ".repeat(n)),
-        format!("{}x", "d/dx ".repeat(n)),
-        format!("x{}", "^x".repeat(n)),
-        format!("{}x", "sin ".repeat(n)),
-    ];
-    for source in cases {
+fn every_nesting_construct_up_to_the_limit_parses_and_beyond_it_is_refused() {
+    let nestings = |n: usize| {
+        vec![
+            format!("{}x{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "[".repeat(n), "]".repeat(n)),
+            format!("{}x{}", "sin(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "\\frac{".repeat(n), "}{2}".repeat(n)),
+            format!("{}x{}", "\\sqrt{".repeat(n), "}".repeat(n)),
+            format!("{}x{}", "‖".repeat(n), "‖".repeat(n)),
+            format!("{}x{}", "| ".repeat(n), " |".repeat(n)),
+            format!("{}x{}", "\\left(".repeat(n), "\\right)".repeat(n)),
+            format!("{}x", "∇".repeat(n)),
+            format!("{}x", "−".repeat(n)),
+            format!("{}x", "√".repeat(n)),
+            format!("{}x", "d/dx ".repeat(n)),
+            format!("x{}", "^x".repeat(n)),
+            format!("{}x", "sin ".repeat(n)),
+        ]
+    };
+    for source in nestings(199) {
+        let shown: String = source.chars().take(12).collect();
+        let outcome = in_small_thread(move || parse_program(&source).err());
+        assert!(outcome.is_none(), "`{shown}…` at depth 199: {outcome:?}");
+    }
+    for source in nestings(401) {
         let shown: String = source.chars().take(12).collect();
         let outcome = in_small_thread(move || parse_program(&source).err().map(|d| d.kind));
-        assert!(
-            matches!(outcome, None | Some(DiagnosticKind::LimitExceeded)),
-            "`{shown}…`: {outcome:?}"
+        assert_eq!(
+            outcome,
+            Some(DiagnosticKind::LimitExceeded),
+            "`{shown}…` at depth 401"
         );
     }
+    let sums = format!("{}x", "∑_{i=1}^N ".repeat(199));
+    assert!(in_small_thread(move || parse_program(&sums).is_ok()));
 }
 
 #[test]
