@@ -56,6 +56,10 @@ pub const MAX_CHAIN: usize = 1_000;
 /// depth in an unoptimised build needs more than a default 2 MiB thread stack.
 const PARSER_STACK_BYTES: usize = 64 << 20;
 
+/// Inputs with at most this many tokens cannot nest deeply enough to need the parsing thread
+/// (each token opens at most a few levels), so they are parsed in place, saving the thread.
+const IN_PLACE_TOKENS: usize = 48;
+
 /// Parses a derivation file (or a one-liner like `let x: ℝ^n; ‖x‖²`).
 pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
     parse_program_with(source, &[])
@@ -64,17 +68,15 @@ pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
 /// Parses a derivation file, treating `known_names` as declared symbols (for `--let`).
 pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     check_size(source)?;
-    on_parser_stack(|| program_with(source, known_names))
-}
-
-fn program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     let tokens = lexical::tokenize(source)?;
-    let mut names = statement::declared_names(source, &tokens);
-    names
-        .variables
-        .extend(known_names.iter().map(|n| names::canonical_name(n)));
-    let mut parser = Parser::new(source, tokens, &names);
-    parser.program()
+    with_enough_stack(tokens.len(), || {
+        let mut names = statement::declared_names(source, &tokens);
+        names
+            .variables
+            .extend(known_names.iter().map(|n| names::canonical_name(n)));
+        let mut parser = Parser::new(source, tokens.clone(), &names);
+        parser.program()
+    })
 }
 
 /// Parses a single expression.
@@ -86,10 +88,6 @@ pub fn parse_expression(source: &str) -> Result<Expr, Diagnostic> {
 /// that is one of them stays whole, and runs are split into them where possible.
 pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnostic> {
     check_size(source)?;
-    on_parser_stack(|| expression_with(source, known_names))
-}
-
-fn expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnostic> {
     let tokens = lexical::tokenize(source)?;
     let names = Names {
         variables: known_names
@@ -98,8 +96,19 @@ fn expression_with(source: &str, known_names: &[&str]) -> Result<Expr, Diagnosti
             .collect(),
         functions: Default::default(),
     };
-    let mut parser = Parser::new(source, tokens, &names);
-    parser.whole_expression()
+    with_enough_stack(tokens.len(), || {
+        let mut parser = Parser::new(source, tokens.clone(), &names);
+        parser.whole_expression()
+    })
+}
+
+/// Runs `work` in place for small inputs, else on the parsing thread.
+fn with_enough_stack<T: Send>(token_count: usize, work: impl Fn() -> T + Sync) -> T {
+    if token_count <= IN_PLACE_TOKENS {
+        work()
+    } else {
+        on_parser_stack(work)
+    }
 }
 
 /// Runs `work` on a thread with a stack large enough for [`MAX_DEPTH`] in any build, so the
