@@ -145,7 +145,13 @@ fn comment(i: &str) -> IResult<&str, &str> {
 }
 
 fn blank(i: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\u{a0}').parse(i)
+    take_while1(|c: char| {
+        matches!(
+            c,
+            ' ' | '\t' | '\r' | '\u{a0}' | '\u{feff}' | '\u{202f}' | '\u{2000}'..='\u{200b}'
+        )
+    })
+    .parse(i)
 }
 
 fn multi_char_op(i: &str) -> IResult<&str, Op> {
