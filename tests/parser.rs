@@ -1,7 +1,7 @@
 //! The parser, end to end: fixtures, the shared corpus, equivalence of the three spellings,
 //! precedence, error places and resource limits.
 
-use nabla::syntax::ast::{Expr, Program};
+use nabla::syntax::ast::{DerivativeKind, Expr, ExprKind, Program};
 use nabla::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use nabla::syntax::parser::{parse_expression_with, parse_program_with};
 use nabla::syntax::{parse_expression, parse_program};
@@ -96,6 +96,58 @@ fn every_invalid_fixture_fails_with_a_located_diagnostic() {
     }
 }
 
+/// The span of a serialised node, if it has one.
+fn span_of(value: &Value) -> Option<(u64, u64)> {
+    let span = value.get("span")?;
+    Some((span.get("start")?.as_u64()?, span.get("end")?.as_u64()?))
+}
+
+/// Checks that every node's span lies inside its nearest spanned ancestor's span.
+fn check_nesting(value: &Value, outer: (u64, u64), path: &str, problems: &mut Vec<String>) {
+    let here = span_of(value);
+    if let Some((start, end)) = here {
+        if start > end || start < outer.0 || end > outer.1 {
+            problems.push(format!(
+                "{path}: {start}..{end} outside {}..{}",
+                outer.0, outer.1
+            ));
+        }
+    }
+    let inner = here.unwrap_or(outer);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                check_nesting(child, inner, &format!("{path}.{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_nesting(child, inner, &format!("{path}[{i}]"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn child_spans_nest_inside_their_parents() {
+    for f in files_in(&Path::new(FIXTURES).join("valid")) {
+        let source = read(&f);
+        let Ok(program) = parse_program(&source) else {
+            continue;
+        };
+        let value = serde_json::to_value(&program).unwrap_or(Value::Null);
+        let mut problems = Vec::new();
+        check_nesting(&value, (0, source.len() as u64), "program", &mut problems);
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            f.display(),
+            problems.join("\n")
+        );
+    }
+}
+
 #[test]
 fn the_shared_corpus_parses() {
     let dir = Path::new(CORPUS);
@@ -152,6 +204,7 @@ const SAME_EXPRESSION: &[&[&str]] = &[
         "sum(i = 1..N, (y_i - w*x_i - b)^2)",
         "\\sum_{i=1}^{N} (y_i - w x_i - b)^2",
         "∑ᵢ₌₁ᴺ (yᵢ − w xᵢ − b)²",
+        "Σ_{i=1}^{N} (yᵢ − w xᵢ − b)²",
     ],
     &[
         "[4 1; 1 2]",
@@ -199,8 +252,8 @@ const SAME_EXPRESSION: &[&[&str]] = &[
         "1/2*norm(A*x - b)^2",
         "\\frac{1}{2}\\|Ax-b\\|_2^2",
     ],
-    &["xᵀAx", "x'*A*x", "x^\\top A x"],
-    &["AᵀAx", "A'*A*x", "A^T A x"],
+    &["xᵀAx", "x'*A*x", "x^\\top A x", "x^TAx", "x'Ax"],
+    &["AᵀAx", "A'*A*x", "A^T A x", "A^TAx"],
     &["−x²", "-x^2", "-x^{2}"],
     &[
         "tr(AᵀB)",
@@ -210,7 +263,12 @@ const SAME_EXPRESSION: &[&[&str]] = &[
     ],
     &["exp(−x)", "exp(-x)", "\\exp(-x)"],
     &["x sin x", "x*sin(x)", "x \\sin x"],
-    &["(1 − x)²", "(1 - x)^2", "\\left(1 - x\\right)^2"],
+    &[
+        "(1 − x)²",
+        "(1 - x)^2",
+        "\\left(1 - x\\right)^2",
+        "\\left[1 - x\\right]^2",
+    ],
     &[
         "2(XᵀX + αI)w",
         "2*(X'*X + alpha*I)*w",
@@ -339,6 +397,8 @@ const PRECEDENCE: &[(&str, &str)] = &[
     ("sin^2(x)", "sin(x)^2"),
     ("\\|x\\|^2_2", "‖x‖₂²"),
     ("\\|x\\|_2^2", "‖x‖₂²"),
+    ("‖x‖²₂", "‖x‖₂²"),
+    ("‖x‖₁²", "(norm(x, 1))^2"),
     ("e^{-x^2}", "e^(−(x^2))"),
 ];
 
@@ -360,6 +420,99 @@ fn matrix_rows_follow_the_spacing_rule() {
     assert_eq!(expr_tree("[a -b c]"), expr_tree("[a, -b, c]"));
     assert_eq!(expr_tree("[2x y]"), expr_tree("[2*x, y]"));
     assert_eq!(expr_tree("[1 2\n3 4]"), expr_tree("[1 2; 3 4]"));
+}
+
+// ---------------------------------------------------------------- derivatives
+
+/// The kind, variables (as written, compactly) and direction of a derivative expression.
+fn derivative_shape(source: &str) -> (DerivativeKind, Vec<String>, Option<String>, String) {
+    let expr = parse_expression(source).unwrap_or_else(|d| panic!("`{source}`: {d:?}"));
+    let ExprKind::Derivative(d) = expr.kind else {
+        panic!("`{source}` is not a derivative: {expr:?}");
+    };
+    let show = |e: &Expr| compact(&strip_spans(serde_json::to_value(e).unwrap_or(Value::Null)));
+    (
+        d.kind,
+        d.wrt.iter().map(show).collect(),
+        d.direction.as_ref().map(show),
+        show(&d.body),
+    )
+}
+
+/// A short rendering of a span-free tree: names and numbers bare, other nodes by kind.
+fn compact(value: &Value) -> String {
+    let kind = value.get("kind").unwrap_or(value);
+    if let Some(name) = kind.get("Name").and_then(Value::as_str) {
+        return name.to_string();
+    }
+    if let Some(n) = kind.get("Number").and_then(Value::as_str) {
+        return n.to_string();
+    }
+    if let Some(sub) = kind.get("Subscript") {
+        let base = sub.get("base").map(compact).unwrap_or_default();
+        let index = sub.get("index").map(compact).unwrap_or_default();
+        return format!("{base}_{index}");
+    }
+    if let Some(call) = kind.get("Call") {
+        let name = call
+            .pointer("/function/name")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        return format!("{name}(…)");
+    }
+    match kind {
+        Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// Source, kind, variables, direction, body.
+type DerivativeCase<'a> = (
+    &'a str,
+    DerivativeKind,
+    Vec<String>,
+    Option<&'a str>,
+    &'a str,
+);
+
+#[test]
+fn derivative_forms_have_the_documented_shape() {
+    use DerivativeKind::*;
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let cases: &[DerivativeCase<'_>] = &[
+        ("∇f(x)", Gradient, s(&[]), None, "f(…)"),
+        ("∇ₓ f(x)", Gradient, s(&["x"]), None, "f(…)"),
+        ("∇²f(x)", Hessian, s(&[]), None, "f(…)"),
+        ("∇ₓ² f", Hessian, s(&["x"]), None, "f"),
+        ("J(g, x)", Jacobian, s(&["x"]), None, "g"),
+        ("J_x g(x)", Jacobian, s(&["x"]), None, "g(…)"),
+        ("∂f/∂x₁", Partial, s(&["x_1"]), None, "f"),
+        ("∂²f/∂x∂y", Partial, s(&["x", "y"]), None, "f"),
+        ("∂²f/∂x²", Partial, s(&["x", "x"]), None, "f"),
+        ("d/dx (x sin x)", Ordinary, s(&["x"]), None, "Binary"),
+        ("f'(x)", Ordinary, s(&["x"]), None, "f(…)"),
+        ("f''(x)", Ordinary, s(&["x", "x"]), None, "f(…)"),
+        ("D_u f(x)", Directional, s(&[]), Some("u"), "f(…)"),
+        (
+            "ddir(f(x), x, u)",
+            Directional,
+            s(&["x"]),
+            Some("u"),
+            "f(…)",
+        ),
+        ("diff(f, x, y)", Partial, s(&["x", "y"]), None, "f"),
+        ("hess(f(x), x)", Hessian, s(&["x"]), None, "f(…)"),
+    ];
+    for (source, kind, wrt, direction, body) in cases {
+        let got = derivative_shape(source);
+        let want = (
+            *kind,
+            wrt.clone(),
+            direction.map(str::to_string),
+            body.to_string(),
+        );
+        assert_eq!(got, want, "`{source}`");
+    }
 }
 
 // ---------------------------------------------------------------- names
@@ -496,44 +649,82 @@ fn nesting_just_under_the_limit_parses_in_a_small_stack() {
 }
 
 #[test]
-fn every_nesting_construct_near_the_limit_is_safe_in_a_small_stack() {
-    let n = 199;
-    let cases = [
-        format!("{}x{}", "(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "[".repeat(n), "]".repeat(n)),
-        format!("{}x{}", "sin(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
-        format!("{}x{}", "\\frac{".repeat(n), "}{2}".repeat(n)),
-        format!("{}x{}", "\\sqrt{".repeat(n), "}".repeat(n)),
-        format!("{}x{}", "‖".repeat(n), "‖".repeat(n)),
-        format!("{}x{}", "\\left(".repeat(n), "\\right)".repeat(n)),
-        format!("{}x", "∇".repeat(n)),
-        format!("{}x", "−".repeat(n)),
-        format!("{}x", "√".repeat(n)),
-        format!("{}x", "∑_{i=1}^N ".repeat(n)),
-        format!("{}x", "d/dx ".repeat(n)),
-        format!("x{}", "^x".repeat(n)),
-        format!("{}x", "sin ".repeat(n)),
-    ];
-    for source in cases {
+fn every_nesting_construct_up_to_the_limit_parses_and_beyond_it_is_refused() {
+    let nestings = |n: usize| {
+        vec![
+            format!("{}x{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "[".repeat(n), "]".repeat(n)),
+            format!("{}x{}", "sin(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "f(".repeat(n), ")".repeat(n)),
+            format!("{}x{}", "\\frac{".repeat(n), "}{2}".repeat(n)),
+            format!("{}x{}", "\\sqrt{".repeat(n), "}".repeat(n)),
+            format!("{}x{}", "‖".repeat(n), "‖".repeat(n)),
+            format!("{}x{}", "| ".repeat(n), " |".repeat(n)),
+            format!("{}x{}", "\\left(".repeat(n), "\\right)".repeat(n)),
+            format!("{}x", "∇".repeat(n)),
+            format!("{}x", "−".repeat(n)),
+            format!("{}x", "√".repeat(n)),
+            format!("{}x", "d/dx ".repeat(n)),
+            format!("x{}", "^x".repeat(n)),
+            format!("{}x", "sin ".repeat(n)),
+        ]
+    };
+    for source in nestings(199) {
+        let shown: String = source.chars().take(12).collect();
+        let outcome = in_small_thread(move || parse_program(&source).err());
+        assert!(outcome.is_none(), "`{shown}…` at depth 199: {outcome:?}");
+    }
+    for source in nestings(401) {
         let shown: String = source.chars().take(12).collect();
         let outcome = in_small_thread(move || parse_program(&source).err().map(|d| d.kind));
-        assert!(
-            matches!(outcome, None | Some(DiagnosticKind::LimitExceeded)),
-            "`{shown}…`: {outcome:?}"
+        assert_eq!(
+            outcome,
+            Some(DiagnosticKind::LimitExceeded),
+            "`{shown}…` at depth 401"
         );
     }
+    let sums = format!("{}x", "∑_{i=1}^N ".repeat(199));
+    assert!(in_small_thread(move || parse_program(&sums).is_ok()));
 }
 
 #[test]
 fn long_flat_chains_are_bounded_and_drop_safely() {
     let ok = in_small_thread(|| {
-        let source = format!("{}a", "a + ".repeat(4_000));
-        parse_program(&source).is_ok()
+        let source = format!("{}a", "a + ".repeat(900));
+        let parsed = parse_program(&source);
+        let copy = parsed.clone();
+        drop(parsed);
+        copy.is_ok()
     });
     assert!(ok);
-    let too_big = format!("{}a", "a + ".repeat(200_000));
-    assert_limit(too_big);
+    assert_limit(format!("{}a", "a + ".repeat(200_000)));
+    assert_limit(format!("{}a", "a".repeat(5_000)));
+    assert_limit(format!("x{}", "ᵀ".repeat(5_000)));
+    // A big data matrix is wide, not tall: it is not limited by the chain bound.
+    let row = "1 ".repeat(100);
+    let data = format!("[{}]", vec![row; 100].join("; "));
+    assert!(parse_program(&data).is_ok());
+}
+
+#[test]
+fn a_megabyte_of_valid_input_parses_quickly() {
+    let header = "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\n";
+    let claim = "claim ∇f(x) = Aᵀ(Ax − b)\n      = AᵀAx − Aᵀb\n";
+    let count = (1_000_000 - header.len()) / claim.len();
+    let source = format!("{header}{}", claim.repeat(count));
+    let started = Instant::now();
+    let parsed = parse_program(&source).map(|p| p.statements.len());
+    assert_eq!(parsed.ok(), Some(count + 2));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_fraction_without_its_denominator_gets_a_hint() {
+    let d = error_of("$\\frac{a}$");
+    assert!(
+        d.hint.as_ref().is_some_and(|h| h.contains("\\frac{a}{b}")),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -562,6 +753,24 @@ fn random_bytes_fail_fast_without_panicking() {
         let started = Instant::now();
         let result = in_small_thread(move || parse_program(&source).is_err());
         assert!(result);
+        assert!(started.elapsed() < Duration::from_secs(1), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_megabyte_line_of_random_language_characters_is_handled_quickly() {
+    const CHARS: &[char] = &[
+        'x', 'y', 'A', 'b', 'α', '2', '+', '−', '·', '/', '²', 'ᵀ', '₁', ' ', '(', ')', '[', ']',
+        '‖', ';', ',', '∇', '√', '½', '=', '^', '_',
+    ];
+    for seed in 0..3u64 {
+        let source: String = lcg(seed)
+            .take(400_000)
+            .filter_map(|n| CHARS.get(n as usize % CHARS.len()))
+            .collect();
+        assert!(source.len() > 500_000);
+        let started = Instant::now();
+        let _ = in_small_thread(move || parse_program(&source).map(|p| p.statements.len()));
         assert!(started.elapsed() < Duration::from_secs(1), "seed {seed}");
     }
 }

@@ -72,6 +72,8 @@ impl<'a> Parser<'a, '_> {
                 let mut diag = self.expected("an expression");
                 if op == Op::Equals {
                     diag = diag.with_hint("a relation `=` belongs in a `claim` or a definition");
+                } else if op == Op::Reals {
+                    diag = diag.with_hint("`ℝ` belongs in a type, like `let x: ℝ^n`");
                 }
                 Err(diag)
             }
@@ -97,6 +99,17 @@ impl<'a> Parser<'a, '_> {
     pub fn paren(&mut self) -> PResult<Expr> {
         let open = self.expect_op(Op::LParen, "`(`")?;
         let inner = self.enclosed(|p| p.expr())?;
+        if self.at_op(Op::Comma) {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                self.here(),
+                "a list in parentheses needs a function in front of it",
+            )
+            .with_label(open, "this parenthesis is not a call")
+            .with_hint(
+                "define the function first (`f(x, y) = …`) or use a built-in like `norm(v, 1)`",
+            ));
+        }
         if self.eat_op(Op::RParen).is_none() {
             return Err(self.unterminated(")", open, "close the parenthesis with `)`"));
         }
@@ -157,6 +170,14 @@ impl<'a> Parser<'a, '_> {
             return Err(self.unterminated("]", open, "close the matrix with `]`"));
         }
         let span = self.span_from(open.start as usize);
+        if rows.is_empty() {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                span,
+                "a matrix needs at least one entry",
+            )
+            .with_hint("write a matrix like `[1 2; 3 4]` or a column like `[1; 2]`"));
+        }
         check_rows(&rows)?;
         self.node(
             ExprKind::Matrix(rows.into_iter().map(|(r, _)| r).collect()),
@@ -192,8 +213,26 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    /// Takes `^2` or `^{2}` when an `_` index follows it, to be put back after the index.
+    /// Takes `^2`, `^{2}` or `²` when an index (`_2`, `₂`) follows it, to be put back after the
+    /// index is read.
     fn power_before_index(&mut self) -> Vec<Token<'a>> {
+        // `‖v‖²₂`: a superscript run, then a subscript.
+        let mut k = 0;
+        while self
+            .peek_at(k)
+            .is_some_and(|t| t.script == Script::Super && !t.space_before)
+        {
+            k += 1;
+        }
+        if k > 0 {
+            let index_follows = self
+                .peek_at(k)
+                .is_some_and(|t| t.script == Script::Sub && !t.space_before);
+            if !index_follows {
+                return Vec::new();
+            }
+            return (0..k).filter_map(|_| self.bump()).collect();
+        }
         if !self.at_op(Op::Caret) {
             return Vec::new();
         }
@@ -282,13 +321,13 @@ impl<'a> Parser<'a, '_> {
                 })
                 .collect();
             let mut sub = self.sub(tokens);
-            let result = sub.index_equals(None);
+            let result = sub.index_equals();
             self.absorb(&sub);
             result?
         } else {
             self.expect_op(Op::Underscore, "`_{i=1}` after the sum sign")?;
             let open = self.expect_op(Op::LBrace, "`{` after `∑_`")?;
-            let result = self.enclosed(|p| p.index_equals(None))?;
+            let result = self.enclosed(|p| p.index_equals())?;
             if self.eat_op(Op::RBrace).is_none() {
                 return Err(self.unterminated("}", open, "close the sum's range with `}`"));
             }
@@ -318,8 +357,8 @@ impl<'a> Parser<'a, '_> {
         )
     }
 
-    /// `i = 1` (with `..` as terminator when `range` is given).
-    pub fn index_equals(&mut self, range: Option<()>) -> PResult<(Ident, Expr)> {
+    /// `i = 1`: a sum's index and lower bound.
+    pub fn index_equals(&mut self) -> PResult<(Ident, Expr)> {
         let Some(tok) = self.peek().cloned() else {
             return Err(self.expected("the sum's index, like `i = 1`"));
         };
@@ -329,7 +368,6 @@ impl<'a> Parser<'a, '_> {
         self.bump();
         self.expect_op(Op::Equals, "`=` after the sum's index")?;
         let lower = self.additive()?;
-        let _ = range;
         let name = Ident {
             name: names::canonical_name(&tok.text),
             span: tok.span,
@@ -419,7 +457,7 @@ impl<'a> Parser<'a, '_> {
     fn sum_call(&mut self, start: usize) -> PResult<Expr> {
         let open = self.expect_op(Op::LParen, "`(`")?;
         let (index, lower, upper, body) = self.enclosed(|p| {
-            let (index, lower) = p.index_equals(Some(()))?;
+            let (index, lower) = p.index_equals()?;
             p.expect_op(Op::Range, "`..` between the sum's bounds")?;
             let upper = p.additive()?;
             p.expect_op(Op::Comma, "`,` before the summand")?;

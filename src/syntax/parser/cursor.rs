@@ -2,7 +2,7 @@
 
 use super::lexical::{Kind, Op, Script, Token};
 use super::names::Names;
-use super::{MAX_DEPTH, MAX_NODES};
+use super::{MAX_CHAIN, MAX_DEPTH, MAX_NODES};
 use crate::syntax::ast::{Expr, ExprKind};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::syntax::span::Span;
@@ -20,6 +20,9 @@ pub(super) struct Parser<'a, 'n> {
     pub names: &'n Names,
     depth: usize,
     nodes: usize,
+    /// Operators applied by the left-associative loops in this statement (they make the tree
+    /// taller without nesting the input).
+    links: usize,
     /// End of the last token consumed.
     pub last_end: usize,
     /// Inside a `[…]` row, at the top level of an entry: whitespace separates entries.
@@ -41,6 +44,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             names,
             depth: 0,
             nodes: 0,
+            links: 0,
             last_end: 0,
             matrix_row: false,
             bars: 0,
@@ -59,6 +63,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             names: self.names,
             depth: self.depth,
             nodes: self.nodes,
+            links: self.links,
             last_end: self.last_end,
             matrix_row: false,
             bars: 0,
@@ -69,6 +74,7 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// Takes over the node count of a finished sub-parser.
     pub fn absorb(&mut self, sub: &Parser<'_, '_>) {
         self.nodes = self.nodes.max(sub.nodes);
+        self.links = self.links.max(sub.links);
     }
 
     /// The next token.
@@ -148,7 +154,14 @@ impl<'a, 'n> Parser<'a, 'n> {
         self.eat_op(op).ok_or_else(|| self.expected(what))
     }
 
-    /// Is there no token left (or only a statement break)?
+    /// Skips line breaks (around a lone expression).
+    pub fn skip_newlines(&mut self) {
+        while self.peek().is_some_and(|t| t.kind == Kind::Newline) {
+            self.bump();
+        }
+    }
+
+    /// Is there no token left?
     pub fn at_end(&self) -> bool {
         self.peek().is_none()
     }
@@ -235,8 +248,25 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Expr { kind, span })
     }
 
+    /// Counts one operator of a left-associative chain (`a + b + …`, `ABC…`, `xᵀᵀ…`) against
+    /// [`MAX_CHAIN`], which bounds the height of the tree.
+    pub fn link(&mut self) -> PResult<()> {
+        self.links += 1;
+        if self.links > MAX_CHAIN {
+            return Err(Diagnostic::new(
+                DiagnosticKind::LimitExceeded,
+                self.here(),
+                format!("the statement chains more than {MAX_CHAIN} operators"),
+            )
+            .with_primary_message("the limit is reached here")
+            .with_hint("split it into smaller definitions"));
+        }
+        Ok(())
+    }
+
     /// Starts counting nodes afresh (at each statement).
     pub fn reset_nodes(&mut self) {
+        self.links = 0;
         self.nodes = 0;
     }
 

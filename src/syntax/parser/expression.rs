@@ -11,7 +11,9 @@ use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 impl<'a> Parser<'a, '_> {
     /// A whole input that must be exactly one expression.
     pub fn whole_expression(&mut self) -> PResult<Expr> {
+        self.skip_newlines();
         let expr = self.expr()?;
+        self.skip_newlines();
         if !self.at_end() {
             return Err(self.expected("an operator or the end of the expression"));
         }
@@ -55,6 +57,7 @@ impl<'a> Parser<'a, '_> {
             {
                 break;
             }
+            self.link()?;
             self.bump();
             let rhs = self.product()?;
             let span = lhs.span.to(rhs.span);
@@ -74,6 +77,9 @@ impl<'a> Parser<'a, '_> {
                 Kind::Op(Op::Kron) => Some(BinaryOp::Kron),
                 _ => None,
             };
+            if op.is_some() || self.starts_factor(&tok) {
+                self.link()?;
+            }
             let rhs = match op {
                 Some(op) => {
                     self.bump();
@@ -154,6 +160,13 @@ impl<'a> Parser<'a, '_> {
     pub fn postfix(&mut self, mut base: Expr) -> PResult<Expr> {
         while let Some(tok) = self.peek().cloned() {
             let start = base.span.start as usize;
+            let is_postfix = tok.is_op(Op::Transpose)
+                || tok.is_op(Op::Prime) && !tok.space_before
+                || tok.script == Script::Super && !tok.space_before
+                || tok.is_op(Op::Caret);
+            if is_postfix {
+                self.link()?;
+            }
             let transpose = tok.is_op(Op::Transpose);
             if transpose || tok.is_op(Op::Prime) && !tok.space_before {
                 self.bump();
@@ -213,6 +226,9 @@ impl<'a> Parser<'a, '_> {
             }
             return self.postfix_op(op, base, start);
         }
+        if self.split_transpose_run() {
+            return self.postfix_op(PostfixOp::Transpose, base, start);
+        }
         let exponent = if self.at_op(Op::LBrace) {
             self.brace_group()?
         } else if self.at_op(Op::Minus) {
@@ -227,6 +243,33 @@ impl<'a> Parser<'a, '_> {
             self.power()?
         };
         self.power_of(base, exponent)
+    }
+
+    /// `x^Tx`, `A^TA`: a run starting with `T` right after `^` is a transpose followed by the
+    /// rest of the run (unless the whole run is a declared name).
+    fn split_transpose_run(&mut self) -> bool {
+        let Some(tok) = self.peek().cloned() else {
+            return false;
+        };
+        let splits = tok.kind == Kind::Ident
+            && tok.script == Script::Normal
+            && tok.text.starts_with('T')
+            && tok.text.len() > 1
+            && !self.names.is_variable(&tok.text)
+            && !self.names.is_function(&tok.text);
+        if !splits {
+            return false;
+        }
+        self.bump();
+        let start = tok.span.start as usize + 1;
+        self.last_end = start;
+        self.push_front(vec![Token {
+            text: tok.text.get(1..).unwrap_or("").to_string().into(),
+            span: crate::syntax::span::Span::new(start, tok.span.end as usize),
+            space_before: false,
+            ..tok
+        }]);
+        true
     }
 
     /// Recognises `^T`, `^\top`, `^{T}`, `^{\top}`, `^-1`, `^{-1}`, `^+`, `^{+}`, returning the

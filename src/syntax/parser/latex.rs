@@ -195,8 +195,15 @@ impl<'a> Parser<'a, '_> {
         if ordinary {
             return self.ordinary_frac(start);
         }
-        let numerator = self.latex_argument()?;
-        let denominator = self.latex_argument()?;
+        let hint = |d: Diagnostic| {
+            if d.hint.is_some() {
+                d
+            } else {
+                d.with_hint("did you mean `\\frac{a}{b}`?")
+            }
+        };
+        let numerator = self.latex_argument().map_err(hint)?;
+        let denominator = self.latex_argument().map_err(hint)?;
         let span = self.span_from(start);
         self.node(binary(BinaryOp::Div, numerator, denominator), span)
     }
@@ -295,6 +302,13 @@ impl<'a> Parser<'a, '_> {
             let mut rows: Vec<Vec<Expr>> = Vec::new();
             let mut row: Vec<Expr> = Vec::new();
             loop {
+                // Outside `$…$` a LaTeX matrix may still span lines.
+                while p
+                    .peek()
+                    .is_some_and(|t| matches!(t.kind, Kind::Newline | Kind::RowSep))
+                {
+                    p.bump();
+                }
                 if p.at_command("end") || p.at_end() {
                     break;
                 }
@@ -306,7 +320,13 @@ impl<'a> Parser<'a, '_> {
                     rows.push(std::mem::take(&mut row));
                     continue;
                 }
-                if !p.at_command("end") {
+                while p
+                    .peek()
+                    .is_some_and(|t| matches!(t.kind, Kind::Newline | Kind::RowSep))
+                {
+                    p.bump();
+                }
+                if !p.at_command("end") && !p.at_end() {
                     return Err(p.expected("`&`, `\\\\` or `\\end{…}`"));
                 }
             }

@@ -145,7 +145,13 @@ fn comment(i: &str) -> IResult<&str, &str> {
 }
 
 fn blank(i: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\u{a0}').parse(i)
+    take_while1(|c: char| {
+        matches!(
+            c,
+            ' ' | '\t' | '\r' | '\u{a0}' | '\u{feff}' | '\u{202f}' | '\u{2000}'..='\u{200b}'
+        )
+    })
+    .parse(i)
 }
 
 fn multi_char_op(i: &str) -> IResult<&str, Op> {
@@ -200,7 +206,7 @@ fn single_char_op(c: char) -> Option<Op> {
 fn is_spacing_command(name: &str) -> bool {
     matches!(
         name,
-        "," | ";" | ":" | "!" | " " | "quad" | "qquad" | "left" | "right" | "big" | "Big"
+        "," | ";" | ":" | "!" | " " | "quad" | "qquad" | "big" | "Big"
     )
 }
 
@@ -337,6 +343,9 @@ impl<'a> Lexer<'a> {
             return Ok(after);
         }
         if let Ok((after, name)) = command(rest) {
+            if matches!(name, "left" | "right") {
+                return self.sized_delimiter(name, after, start);
+            }
             let span = span_of(after);
             if is_spacing_command(name) {
                 self.space_before = true;
@@ -384,6 +393,32 @@ impl<'a> Lexer<'a> {
             return Err(unexpected_character(c, span));
         }
         Ok(after)
+    }
+}
+
+impl<'a> Lexer<'a> {
+    /// After `\left` or `\right`: `[`/`]` group like parentheses (`\left[ x \right]` is not a
+    /// matrix), `.` is invisible, anything else is read normally (`\left(`, `\left\|`).
+    fn sized_delimiter(
+        &mut self,
+        name: &str,
+        after: &'a str,
+        start: usize,
+    ) -> Result<&'a str, Diagnostic> {
+        let bracket = if name == "left" { '[' } else { ']' };
+        if let Some(rest) = after.strip_prefix(bracket) {
+            let end = self.offset(rest);
+            let text = self.source.get(start..end).unwrap_or("");
+            let op = if name == "left" {
+                Op::LParen
+            } else {
+                Op::RParen
+            };
+            self.op(op, text, Span::new(start, end))?;
+            return Ok(rest);
+        }
+        self.space_before = true;
+        Ok(after.strip_prefix('.').unwrap_or(after))
     }
 }
 

@@ -1,10 +1,25 @@
 //! The parser: source text in any of the three spellings (Unicode, ASCII, LaTeX) → syntax tree.
 //!
-//! Reading happens in two layers. [`lexical`] turns the original text into tokens with byte
-//! spans (nom parsers recognise each token); the rest is a recursive-descent parser over those
-//! tokens with explicit limits on nesting depth and tree size, so no input can overflow the
-//! stack or run for long. `parse_program` first collects the names declared by `let` and by
-//! definitions, which decides how runs of letters like `Ax` are split into products.
+//! Reading happens in two layers. The lexer turns the original text into tokens with byte spans
+//! (small nom parsers recognise each token, so spans are offsets into the text as written); the
+//! rest is a recursive-descent parser over those tokens with explicit limits on nesting depth,
+//! chain length and tree size, so no input can overflow the stack or run for long. Parsing runs
+//! on its own large-stack thread, so the caller's stack size does not matter. The formal grammar
+//! is `grammar/nabla.ebnf`.
+//!
+//! `parse_program` first collects the names declared by `let` (with their dimension symbols) and
+//! by definitions (function names and parameters); they decide how runs of letters like `Ax` are
+//! split into products and whether `g(x)` is a call or `g·x`.
+//!
+//! Choices worth knowing:
+//! - `^` is right-associative (`2^3^2` = 2^(3^2)); unary minus binds tighter than products
+//!   (`−2x` = (−2)·x) and looser than powers (`−x²` = −(x²)).
+//! - A name followed by `(` is a call only for built-ins, defined functions, and `f`, `g`, `h`
+//!   when they are not declared symbols; otherwise it multiplies (`x(y + 1)`).
+//! - `^T` and `⁻¹` always mean transpose and inverse (also on scalars, and even if `T` is a
+//!   declared symbol); `x^-1`, `x^{-1}` and `x⁻¹` are all `Inverse`.
+//! - `diff(…)` is a partial derivative; `d/dx` and `f'(x)` are ordinary ones.
+//! - Matrix rows of different lengths are refused here (shape-mismatch), not left to lowering.
 
 mod atom;
 mod cursor;
@@ -31,7 +46,19 @@ pub const MAX_DEPTH: usize = 200;
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 
 /// The most syntax nodes one statement may have.
-pub const MAX_NODES: usize = 10_000;
+pub const MAX_NODES: usize = 100_000;
+
+/// The most operators one statement may chain left-associatively (`a + b + …`); with
+/// [`MAX_DEPTH`] this bounds the height of every tree, so later passes can recurse safely.
+pub const MAX_CHAIN: usize = 1_000;
+
+/// Stack for the parsing thread: deep nesting is refused at [`MAX_DEPTH`], but reaching that
+/// depth in an unoptimised build needs more than a default 2 MiB thread stack.
+const PARSER_STACK_BYTES: usize = 64 << 20;
+
+/// Inputs with at most this many tokens cannot nest deeply enough to need the parsing thread
+/// (each token opens at most a few levels), so they are parsed in place, saving the thread.
+const IN_PLACE_TOKENS: usize = 48;
 
 /// Parses a derivation file (or a one-liner like `let x: ℝ^n; ‖x‖²`).
 pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
@@ -42,12 +69,14 @@ pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
 pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     check_size(source)?;
     let tokens = lexical::tokenize(source)?;
-    let mut names = statement::declared_names(source, &tokens);
-    names
-        .variables
-        .extend(known_names.iter().map(|n| names::canonical_name(n)));
-    let mut parser = Parser::new(source, tokens, &names);
-    parser.program()
+    with_enough_stack(tokens.len(), || {
+        let mut names = statement::declared_names(source, &tokens);
+        names
+            .variables
+            .extend(known_names.iter().map(|n| names::canonical_name(n)));
+        let mut parser = Parser::new(source, tokens.clone(), &names);
+        parser.program()
+    })
 }
 
 /// Parses a single expression.
@@ -67,8 +96,37 @@ pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr,
             .collect(),
         functions: Default::default(),
     };
-    let mut parser = Parser::new(source, tokens, &names);
-    parser.whole_expression()
+    with_enough_stack(tokens.len(), || {
+        let mut parser = Parser::new(source, tokens.clone(), &names);
+        parser.whole_expression()
+    })
+}
+
+/// Runs `work` in place for small inputs, else on the parsing thread.
+fn with_enough_stack<T: Send>(token_count: usize, work: impl Fn() -> T + Sync) -> T {
+    if token_count <= IN_PLACE_TOKENS {
+        work()
+    } else {
+        on_parser_stack(work)
+    }
+}
+
+/// Runs `work` on a thread with a stack large enough for [`MAX_DEPTH`] in any build, so the
+/// caller's stack size does not matter; runs it in place if no thread can be started.
+fn on_parser_stack<T: Send>(work: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("nabla-parser".to_string())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, &work);
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(value) => value,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => work(),
+        }
+    })
 }
 
 fn check_size(source: &str) -> Result<(), Diagnostic> {

@@ -67,10 +67,11 @@ impl<'a> Parser<'a, '_> {
         let start = span.start as usize;
         let next_is_paren = self.at_op(Op::LParen);
         let defined = self.names.is_function(word);
+        let declared = self.names.is_variable(word);
         match word {
-            "I" if !defined => return self.node(ExprKind::Identity, span),
-            "ones" => return self.node(ExprKind::Ones, span),
-            "J" if !defined && !self.names.is_variable(word) => {
+            "I" if !defined && !declared => return self.node(ExprKind::Identity, span),
+            "ones" if !defined && !declared => return self.node(ExprKind::Ones, span),
+            "J" if !defined && !declared => {
                 if self.at_op(Op::Underscore) {
                     return self.jacobian_subscript(start);
                 }
@@ -78,12 +79,19 @@ impl<'a> Parser<'a, '_> {
                     return self.jacobian_call(span);
                 }
             }
-            "D" if !defined && !self.names.is_variable(word) && self.at_op(Op::Underscore) => {
+            "D" if !defined && !declared && self.at_op(Op::Underscore) => {
                 return self.directional(start);
+            }
+            // A capital sigma written for `∑`.
+            "Σ" if !defined
+                && !declared
+                && (self.at_op(Op::Underscore) || self.at_script(Script::Sub)) =>
+            {
+                return self.sum_symbol(start);
             }
             _ => {}
         }
-        if names::is_builtin_function(word) && !defined {
+        if names::is_builtin_function(word) && !defined && !declared {
             return self.builtin(word, span);
         }
         let callable =

@@ -8,6 +8,7 @@ use crate::syntax::ast::{
     Binding, Claim, Decl, DimExpr, Ident, Method, MethodOption, Program, Relation, Statement, Step,
     TypeKind,
 };
+use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 
 impl Parser<'_, '_> {
     /// A whole program.
@@ -24,6 +25,8 @@ impl Parser<'_, '_> {
                 let mut diag = self.expected("the end of the statement");
                 if self.at_op(Op::Equals) || self.at_op(Op::Approx) {
                     diag = diag.with_hint("start the line with `claim` to state an equation");
+                } else if self.at_op(Op::In) || self.at_op(Op::Colon) {
+                    diag = diag.with_hint("declare symbols with `let`, like `let x ∈ ℝ^n`");
                 }
                 return Err(diag);
             }
@@ -307,9 +310,11 @@ impl Parser<'_, '_> {
         let mut at = Vec::new();
         let mut with = Vec::new();
         loop {
-            if need_at && self.eat_word("at").is_some() {
+            if need_at && self.at_word("at") {
+                self.clause_once("at", !at.is_empty())?;
                 at = self.bindings()?;
-            } else if self.eat_word("with").is_some() {
+            } else if self.at_word("with") {
+                self.clause_once("with", !with.is_empty())?;
                 with = self.bindings()?;
             } else {
                 break;
@@ -321,6 +326,20 @@ impl Parser<'_, '_> {
         Ok((at, with))
     }
 
+    /// Consumes the clause keyword `word`, refusing it if the clause was already given.
+    fn clause_once(&mut self, word: &str, seen: bool) -> PResult<()> {
+        if seen {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                self.here(),
+                format!("`{word}` is given twice"),
+            )
+            .with_hint(format!("give each clause once; list several bindings after one `{word}`, separated by commas")));
+        }
+        self.bump();
+        Ok(())
+    }
+
     /// `descend f from x = … [with A = …] using method` (clauses in any order).
     fn descend(&mut self, start: usize) -> PResult<Statement> {
         let function = self.plain_name()?;
@@ -328,11 +347,14 @@ impl Parser<'_, '_> {
         let mut with = Vec::new();
         let mut method = None;
         loop {
-            if self.eat_word("from").is_some() {
+            if self.at_word("from") {
+                self.clause_once("from", !from.is_empty())?;
                 from = self.bindings()?;
-            } else if self.eat_word("with").is_some() {
+            } else if self.at_word("with") {
+                self.clause_once("with", !with.is_empty())?;
                 with = self.bindings()?;
-            } else if self.eat_word("using").is_some() {
+            } else if self.at_word("using") {
+                self.clause_once("using", method.is_some())?;
                 method = Some(self.method()?);
             } else {
                 break;
