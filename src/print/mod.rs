@@ -7,12 +7,15 @@
 //! precedence, parentheses, juxtaposition, line breaks).
 
 mod form;
+mod functions;
 mod layout;
 mod matrix;
 mod names;
 mod numbers;
 mod operators;
 mod options;
+mod powers;
+mod product;
 mod scripts;
 mod shape;
 
