@@ -834,6 +834,54 @@ const CASES: &[Case] = &[
     }, "v + [∂f/∂x; ∂f/∂y; y·sin(x)]",
         "v + [diff(f, x); diff(f, y); y*sin(x)]",
         "v +\n  \\begin{bmatrix} \\frac{\\partial f}{\\partial x} \\\\ \\frac{\\partial f}{\\partial y} \\\\ y \\sin x \\end{bmatrix}"),
+    ("gradient in two variables", |p| {
+        let (f, x, y) = (scalar(p, "f"), scalar(p, "x"), scalar(p, "y"));
+        derivative(p, DerivativeKind::Gradient, f, &[x, y], None)
+    }, "grad(f, x, y)",
+        "grad(f, x, y)",
+        "\\nabla_{x, y} f"),
+    ("hessian in w", |p| {
+        let w = vector(p, "w", "d");
+        let wt = p.transpose(w);
+        let q = p.mul(&[wt, w]);
+        derivative(p, DerivativeKind::Hessian, q, &[w], None)
+    }, "∇_w² (wᵀw)",
+        "hess(w'*w, w)",
+        "\\nabla^2_{w} (w^\\top w)"),
+    ("sigma symbol before a parenthesis", |p| {
+        let (s, x) = (scalar(p, "σ"), scalar(p, "x"));
+        let one = p.int(1);
+        let t = p.add(&[x, one]);
+        p.mul(&[s, t])
+    }, "σ·(x + 1)",
+        "sigma*(x + 1)",
+        "\\sigma \\cdot (x + 1)"),
+    ("greek exponent", |p| {
+        let (x, a) = (scalar(p, "x"), scalar(p, "α"));
+        p.pow(x, a)
+    }, "x^(α)",
+        "x^alpha",
+        "x^{\\alpha}"),
+    ("lagrangian", |p| {
+        let x = vector(p, "x", "n");
+        let l = scalar(p, "λ");
+        let a = symmetric(p, "A", "n");
+        let xt = p.transpose(x);
+        let q = p.mul(&[xt, a, x]);
+        let xx = p.mul(&[xt, x]);
+        let one = p.int(1);
+        let c = p.sub(xx, one);
+        let lc = p.mul(&[l, c]);
+        p.add(&[q, lc])
+    }, "λ(xᵀx − 1) + xᵀAx",
+        "lambda*(x'*x - 1) + x'*A*x",
+        "\\lambda (x^\\top x - 1) + x^\\top A x"),
+    ("directional with subscripted direction", |p| {
+        let (f, x, u) = (scalar(p, "f"), vector(p, "x", "n"), vector(p, "u_1", "n"));
+        derivative(p, DerivativeKind::Directional, f, &[x], Some(u))
+    }, "D_{u₁} f",
+        "ddir(f, x, u_1)",
+        "D_{u_{1}} f"),
 ];
 
 #[test]

@@ -28,7 +28,7 @@ pub(crate) const ATOM: u8 = 6;
 const FLAT: usize = usize::MAX / 4;
 
 /// Words a run of juxtaposed single letters must not contain, or it would re-read as a name.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "sin",
     "cos",
     "tan",

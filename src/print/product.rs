@@ -2,7 +2,7 @@
 //! leading rational coefficients (`½x`, `(3/4)Ax`) and fractions (`2x/(x² + 1)`, `\frac{a}{b}`).
 
 use super::form::Form;
-use super::layout::{Ctx, Doc, Edge, Piece, Printer, POWER, PRODUCT};
+use super::layout::{Ctx, Doc, Edge, Piece, Printer, POWER, PRODUCT, RESERVED};
 use super::numbers::is_half;
 use super::options::Dialect;
 use pretty::RcDoc;
@@ -90,18 +90,23 @@ impl Printer {
         };
         let letters_clash =
             matches!((prev, next), (Edge::Word(_), Edge::Word(_))) && merged.is_none();
+        // A name spelled like a function (`σ`, `J`, `tr`) before a parenthesis would read as a call.
+        let call_like = matches!((prev, next), (Edge::Word(w), Edge::Open)
+            if w == "σ" || w == "J" || RESERVED.contains(&w.as_str()));
         match self.dialect {
             Dialect::Ascii => ("*", None),
             Dialect::Latex => {
                 let dot = matches!(next, Edge::Digit)
                     || matches!((prev, next), (Edge::Bar, Edge::Bar))
-                    || letters_clash;
+                    || letters_clash
+                    || call_like;
                 (if dot { " \\cdot " } else { " " }, merged)
             }
             Dialect::Unicode => {
                 let space = if ctx.matrix { "·" } else { " " };
                 let join = match (prev, next) {
                     (_, Edge::Digit) | (Edge::Radical, _) | (Edge::Bar, Edge::Bar) => "·",
+                    _ if call_like => "·",
                     (Edge::Spaced, Edge::Bar) => "·",
                     (Edge::Spaced, _) | (_, Edge::Function) => space,
                     (Edge::Word(_), Edge::Word(_)) if letters_clash => space,
