@@ -6,6 +6,10 @@ use nabla::expr::{
 };
 use nabla::print::{print, print_name, print_shape, Dialect, PrintOptions};
 
+#[path = "print/readers.rs"]
+mod readers;
+use readers::{agree, eval_node, value_of, AsciiReader, UnicodeReader};
+
 /// Declares a symbol of a shape and returns its expression.
 fn declare(pool: &mut Pool, name: &str, shape: Shape) -> Id {
     let s = match pool.declare(name, shape, Assumptions::default(), SymbolOrigin::Declared) {
@@ -485,184 +489,12 @@ x₁² + 10x₁₀² + 11x₁₁² + 12x₁₂² + 13x₁₃² + 14x₁₄² +
     }
 }
 
-/// Evaluates a scalar expression of the pool, or `None` for a node this check does not cover.
-fn eval_node(pool: &Pool, id: Id, env: &dyn Fn(&str) -> f64) -> Option<f64> {
-    let ev = |i: Id| eval_node(pool, i, env);
-    if !pool.is_scalar(id) {
-        return None;
-    }
-    Some(match pool.node(id) {
-        Node::Num(n) => n.to_f64(),
-        Node::Sym(s) => env(&pool.symbol(*s).name),
-        Node::DimValue(d) => d.symbols.iter().fold(d.coeff as f64, |acc, s| acc * env(s)),
-        Node::Add(ts) => ts.iter().map(|&t| ev(t)).sum::<Option<f64>>()?,
-        Node::Mul(fs) if pool.is_scalar(id) && fs.iter().all(|&f| pool.is_scalar(f)) => {
-            fs.iter().map(|&f| ev(f)).product::<Option<f64>>()?
-        }
-        Node::Pow(b, e) => ev(*b)?.powf(ev(*e)?),
-        Node::Apply(f, args) => {
-            let x = ev(*args.first()?)?;
-            match f {
-                Func::Sin => x.sin(),
-                Func::Cos => x.cos(),
-                Func::Tan => x.tan(),
-                Func::Exp => x.exp(),
-                Func::Log => x.ln(),
-                Func::Tanh => x.tanh(),
-                Func::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-                Func::Softplus => x.exp().ln_1p(),
-                Func::Relu => x.max(0.0),
-                Func::Abs => x.abs(),
-                Func::Sign => x.signum() * f64::from(u8::from(x != 0.0)),
-                _ => return None,
-            }
-        }
-        _ => return None,
-    })
-}
-
-/// A small reader of the scalar part of the ASCII dialect, with the usual precedence:
-/// `+ -` < `* /` (left-associative) < unary minus < `^` (right-associative) < calls, atoms.
-struct AsciiReader<'a> {
-    tokens: Vec<String>,
-    pos: usize,
-    env: &'a dyn Fn(&str) -> f64,
-}
-
-impl AsciiReader<'_> {
-    fn tokens(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let chars: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if c.is_whitespace() {
-                i += 1;
-            } else if c.is_ascii_alphanumeric() || c == '_' {
-                let start = i;
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
-                    i += 1;
-                }
-                out.push(chars[start..i].iter().collect());
-            } else {
-                out.push(c.to_string());
-                i += 1;
-            }
-        }
-        out
-    }
-
-    fn peek(&self) -> Option<&str> {
-        self.tokens.get(self.pos).map(String::as_str)
-    }
-
-    fn eat(&mut self, t: &str) -> bool {
-        let hit = self.peek() == Some(t);
-        if hit {
-            self.pos += 1;
-        }
-        hit
-    }
-
-    fn sum(&mut self) -> Option<f64> {
-        let mut acc = self.term()?;
-        loop {
-            if self.eat("+") {
-                acc += self.term()?;
-            } else if self.eat("-") {
-                acc -= self.term()?;
-            } else {
-                return Some(acc);
-            }
-        }
-    }
-
-    fn term(&mut self) -> Option<f64> {
-        let mut acc = self.unary()?;
-        loop {
-            if self.eat("*") {
-                acc *= self.unary()?;
-            } else if self.eat("/") {
-                acc /= self.unary()?;
-            } else {
-                return Some(acc);
-            }
-        }
-    }
-
-    fn unary(&mut self) -> Option<f64> {
-        if self.eat("-") {
-            return Some(-self.unary()?);
-        }
-        let base = self.primary()?;
-        if self.eat("^") {
-            return Some(base.powf(self.unary()?));
-        }
-        Some(base)
-    }
-
-    fn primary(&mut self) -> Option<f64> {
-        if self.eat("(") {
-            let v = self.sum()?;
-            return self.eat(")").then_some(v);
-        }
-        let t = self.peek()?.to_string();
-        self.pos += 1;
-        if let Ok(k) = t.parse::<f64>() {
-            return Some(k);
-        }
-        if self.eat("(") {
-            let x = self.sum()?;
-            if !self.eat(")") {
-                return None;
-            }
-            return Some(match t.as_str() {
-                "sin" => x.sin(),
-                "cos" => x.cos(),
-                "tan" => x.tan(),
-                "exp" => x.exp(),
-                "log" => x.ln(),
-                "tanh" => x.tanh(),
-                "sqrt" => x.sqrt(),
-                "sigmoid" => 1.0 / (1.0 + (-x).exp()),
-                "softplus" => x.exp().ln_1p(),
-                "relu" => x.max(0.0),
-                "abs" => x.abs(),
-                "sign" => x.signum() * f64::from(u8::from(x != 0.0)),
-                _ => return None,
-            });
-        }
-        Some((self.env)(&t))
-    }
-
-    fn read(text: &str, env: &dyn Fn(&str) -> f64) -> Option<f64> {
-        let mut r = AsciiReader {
-            tokens: AsciiReader::tokens(text),
-            pos: 0,
-            env,
-        };
-        let v = r.sum()?;
-        (r.pos == r.tokens.len()).then_some(v)
-    }
-}
-
-/// Do two values agree (both NaN, equal infinities, or close)?
-fn agree(a: f64, b: f64) -> bool {
-    if a.is_nan() || b.is_nan() {
-        return a.is_nan() && b.is_nan();
-    }
-    if a.is_infinite() || b.is_infinite() {
-        return a == b;
-    }
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
-}
-
-/// Symbol values for the numeric checks, by ASCII spelling: each gets a value in [0.5, 2.5).
-fn value_of(name: &str) -> f64 {
-    let h = name
-        .bytes()
-        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    0.5 + (h % 1000) as f64 / 500.0
+/// The declared names of several letters.
+fn words(pool: &Pool) -> Vec<String> {
+    pool.symbols()
+        .map(|(_, s)| s.name.clone())
+        .filter(|n| n.chars().count() > 1 && n.chars().all(char::is_alphabetic))
+        .collect()
 }
 
 /// The value of a symbol of a pool: the value of its ASCII spelling.
@@ -671,9 +503,9 @@ fn pool_value(name: &str) -> f64 {
 }
 
 #[test]
-fn ascii_of_every_scalar_case_reads_back_to_its_value() {
+fn ascii_and_unicode_of_every_scalar_case_read_back_to_its_value() {
     let mut checked = 0;
-    for (name, build, _, ascii, _) in CASES {
+    for (name, build, unicode, ascii, _) in CASES {
         let mut pool = Pool::new();
         let id = build(&mut pool);
         let Some(want) = eval_node(&pool, id, &pool_value) else {
@@ -683,6 +515,11 @@ fn ascii_of_every_scalar_case_reads_back_to_its_value() {
         assert!(
             got.is_some_and(|g| agree(g, want)),
             "{name}: {ascii} reads {got:?}, the expression is {want}"
+        );
+        let got = UnicodeReader::read(unicode, &words(&pool), &pool_value);
+        assert!(
+            got.is_some_and(|g| agree(g, want)),
+            "{name}: {unicode} reads {got:?}, the expression is {want}"
         );
         checked += 1;
     }
@@ -702,7 +539,7 @@ fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, depth: u32) -> Id {
             }
         };
     }
-    let mut child = |pool: &mut Pool, rng: &mut rand_pcg::Pcg64| random_expr(pool, rng, depth - 1);
+    let child = |pool: &mut Pool, rng: &mut rand_pcg::Pcg64| random_expr(pool, rng, depth - 1);
     match rng.gen_range(0..9) {
         0 | 1 => {
             let n = rng.gen_range(2..=3);
@@ -756,7 +593,7 @@ fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, depth: u32) -> Id {
 }
 
 #[test]
-fn ascii_of_random_expressions_reads_back_to_their_values() {
+fn ascii_and_unicode_of_random_expressions_read_back_to_their_values() {
     use rand::SeedableRng;
     let mut rng = rand_pcg::Pcg64::seed_from_u64(20261122);
     let mut checked = 0;
