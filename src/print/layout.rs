@@ -89,8 +89,9 @@ pub(crate) enum Edge {
     Bar,
     /// A function name (`sin`, `σ`, `tr`).
     Function,
-    /// The end of a radical without parentheses (`√x`): nothing may be juxtaposed after it.
-    Radical,
+    /// The end of an operand of `√` or `^` (`√x`, `x^(1/3)`): a factor juxtaposed after it could
+    /// be read into the operand, so it is joined with `·`.
+    OperandEnd,
     /// An end that needs a space before any juxtaposed factor (`‖X‖_F`).
     Spaced,
     /// Any other sign (`−`, `∑`, `∇`, `𝟙`).

@@ -24,7 +24,7 @@ impl Printer {
                         Piece {
                             doc: b.doc.append(RcDoc::text(format!("^({e})"))),
                             left: b.left,
-                            right: Edge::Close,
+                            right: Edge::OperandEnd,
                         }
                     }
                 }
@@ -90,7 +90,7 @@ impl Printer {
                     Piece {
                         doc: RcDoc::text("√").append(r.doc),
                         left: Edge::Mark,
-                        right: Edge::Radical,
+                        right: Edge::OperandEnd,
                     }
                 } else {
                     self.piece(radicand, ctx.delimited())

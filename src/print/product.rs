@@ -105,7 +105,7 @@ impl Printer {
             Dialect::Unicode => {
                 let space = if ctx.matrix { "·" } else { " " };
                 let join = match (prev, next) {
-                    (_, Edge::Digit) | (Edge::Radical, _) | (Edge::Bar, Edge::Bar) => "·",
+                    (_, Edge::Digit) | (Edge::OperandEnd, _) | (Edge::Bar, Edge::Bar) => "·",
                     _ if call_like => "·",
                     (Edge::Spaced, Edge::Bar) => "·",
                     (Edge::Spaced, _) | (_, Edge::Function) => space,
