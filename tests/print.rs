@@ -308,6 +308,8 @@ const CASES: &[Case] = &[
         "D_{u₁} f", "ddir(f, x, u_1)", "D_{u_{1}} f"),
     ("root exponent before a factor", |p| { let (x, y) = (scalar(p, "x"), scalar(p, "y")); let e = p.num(frac(1, 3)); let r = p.pow(x, e); p.mul(&[r, y]) },
         "x^(1/3)·y", "x^(1/3)*y", "x^{\\frac{1}{3}} y"),
+    ("matrix with a gradient entry", |p| { let (f, y) = (scalar(p, "f"), scalar(p, "y")); let g = derivative(p, DerivativeKind::Gradient, f, &[y], None); let d = derivative(p, DerivativeKind::Partial, f, &[y], None); let r = declare(p, "r", Shape::matrix(Dim::known(1), Dim::known(2))); let m = p.matrix(1, 2, vec![g, d]); p.add(&[r, m]) },
+        "r + [(∇_y f) ∂f/∂y]", "r + [grad(f, y), diff(f, y)]", "r + \\begin{bmatrix} \\nabla_{y} f & \\frac{\\partial f}{\\partial y} \\end{bmatrix}"),
 ];
 
 #[test]

@@ -240,17 +240,23 @@ impl Printer {
     /// spaces inside a Unicode matrix row.
     pub(crate) fn child(&self, form: &Form, ctx: Ctx, min: u8) -> Piece {
         let greedy = matches!(form, Form::SumOver { .. }) && self.dialect != Dialect::Ascii;
-        let loose = matches!(
-            form,
-            Form::Derivative { .. } | Form::SumOver { .. } | Form::At(..)
-        );
-        let parens = self.level(form) < min || (ctx.tight && greedy) || (ctx.matrix && loose);
+        let parens =
+            self.level(form) < min || (ctx.tight && greedy) || (ctx.matrix && self.loose(form));
         if parens {
             self.piece(form, ctx.delimited())
                 .wrap("(", ")", Edge::Open, Edge::Close)
         } else {
             self.piece(form, ctx)
         }
+    }
+
+    /// Does an operator form print with a space that would split a Unicode matrix row
+    /// (`∇ₓ f`, `∑_{i=1}^{N} xᵢ`, `… at x = 1`)?
+    fn loose(&self, form: &Form) -> bool {
+        matches!(
+            form,
+            Form::Derivative { .. } | Form::SumOver { .. } | Form::At(..)
+        ) && self.flat_text(form).contains(' ')
     }
 
     /// A form printed in a context.

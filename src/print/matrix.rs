@@ -2,7 +2,7 @@
 //! Unicode expression, in two dimensions with aligned columns.
 
 use super::form::Form;
-use super::layout::{Ctx, Doc, Edge, Piece, Printer};
+use super::layout::{Ctx, Doc, Edge, Piece, Printer, AT};
 use super::options::Dialect;
 use pretty::RcDoc;
 
@@ -30,7 +30,7 @@ impl Printer {
                     doc = doc.append(RcDoc::text(col_sep));
                 }
                 if let Some(e) = entries.get(r * cols + c) {
-                    doc = doc.append(self.piece(e, entry_ctx).doc);
+                    doc = doc.append(self.child(e, entry_ctx, AT).doc);
                 }
             }
         }
