@@ -228,7 +228,7 @@ const CASES: &[Case] = &[
         "3xᵀSx", "3*x'*S*x", "3 x^\\top S x"),
     ("scalar chain times vector", |p| { let (u, v) = (vector(p, "u", "n"), vector(p, "v", "n")); let ut = p.transpose(u); let c = p.mul(&[ut, v]); let two = p.int(2); p.mul(&[two, c, v]) },
         "2(uᵀv)v", "2*(u'*v)*v", "2 (u^\\top v) v"),
-    ("letters merge into a name", |p| { let (s, i, n) = (scalar(p, "s"), scalar(p, "i"), scalar(p, "n")); p.mul(&[s, i, n]) },
+    ("three single letters", |p| { let (s, i, n) = (scalar(p, "s"), scalar(p, "i"), scalar(p, "n")); p.mul(&[s, i, n]) },
         "ins", "i*n*s", "i n s"),
     ("declared multi-letter name", |p| { let (l, r, lr) = (scalar(p, "l"), scalar(p, "r"), scalar(p, "lr")); p.mul(&[l, r, lr]) },
         "l lr r", "l*lr*r", "l \\cdot lr \\cdot r"),
@@ -310,6 +310,18 @@ const CASES: &[Case] = &[
         "x^(1/3)·y", "x^(1/3)*y", "x^{\\frac{1}{3}} y"),
     ("matrix with a gradient entry", |p| { let (f, y) = (scalar(p, "f"), scalar(p, "y")); let g = derivative(p, DerivativeKind::Gradient, f, &[y], None); let d = derivative(p, DerivativeKind::Partial, f, &[y], None); let r = declare(p, "r", Shape::matrix(Dim::known(1), Dim::known(2))); let m = p.matrix(1, 2, vec![g, d]); p.add(&[r, m]) },
         "r + [(∇_y f) ∂f/∂y]", "r + [grad(f, y), diff(f, y)]", "r + \\begin{bmatrix} \\nabla_{y} f & \\frac{\\partial f}{\\partial y} \\end{bmatrix}"),
+    ("run stops before a reserved word", |p| { let (d, e, t) = (scalar(p, "d"), scalar(p, "e"), scalar(p, "t")); p.mul(&[d, e, t]) },
+        "de t", "d*e*t", "d e \\cdot t"),
+    ("ridge gradient", |p| { let (x, w, y) = (matrix(p, "X", "N", "d"), vector(p, "w", "d"), vector(p, "y", "N")); let a = scalar(p, "α"); let xw = p.mul(&[x, w]); let r = p.sub(xw, y); let xt = p.transpose(x); let g = p.mul(&[xt, r]); let g2 = p.scale(Number::int(2), g); let aw = p.mul(&[a, w]); let aw2 = p.scale(Number::int(2), aw); p.add(&[g2, aw2]) },
+        "2Xᵀ(Xw − y) + 2αw", "2*X'*(X*w - y) + 2*alpha*w", "2 X^\\top (X w - y) + 2 \\alpha w"),
+    ("ridge hessian", |p| { let x = matrix(p, "X", "N", "d"); let a = scalar(p, "α"); let xt = p.transpose(x); let h = p.mul(&[xt, x]); let h2 = p.scale(Number::int(2), h); let i = p.identity(Dim::symbol("d")); let ai = p.mul(&[a, i]); let ai2 = p.scale(Number::int(2), ai); p.add(&[h2, ai2]) },
+        "2XᵀX + 2αI", "2*X'*X + 2*alpha*I", "2 X^\\top X + 2 \\alpha I"),
+    ("expanded normal equations", |p| { let (a, x, b) = (matrix(p, "A", "m", "n"), vector(p, "x", "n"), vector(p, "b", "m")); let at = p.transpose(a); let aax = p.mul(&[at, a, x]); let atb = p.mul(&[at, b]); p.sub(aax, atb) },
+        "AᵀAx − Aᵀb", "A'*A*x - A'*b", "A^\\top A x - A^\\top b"),
+    ("sigmoid jacobian", |p| { let (w, x, b) = (matrix(p, "W", "m", "n"), vector(p, "x", "n"), vector(p, "b", "m")); let wx = p.mul(&[w, x]); let z = p.add(&[wx, b]); let s = p.apply(Func::Sigmoid, &[z]); let ones = p.ones(Shape::vector(Dim::symbol("m"))); let d = p.sub(ones, s); let h = p.hadamard(&[s, d]); let dg = p.apply(Func::Diag, &[h]); p.mul(&[dg, w]) },
+        "diag(σ(Wx + b) ⊙ (𝟙 − σ(Wx + b)))W", "diag(sigmoid(W*x + b) .* (ones - sigmoid(W*x + b)))*W", "\\operatorname{diag}(\\sigma(W x + b) \\odot (\\mathbf{1} - \\sigma(W x + b))) W"),
+    ("least squares over N", |p| { let (x, w, y) = (matrix(p, "X", "N", "d"), vector(p, "w", "d"), vector(p, "y", "N")); let xw = p.mul(&[x, w]); let r = p.sub(xw, y); let n = p.apply(Func::Norm(NormKind::Two), &[r]); let n2 = p.powi(n, 2); let nn = p.dim_value(Dim::symbol("N")); let inv = p.powi(nn, -1); let h = p.num(frac(1, 2)); p.mul(&[h, inv, n2]) },
+        "‖Xw − y‖²/(2N)", "norm(X*w - y)^2/(2*N)", "\\frac{\\|X w - y\\|_2^{2}}{2 N}"),
 ];
 
 #[test]
