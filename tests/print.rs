@@ -322,6 +322,8 @@ const CASES: &[Case] = &[
         "diag(σ(Wx + b) ⊙ (𝟙 − σ(Wx + b)))W", "diag(sigmoid(W*x + b) .* (ones - sigmoid(W*x + b)))*W", "\\operatorname{diag}(\\sigma(W x + b) \\odot (\\mathbf{1} - \\sigma(W x + b))) W"),
     ("least squares over N", |p| { let (x, w, y) = (matrix(p, "X", "N", "d"), vector(p, "w", "d"), vector(p, "y", "N")); let xw = p.mul(&[x, w]); let r = p.sub(xw, y); let n = p.apply(Func::Norm(NormKind::Two), &[r]); let n2 = p.powi(n, 2); let nn = p.dim_value(Dim::symbol("N")); let inv = p.powi(nn, -1); let h = p.num(frac(1, 2)); p.mul(&[h, inv, n2]) },
         "‖Xw − y‖²/(2N)", "norm(X*w - y)^2/(2*N)", "\\frac{\\|X w - y\\|_2^{2}}{2 N}"),
+    ("greek matrix in a chain", |p| { let x = vector(p, "x", "n"); let s = matrix(p, "Σ", "n", "n"); let y = scalar(p, "y"); let xt = p.transpose(x); let q = p.mul(&[xt, s, x]); p.mul(&[y, q]) },
+        "yxᵀΣx", "y*x'*Sigma*x", "y x^\\top \\Sigma x"),
 ];
 
 #[test]
