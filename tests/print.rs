@@ -555,7 +555,7 @@ fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, depth: u32) -> Id {
             0 => pool.int(rng.gen_range(-3..=5)),
             1 => pool.num(Number::ratio(rng.gen_range(-3..=3), rng.gen_range(1..=4))),
             _ => {
-                let name = ["x", "y", "z", "α"][rng.gen_range(0..4)];
+                let name = ["x", "y", "z", "α", "x_1", "x_2"][rng.gen_range(0..6)];
                 scalar(pool, name)
             }
         };
@@ -618,10 +618,11 @@ fn ascii_and_unicode_of_random_expressions_read_back_to_their_values() {
     use rand::SeedableRng;
     let mut rng = rand_pcg::Pcg64::seed_from_u64(20261122);
     let mut checked = 0;
-    for _ in 0..400 {
+    for _ in 0..1000 {
         let mut pool = Pool::new();
         let id = random_expr(&mut pool, &mut rng, 4);
-        let Some(want) = eval_node(&pool, id, &pool_value) else {
+        // Infinities and NaNs depend on evaluation order (√(−∞) vs (−∞)^½): not about printing.
+        let Some(want) = eval_node(&pool, id, &pool_value).filter(|v| v.is_finite()) else {
             continue;
         };
         let ascii = print(
@@ -639,5 +640,5 @@ fn ascii_and_unicode_of_random_expressions_read_back_to_their_values() {
         );
         checked += 1;
     }
-    assert!(checked >= 300, "only {checked} random expressions checked");
+    assert!(checked >= 800, "only {checked} random expressions checked");
 }

@@ -17,7 +17,12 @@ pub fn eval_node(pool: &Pool, id: Id, env: &dyn Fn(&str) -> f64) -> Option<f64> 
         Node::Mul(fs) if pool.is_scalar(id) && fs.iter().all(|&f| pool.is_scalar(f)) => {
             fs.iter().map(|&f| ev(f)).product::<Option<f64>>()?
         }
-        Node::Pow(b, e) => ev(*b)?.powf(ev(*e)?),
+        // Roots as the printed `√` reads them, so that infinities agree too.
+        Node::Pow(b, e) => match ev(*e)? {
+            h if h == 0.5 => ev(*b)?.sqrt(),
+            h if h == -0.5 => 1.0 / ev(*b)?.sqrt(),
+            h => ev(*b)?.powf(h),
+        },
         Node::Apply(f, args) => {
             let x = ev(*args.first()?)?;
             match f {
