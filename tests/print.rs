@@ -346,7 +346,14 @@ fn table() {
                 failures.push(format!("{name}: got {g:?}, want {want:?}"));
             }
         }
+        if !(got[1].is_ascii() && got[2].is_ascii()) {
+            failures.push(format!("{name}: ASCII and LaTeX must be pure ASCII"));
+        }
+        if got[1].contains('−') || got[0].contains(" - ") {
+            failures.push(format!("{name}: minus signs of the wrong dialect"));
+        }
     }
+    assert!(CASES.len() >= 50);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
