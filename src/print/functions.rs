@@ -90,6 +90,7 @@ impl Printer {
     pub(crate) fn abs(&self, a: &Form, ctx: Ctx) -> Piece {
         let inner = Ctx {
             tight: false,
+            in_abs: true,
             ..ctx
         };
         match self.dialect {
@@ -106,6 +107,7 @@ impl Printer {
     pub(crate) fn norm(&self, kind: NormKind, a: &Form, ctx: Ctx) -> Piece {
         let inner = Ctx {
             tight: false,
+            in_norm: true,
             ..ctx
         };
         match self.dialect {

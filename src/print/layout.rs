@@ -140,15 +140,18 @@ pub(crate) struct Ctx {
     pub(crate) matrix: bool,
     /// Never break lines.
     pub(crate) flat: bool,
+    /// Inside `|…|`, where another `|` would close it.
+    pub(crate) in_abs: bool,
+    /// Inside `‖…‖`, where another `‖` would close it.
+    pub(crate) in_norm: bool,
 }
 
 impl Ctx {
     /// Inside brackets: nothing follows, entries are delimited.
     pub(crate) fn delimited(self) -> Ctx {
         Ctx {
-            tight: false,
-            matrix: false,
             flat: self.flat,
+            ..Ctx::default()
         }
     }
 
@@ -236,12 +239,20 @@ impl Printer {
     }
 
     /// A child printed where it must bind at least at `min`: in parentheses when it binds more
-    /// loosely, when it extends to the right and something tight follows, or when it contains
-    /// spaces inside a Unicode matrix row.
+    /// loosely, when it extends to the right and something tight follows, when it contains
+    /// spaces inside a Unicode matrix row, or when its bars would close enclosing bars.
     pub(crate) fn child(&self, form: &Form, ctx: Ctx, min: u8) -> Piece {
         let greedy = matches!(form, Form::SumOver { .. }) && self.dialect != Dialect::Ascii;
-        let parens =
-            self.level(form) < min || (ctx.tight && greedy) || (ctx.matrix && self.loose(form));
+        // Bars of one kind inside bars of that kind would read as closing them.
+        let nested_bars = match form {
+            Form::Abs(_) => ctx.in_abs && self.dialect == Dialect::Unicode,
+            Form::Norm(..) => ctx.in_norm && self.dialect != Dialect::Ascii,
+            _ => false,
+        };
+        let parens = self.level(form) < min
+            || (ctx.tight && greedy)
+            || (ctx.matrix && self.loose(form))
+            || nested_bars;
         if parens {
             self.piece(form, ctx.delimited())
                 .wrap("(", ")", Edge::Open, Edge::Close)

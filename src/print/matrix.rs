@@ -11,9 +11,9 @@ impl Printer {
     /// without loose spaces; ASCII separates them by commas.
     pub(crate) fn inline_matrix(&self, rows: usize, cols: usize, entries: &[Form]) -> Piece {
         let entry_ctx = Ctx {
-            tight: false,
             matrix: self.dialect == Dialect::Unicode,
             flat: true,
+            ..Ctx::default()
         };
         let (open, col_sep, row_sep, close) = match self.dialect {
             Dialect::Unicode => ("[", " ", "; ", "]"),
