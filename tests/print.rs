@@ -559,12 +559,56 @@ fn check_reads_back(pool: &Pool, id: Id, context: &str) -> bool {
     true
 }
 
+/// Checks the layout of an expression in every dialect: brackets balance, a narrow width only
+/// turns spaces between terms into line breaks, and no line ends in a space.
+fn check_layout(pool: &Pool, id: Id, context: &str) {
+    for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
+        let wide = print(
+            pool,
+            id,
+            &PrintOptions {
+                dialect,
+                width: 10_000,
+            },
+        );
+        let narrow = print(pool, id, &PrintOptions { dialect, width: 20 });
+        let count = |c: char| wide.matches(c).count();
+        for (open, close) in [('(', ')'), ('{', '}')] {
+            assert_eq!(
+                count(open),
+                count(close),
+                "{context}: unbalanced {open}{close} in {wide}"
+            );
+        }
+        if dialect != Dialect::Unicode || !wide.contains('⎡') {
+            assert_eq!(count('['), count(']'), "{context}: unbalanced [] in {wide}");
+        }
+        assert_eq!(
+            wide.matches("\\left").count(),
+            wide.matches("\\right").count()
+        );
+        assert!(
+            narrow.lines().all(|l| l.trim_end() == l),
+            "{context}: trailing space"
+        );
+        if !wide.contains('\n') {
+            let rejoined: Vec<&str> = narrow.lines().map(str::trim_start).collect();
+            assert_eq!(
+                rejoined.join(" "),
+                wide,
+                "{context}: breaks changed the text"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_case_reads_back_to_its_value() {
     let mut checked = 0;
     for (name, build, _, _, _) in CASES {
         let mut pool = Pool::new();
         let id = build(&mut pool);
+        check_layout(&pool, id, name);
         checked += usize::from(check_reads_back(&pool, id, name));
     }
     assert!(checked >= 70, "only {checked} cases checked");
@@ -734,6 +778,7 @@ fn random_expressions_read_back_to_their_values() {
         let kind = [Kind::Scalar, Kind::Vector, Kind::Matrix][i % 3];
         let mut pool = Pool::new();
         let id = random_expr(&mut pool, &mut rng, kind, 4);
+        check_layout(&pool, id, "random");
         checked += usize::from(check_reads_back(&pool, id, "random"));
     }
     assert!(checked >= 1000, "only {checked} random expressions checked");
