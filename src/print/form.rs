@@ -337,23 +337,25 @@ impl<'p> Reader<'p> {
         let mut numerator: Vec<Form> = Vec::new();
         let mut denominator: Vec<Form> = Vec::new();
         let mut matrices: Vec<Form> = Vec::new();
-        let mut chain: Vec<Form> = Vec::new();
-        for (i, &f) in factors.iter().enumerate() {
+        for &f in factors {
             if !self.pool.is_scalar(f) {
                 matrices.push(self.form(f));
             } else if let Some(d) = self.reciprocal(f) {
                 denominator.push(d);
             } else {
-                match (self.form(f), i + 1 == factors.len()) {
-                    // A 1×1 chain such as xᵀAx that ends the product reads without parentheses.
-                    (Form::Product(factors), true) => chain = factors,
-                    (form, _) => numerator.push(form),
-                }
+                numerator.push(self.form(f));
             }
         }
         // Parameters written in Greek read first, as in textbooks: `αx`, `2λy`.
         numerator.sort_by_key(|f| !Reader::is_greek(f));
-        numerator.extend(chain);
+        // A 1×1 chain such as xᵀAx that ends the product reads without parentheses.
+        if matrices.is_empty() {
+            if let Some(Form::Product(chain)) = numerator.last() {
+                let chain = chain.clone();
+                numerator.pop();
+                numerator.extend(chain);
+            }
+        }
         let p = Number::from(num_rational::BigRational::from_integer(c.numer().clone()));
         let q = Number::from(num_rational::BigRational::from_integer(c.denom().clone()));
         let form = if !denominator.is_empty() {
