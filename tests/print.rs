@@ -1,66 +1,22 @@
 //! The printer, table-driven: one line per expression with its Unicode, ASCII and LaTeX text.
 
 use nabla::expr::{
-    Assumptions, Derivative, DerivativeKind, Dim, Func, Id, Node, NormKind, Number, Pool, Shape,
-    SymbolOrigin,
+    Assumptions, DerivativeKind, Dim, Func, Id, Node, NormKind, Number, Pool, Shape, SymbolOrigin,
 };
 use nabla::print::{print, print_name, print_shape, Dialect, PrintOptions};
 
+#[path = "print/build.rs"]
+mod build;
+#[path = "print/random.rs"]
+mod random;
 #[path = "print/readers.rs"]
 mod readers;
 #[path = "print/values.rs"]
 mod values;
+use build::{declare, derivative, frac, matrix, scalar, symmetric, vector};
+use random::{random_expr, Kind};
 use readers::{AsciiReader, UnicodeReader};
 use values::{agree, eval_node};
-
-/// Declares a symbol of a shape and returns its expression.
-fn declare(pool: &mut Pool, name: &str, shape: Shape) -> Id {
-    let s = match pool.declare(name, shape, Assumptions::default(), SymbolOrigin::Declared) {
-        Ok(s) | Err(s) => s,
-    };
-    pool.symbol_expr(s)
-}
-
-fn scalar(pool: &mut Pool, name: &str) -> Id {
-    declare(pool, name, Shape::scalar())
-}
-
-fn vector(pool: &mut Pool, name: &str, n: &str) -> Id {
-    declare(pool, name, Shape::vector(Dim::symbol(n)))
-}
-
-fn matrix(pool: &mut Pool, name: &str, m: &str, n: &str) -> Id {
-    declare(pool, name, Shape::matrix(Dim::symbol(m), Dim::symbol(n)))
-}
-
-fn symmetric(pool: &mut Pool, name: &str, n: &str) -> Id {
-    let shape = Shape::matrix(Dim::symbol(n), Dim::symbol(n));
-    let a = Assumptions {
-        symmetric: true,
-        positive_definite: false,
-    };
-    let s = match pool.declare(name, shape, a, SymbolOrigin::Declared) {
-        Ok(s) | Err(s) => s,
-    };
-    pool.symbol_expr(s)
-}
-
-fn frac(n: i64, d: i64) -> Number {
-    Number::ratio(n, d)
-}
-
-fn derivative(pool: &mut Pool, kind: DerivativeKind, expr: Id, wrt: &[Id], dir: Option<Id>) -> Id {
-    let shape = pool.shape(expr).clone();
-    pool.derivative(
-        Derivative {
-            kind,
-            expr,
-            wrt: wrt.into(),
-            direction: dir,
-        },
-        shape,
-    )
-}
 
 /// `A x − b` with A: ℝ^(m×n), x: ℝ^n, b: ℝ^m.
 fn residual(p: &mut Pool) -> Id {
@@ -612,161 +568,6 @@ fn every_case_reads_back_to_its_value() {
         checked += usize::from(check_reads_back(&pool, id, name));
     }
     assert!(checked >= 70, "only {checked} cases checked");
-}
-
-/// Which kind of value a random expression has.
-#[derive(Clone, Copy)]
-enum Kind {
-    Scalar,
-    Vector,
-    Matrix,
-}
-
-/// A random expression of a kind over scalars x, y, z, α, x₁, x₂, vectors u, v ∈ ℝⁿ and
-/// matrices A, B, S (symmetric) ∈ ℝⁿˣⁿ, built through the canonical constructors.
-fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, kind: Kind, depth: u32) -> Id {
-    use rand::Rng;
-    let leaf = depth == 0 || rng.gen_range(0..4) == 0;
-    let sub =
-        |pool: &mut Pool, rng: &mut rand_pcg::Pcg64, kind| random_expr(pool, rng, kind, depth - 1);
-    match kind {
-        Kind::Scalar if leaf => match rng.gen_range(0..4) {
-            0 => pool.int(rng.gen_range(-3..=5)),
-            1 => pool.num(Number::ratio(rng.gen_range(-3..=3), rng.gen_range(1..=4))),
-            _ => {
-                let name = ["x", "y", "z", "α", "x_1", "x_2"][rng.gen_range(0..6)];
-                scalar(pool, name)
-            }
-        },
-        Kind::Vector if leaf => {
-            let name = ["u", "v"][rng.gen_range(0..2)];
-            vector(pool, name, "n")
-        }
-        Kind::Matrix if leaf => match rng.gen_range(0..3) {
-            0 => matrix(pool, "A", "n", "n"),
-            1 => matrix(pool, "B", "n", "n"),
-            _ => symmetric(pool, "S", "n"),
-        },
-        Kind::Scalar => match rng.gen_range(0..12) {
-            0 | 1 => {
-                let ts: Vec<Id> = (0..rng.gen_range(2..=3))
-                    .map(|_| sub(pool, rng, Kind::Scalar))
-                    .collect();
-                pool.add(&ts)
-            }
-            2 | 3 => {
-                let fs: Vec<Id> = (0..rng.gen_range(2..=3))
-                    .map(|_| sub(pool, rng, Kind::Scalar))
-                    .collect();
-                pool.mul(&fs)
-            }
-            4 => {
-                let (a, b) = (sub(pool, rng, Kind::Scalar), sub(pool, rng, Kind::Scalar));
-                if pool.is_zero(b) {
-                    a
-                } else {
-                    pool.div(a, b)
-                }
-            }
-            5 => {
-                let a = sub(pool, rng, Kind::Scalar);
-                let k = rng.gen_range(-3..=3);
-                if pool.is_zero(a) && k < 0 {
-                    a
-                } else {
-                    pool.powi(a, k)
-                }
-            }
-            6 => {
-                let a = sub(pool, rng, Kind::Scalar);
-                pool.sqrt(a)
-            }
-            7 => {
-                let f = [
-                    Func::Sin,
-                    Func::Cos,
-                    Func::Exp,
-                    Func::Tanh,
-                    Func::Sigmoid,
-                    Func::Abs,
-                    Func::Log,
-                ][rng.gen_range(0..7)];
-                let a = sub(pool, rng, Kind::Scalar);
-                pool.apply(f, &[a])
-            }
-            8 => {
-                let (u, v) = (sub(pool, rng, Kind::Vector), sub(pool, rng, Kind::Vector));
-                let m = sub(pool, rng, Kind::Matrix);
-                let ut = pool.transpose(u);
-                pool.mul(&[ut, m, v])
-            }
-            9 => {
-                let m = sub(pool, rng, Kind::Matrix);
-                let f = [Func::Trace, Func::Det][rng.gen_range(0..2)];
-                pool.apply(f, &[m])
-            }
-            10 => {
-                let v = sub(pool, rng, Kind::Vector);
-                let k = [NormKind::Two, NormKind::One][rng.gen_range(0..2)];
-                pool.apply(Func::Norm(k), &[v])
-            }
-            _ => {
-                let a = sub(pool, rng, Kind::Scalar);
-                pool.neg(a)
-            }
-        },
-        Kind::Vector => match rng.gen_range(0..6) {
-            0 => {
-                let (a, b) = (sub(pool, rng, Kind::Vector), sub(pool, rng, Kind::Vector));
-                let nb = pool.neg(b);
-                pool.add(&[a, nb])
-            }
-            1 | 2 => {
-                let (m, v) = (sub(pool, rng, Kind::Matrix), sub(pool, rng, Kind::Vector));
-                pool.mul(&[m, v])
-            }
-            3 => {
-                let (c, v) = (sub(pool, rng, Kind::Scalar), sub(pool, rng, Kind::Vector));
-                pool.mul(&[c, v])
-            }
-            4 => {
-                let (a, b) = (sub(pool, rng, Kind::Vector), sub(pool, rng, Kind::Vector));
-                pool.hadamard(&[a, b])
-            }
-            _ => {
-                let v = sub(pool, rng, Kind::Vector);
-                pool.apply(Func::Sigmoid, &[v])
-            }
-        },
-        Kind::Matrix => match rng.gen_range(0..7) {
-            0 => {
-                let (a, b) = (sub(pool, rng, Kind::Matrix), sub(pool, rng, Kind::Matrix));
-                pool.add(&[a, b])
-            }
-            1 | 2 => {
-                let (a, b) = (sub(pool, rng, Kind::Matrix), sub(pool, rng, Kind::Matrix));
-                pool.mul(&[a, b])
-            }
-            3 => {
-                let a = sub(pool, rng, Kind::Matrix);
-                pool.transpose(a)
-            }
-            4 => {
-                let a = sub(pool, rng, Kind::Matrix);
-                let k = [-1, -2, 2, 3][rng.gen_range(0..4)];
-                pool.powi(a, k)
-            }
-            5 => {
-                let (c, a) = (sub(pool, rng, Kind::Scalar), sub(pool, rng, Kind::Matrix));
-                pool.mul(&[c, a])
-            }
-            _ => {
-                let (u, v) = (sub(pool, rng, Kind::Vector), sub(pool, rng, Kind::Vector));
-                let vt = pool.transpose(v);
-                pool.mul(&[u, vt])
-            }
-        },
-    }
 }
 
 #[test]
