@@ -260,7 +260,7 @@ const CASES: &[Case] = &[
     ("sigma symbol before a parenthesis", |p| { let (s, x) = (scalar(p, "σ"), scalar(p, "x")); let one = p.int(1); let t = p.add(&[x, one]); p.mul(&[s, t]) },
         "σ·(x + 1)", "sigma*(x + 1)", "\\sigma \\cdot (x + 1)"),
     ("greek exponent", |p| { let (x, a) = (scalar(p, "x"), scalar(p, "α")); p.pow(x, a) },
-        "x^(α)", "x^alpha", "x^{\\alpha}"),
+        "x^α", "x^alpha", "x^{\\alpha}"),
     ("lagrangian", |p| { let x = vector(p, "x", "n"); let l = scalar(p, "λ"); let a = symmetric(p, "A", "n"); let xt = p.transpose(x); let q = p.mul(&[xt, a, x]); let xx = p.mul(&[xt, x]); let one = p.int(1); let c = p.sub(xx, one); let lc = p.mul(&[l, c]); p.add(&[q, lc]) },
         "λ(xᵀx − 1) + xᵀAx", "lambda*(x'*x - 1) + x'*A*x", "\\lambda (x^\\top x - 1) + x^\\top A x"),
     ("directional with subscripted direction", |p| { let (f, x, u) = (scalar(p, "f"), vector(p, "x", "n"), vector(p, "u_1", "n")); derivative(p, DerivativeKind::Directional, f, &[x], Some(u)) },
@@ -287,6 +287,8 @@ const CASES: &[Case] = &[
         "‖z(‖v‖)u‖₁", "norm(z*norm(v)*u, 1)", "\\|z (\\|v\\|_2) u\\|_1"),
     ("abs inside an abs", |p| { let (x, y) = (scalar(p, "x"), scalar(p, "y")); let ay = p.apply(Func::Abs, &[y]); let s = p.add(&[x, ay]); p.apply(Func::Abs, &[s]) },
         "|x + (|y|)|", "abs(x + abs(y))", "\\lvert x + \\lvert y \\rvert \\rvert"),
+    ("greek exponent before a factor", |p| { let (x, a, y) = (scalar(p, "x"), scalar(p, "α"), scalar(p, "y")); let e = p.pow(x, a); p.mul(&[e, y]) },
+        "x^α·y", "x^alpha*y", "x^{\\alpha} y"),
 ];
 
 #[test]

@@ -7,7 +7,7 @@ use super::scripts::superscript;
 use pretty::RcDoc;
 
 impl Printer {
-    /// `x²`, `xⁿ`, `A⁻²`, `x^(1/3)` / `x^2`, `inv(A)^2` / `x^{2}`.
+    /// `x²`, `xⁿ`, `x^α`, `A⁻²`, `x^(1/3)` / `x^2`, `inv(A)^2` / `x^{2}`.
     pub(crate) fn power(&self, base: &Form, exp: &Form, matrix: bool, ctx: Ctx) -> Piece {
         let tight = ctx.with_tight(true);
         match self.dialect {
@@ -21,8 +21,11 @@ impl Printer {
                     },
                     None => {
                         let e = self.flat_text(exp);
+                        // A single letter needs no parentheses (`x^α`); the `·` after it does.
+                        let single = matches!(exp, Form::Name(n) if n.chars().count() == 1);
+                        let e = if single { e } else { format!("({e})") };
                         Piece {
-                            doc: b.doc.append(RcDoc::text(format!("^({e})"))),
+                            doc: b.doc.append(RcDoc::text(format!("^{e}"))),
                             left: b.left,
                             right: Edge::OperandEnd,
                         }

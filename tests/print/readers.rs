@@ -352,13 +352,11 @@ impl UnicodeReader<'_> {
             } else if self.eat('ᵀ') {
                 base = base.transpose();
             } else if self.eat('^') {
-                if !self.eat('(') {
-                    return None;
-                }
-                let e = self.sum()?;
-                if !self.eat(')') {
-                    return None;
-                }
+                let e = if self.eat('(') {
+                    self.parenthesized()?
+                } else {
+                    self.atom()?
+                };
                 base = pow(&base, &e)?;
             } else {
                 return Some(base);
