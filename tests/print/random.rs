@@ -30,13 +30,17 @@ pub fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, kind: Kind, depth
                 scalar(pool, name)
             }
         },
-        Kind::Vector if leaf => {
-            let name = ["u", "v"][rng.gen_range(0..2)];
-            vector(pool, name, "n")
-        }
-        Kind::Matrix if leaf => match rng.gen_range(0..3) {
-            0 => matrix(pool, "A", "n", "n"),
-            1 => matrix(pool, "B", "n", "n"),
+        Kind::Vector if leaf => match rng.gen_range(0..4) {
+            0 if depth > 0 => literal(pool, rng, 3, 1, depth),
+            _ => {
+                let name = ["u", "v"][rng.gen_range(0..2)];
+                vector(pool, name, "n")
+            }
+        },
+        Kind::Matrix if leaf => match rng.gen_range(0..5) {
+            0 if depth > 0 => literal(pool, rng, 3, 3, depth),
+            0 | 1 => matrix(pool, "A", "n", "n"),
+            2 => matrix(pool, "B", "n", "n"),
             _ => symmetric(pool, "S", "n"),
         },
         Kind::Scalar => match rng.gen_range(0..12) {
@@ -159,4 +163,12 @@ pub fn random_expr(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, kind: Kind, depth
             }
         },
     }
+}
+
+/// A literal matrix of random scalar entries (n is 3 when values are checked).
+fn literal(pool: &mut Pool, rng: &mut rand_pcg::Pcg64, rows: u32, cols: u32, depth: u32) -> Id {
+    let entries: Vec<Id> = (0..rows * cols)
+        .map(|_| random_expr(pool, rng, Kind::Scalar, depth.min(2) - 1))
+        .collect();
+    pool.matrix(rows, cols, entries)
 }

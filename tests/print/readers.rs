@@ -178,6 +178,7 @@ enum Token {
     Func(String),
     Sup(String),
     Sym(char),
+    Space,
 }
 
 const FUNCTIONS: &[&str] = &[
@@ -209,6 +210,8 @@ pub struct UnicodeReader<'a> {
     pos: usize,
     /// Open `|` and `‖` outside parentheses.
     bars: (usize, usize),
+    /// In a row of a matrix (outside parentheses), where a space separates entries.
+    row: bool,
     env: &'a Env,
 }
 
@@ -225,6 +228,9 @@ impl UnicodeReader<'_> {
         };
         while let Some(&c) = chars.get(i) {
             if c.is_whitespace() {
+                if out.last() != Some(&Token::Space) {
+                    out.push(Token::Space);
+                }
                 i += 1;
             } else if c.is_ascii_digit() {
                 let start = i;
@@ -275,19 +281,53 @@ impl UnicodeReader<'_> {
         Some(out)
     }
 
+    /// The next token after any spaces.
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.pos)
+        self.tokens[self.pos.min(self.tokens.len())..]
+            .iter()
+            .find(|t| **t != Token::Space)
+    }
+
+    /// Moves past spaces.
+    fn skip_spaces(&mut self) {
+        while self.tokens.get(self.pos) == Some(&Token::Space) {
+            self.pos += 1;
+        }
+    }
+
+    /// Moves past the next token and the spaces before it.
+    fn advance(&mut self) {
+        self.skip_spaces();
+        self.pos += 1;
+    }
+
+    /// Is the next token a space?
+    fn space_next(&self) -> bool {
+        self.tokens.get(self.pos) == Some(&Token::Space)
     }
 
     fn eat(&mut self, c: char) -> bool {
         let hit = self.peek() == Some(&Token::Sym(c));
-        self.pos += usize::from(hit);
+        if hit {
+            self.advance();
+        }
         hit
+    }
+
+    /// In a matrix row, ` −2` (a space before the sign, none after) starts a new entry.
+    fn entry_ends_at_sign(&self) -> bool {
+        self.row
+            && self.space_next()
+            && matches!(self.tokens.get(self.pos + 1), Some(Token::Sym('+' | '−')))
+            && self.tokens.get(self.pos + 2) != Some(&Token::Space)
     }
 
     fn sum(&mut self) -> Option<Value> {
         let mut acc = self.binary()?;
         loop {
+            if self.entry_ends_at_sign() {
+                return Some(acc);
+            }
             if self.eat('+') {
                 acc = add(&acc, &self.binary()?)?;
             } else if self.eat('−') {
@@ -330,9 +370,12 @@ impl UnicodeReader<'_> {
     }
 
     fn starts_factor(&self) -> bool {
+        if self.row && self.space_next() {
+            return false;
+        }
         match self.peek() {
             Some(Token::Num(_) | Token::Name(_) | Token::Func(_)) => true,
-            Some(Token::Sym('(' | '√')) => true,
+            Some(Token::Sym('(' | '√' | '[')) => true,
             Some(Token::Sym('|')) => self.bars.0 == 0,
             Some(Token::Sym('‖')) => self.bars.1 == 0,
             _ => false,
@@ -343,7 +386,7 @@ impl UnicodeReader<'_> {
         let mut base = self.primary()?;
         loop {
             if let Some(Token::Sup(s)) = self.peek().cloned() {
-                self.pos += 1;
+                self.advance();
                 let e = match s.parse::<f64>() {
                     Ok(k) => scalar(k),
                     Err(_) => self.env.get(&s)?.clone(),
@@ -370,20 +413,55 @@ impl UnicodeReader<'_> {
             Token::Name(n) => self.env.get(&n)?.clone(),
             _ => return None,
         };
-        self.pos += 1;
+        self.advance();
         Some(v)
     }
 
     fn parenthesized(&mut self) -> Option<Value> {
-        let outer = std::mem::take(&mut self.bars);
+        let outer = (
+            std::mem::take(&mut self.bars),
+            std::mem::take(&mut self.row),
+        );
         let v = self.sum();
-        self.bars = outer;
+        (self.bars, self.row) = outer;
         self.eat(')').then_some(v?)
+    }
+
+    /// `[a b; c d]` after the `[`: entries separated by spaces, rows by `;`.
+    fn matrix(&mut self) -> Option<Value> {
+        let outer = (
+            std::mem::take(&mut self.bars),
+            std::mem::replace(&mut self.row, true),
+        );
+        let mut rows: Vec<Vec<f64>> = vec![Vec::new()];
+        let done = loop {
+            let Some(e) = self.sum().as_ref().and_then(as_scalar) else {
+                break false;
+            };
+            rows.last_mut()?.push(e);
+            if self.eat(';') {
+                rows.push(Vec::new());
+            } else if self.eat(']') {
+                break true;
+            } else if self.space_next() {
+                self.skip_spaces();
+            } else {
+                break false;
+            }
+        };
+        (self.bars, self.row) = outer;
+        let cols = rows.first()?.len();
+        let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+        (done && rows.iter().all(|r| r.len() == cols))
+            .then(|| DMatrix::from_row_slice(rows.len(), cols, &flat))
     }
 
     fn primary(&mut self) -> Option<Value> {
         if self.eat('(') {
             return self.parenthesized();
+        }
+        if self.eat('[') {
+            return self.matrix();
         }
         if self.eat('√') {
             let v = if self.eat('(') {
@@ -410,15 +488,15 @@ impl UnicodeReader<'_> {
                 return Some(norm(NormKind::One, &v));
             }
             if self.eat('_') && self.peek() == Some(&Token::Name("F".into())) {
-                self.pos += 1;
+                self.advance();
             }
             return Some(norm(NormKind::Two, &v));
         }
         if let Some(Token::Func(f)) = self.peek().cloned() {
-            self.pos += 1;
+            self.advance();
             let x = match self.peek() {
                 Some(Token::Sym('(')) => {
-                    self.pos += 1;
+                    self.advance();
                     self.parenthesized()?
                 }
                 Some(Token::Num(_) | Token::Name(_)) => self.atom()?,
@@ -436,9 +514,11 @@ impl UnicodeReader<'_> {
             tokens: UnicodeReader::tokens(text, env)?,
             pos: 0,
             bars: (0, 0),
+            row: false,
             env,
         };
         let v = r.sum()?;
+        r.skip_spaces();
         (r.pos == r.tokens.len()).then_some(v)
     }
 }
