@@ -7,6 +7,8 @@ use nabla::print::{print, print_name, print_shape, Dialect, PrintOptions};
 
 #[path = "print/build.rs"]
 mod build;
+#[path = "print/latex.rs"]
+mod latex;
 #[path = "print/random.rs"]
 mod random;
 #[path = "print/readers.rs"]
@@ -14,6 +16,7 @@ mod readers;
 #[path = "print/values.rs"]
 mod values;
 use build::{declare, derivative, frac, matrix, scalar, symmetric, vector};
+use latex::latex_to_unicode;
 use random::{random_expr, Kind};
 use readers::{AsciiReader, UnicodeReader};
 use values::{agree, eval_node};
@@ -484,8 +487,8 @@ x₁² + 10x₁₀² + 11x₁₁² + 12x₁₂² + 13x₁₃² + 14x₁₄² +
     }
 }
 
-/// Checks that the ASCII text and, when it is on one line without a literal matrix, the Unicode
-/// text of an expression read back to its value.
+/// Checks that the ASCII, LaTeX and (unless laid out in two dimensions) Unicode texts of an
+/// expression read back to its value.
 fn check_reads_back(pool: &Pool, id: Id, context: &str) -> bool {
     let env = values::env(pool);
     // Infinities and NaNs depend on evaluation order (√(−∞) vs (−∞)^½): not about printing.
@@ -507,6 +510,13 @@ fn check_reads_back(pool: &Pool, id: Id, context: &str) -> bool {
     assert!(
         got.as_ref().is_some_and(|g| agree(g, &want)),
         "{context}: {ascii} reads {got:?}, the expression is {want}"
+    );
+    let latex = wide(Dialect::Latex);
+    let read = latex_to_unicode(&latex);
+    let got = read.as_deref().and_then(|u| UnicodeReader::read(u, &env));
+    assert!(
+        got.as_ref().is_some_and(|g| agree(g, &want)),
+        "{context}: {latex} (read as {read:?}) reads {got:?}, the expression is {want}"
     );
     let unicode = wide(Dialect::Unicode);
     if !unicode.contains('⎡') {
