@@ -337,21 +337,25 @@ impl<'p> Reader<'p> {
         let mut numerator: Vec<Form> = Vec::new();
         let mut denominator: Vec<Form> = Vec::new();
         let mut matrices: Vec<Form> = Vec::new();
-        for (i, &f) in factors.iter().enumerate() {
+        for &f in factors {
             if !self.pool.is_scalar(f) {
                 matrices.push(self.form(f));
             } else if let Some(d) = self.reciprocal(f) {
                 denominator.push(d);
             } else {
-                match (self.form(f), i + 1 == factors.len()) {
-                    // A 1×1 chain such as xᵀAx that ends the product reads without parentheses.
-                    (Form::Product(chain), true) => numerator.extend(chain),
-                    (form, _) => numerator.push(form),
-                }
+                numerator.push(self.form(f));
             }
         }
         // Parameters written in Greek read first, as in textbooks: `αx`, `2λy`.
         numerator.sort_by_key(|f| !Reader::is_greek(f));
+        // A 1×1 chain such as xᵀAx that ends the product reads without parentheses.
+        if matrices.is_empty() {
+            if let Some(Form::Product(chain)) = numerator.last() {
+                let chain = chain.clone();
+                numerator.pop();
+                numerator.extend(chain);
+            }
+        }
         let p = Number::from(num_rational::BigRational::from_integer(c.numer().clone()));
         let q = Number::from(num_rational::BigRational::from_integer(c.denom().clone()));
         let form = if !denominator.is_empty() {
@@ -396,5 +400,113 @@ impl<'p> Reader<'p> {
         } else {
             form
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Assumptions, Dim, Shape, SymbolOrigin};
+
+    fn scalar(pool: &mut Pool, name: &str) -> Id {
+        let s = match pool.declare(
+            name,
+            Shape::scalar(),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        ) {
+            Ok(s) | Err(s) => s,
+        };
+        pool.symbol_expr(s)
+    }
+
+    fn name(n: &str) -> Form {
+        Form::Name(n.to_string())
+    }
+
+    fn int(k: i64) -> Form {
+        Form::Number(Number::int(k))
+    }
+
+    #[test]
+    fn constants_go_last_and_a_negative_lead_moves_behind() {
+        let mut pool = Pool::new();
+        let (x, y) = (scalar(&mut pool, "x"), scalar(&mut pool, "y"));
+        let three = pool.int(3);
+        let nx = pool.neg(x);
+        let sum = pool.add(&[three, nx, y]);
+        let form = Reader::new(&pool).form(sum);
+        assert_eq!(
+            form,
+            Form::Sum(vec![(false, name("y")), (true, name("x")), (false, int(3))])
+        );
+    }
+
+    #[test]
+    fn higher_degree_first_stably() {
+        let mut pool = Pool::new();
+        let (x, y) = (scalar(&mut pool, "x"), scalar(&mut pool, "y"));
+        let y3 = pool.powi(y, 3);
+        let xy = pool.mul(&[x, y]);
+        let sum = pool.add(&[x, y, y3, xy]);
+        let Form::Sum(terms) = Reader::new(&pool).form(sum) else {
+            panic!("a sum reads as a sum");
+        };
+        let shown: Vec<Form> = terms.into_iter().map(|(_, t)| t).collect();
+        let cube = Form::Power {
+            base: Box::new(name("y")),
+            exp: Box::new(int(3)),
+            matrix: false,
+        };
+        assert_eq!(
+            shown,
+            vec![
+                cube,
+                Form::Product(vec![name("x"), name("y")]),
+                name("x"),
+                name("y")
+            ]
+        );
+    }
+
+    #[test]
+    fn negative_powers_form_a_denominator() {
+        let mut pool = Pool::new();
+        let (x, y) = (scalar(&mut pool, "x"), scalar(&mut pool, "y"));
+        let y2 = pool.powi(y, -2);
+        let p = pool.mul(&[x, y2]);
+        let p = pool.scale(Number::int(-3), p);
+        let expected = Form::Neg(Box::new(Form::Fraction(
+            Box::new(Form::Product(vec![int(3), name("x")])),
+            Box::new(Form::Power {
+                base: Box::new(name("y")),
+                exp: Box::new(int(2)),
+                matrix: false,
+            }),
+        )));
+        assert_eq!(Reader::new(&pool).form(p), expected);
+    }
+
+    #[test]
+    fn roots_and_matrix_inverses() {
+        let mut pool = Pool::new();
+        let x = scalar(&mut pool, "x");
+        let r = pool.sqrt(x);
+        assert_eq!(Reader::new(&pool).form(r), Form::Sqrt(Box::new(name("x"))));
+        let n = Dim::symbol("n");
+        let a = match pool.declare(
+            "A",
+            Shape::matrix(n.clone(), n),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        ) {
+            Ok(s) | Err(s) => s,
+        };
+        let a = pool.symbol_expr(a);
+        let inv = pool.inverse(a);
+        assert_eq!(
+            Reader::new(&pool).form(inv),
+            Form::Inverse(Box::new(name("A")))
+        );
     }
 }

@@ -4,10 +4,10 @@
 
 use super::form::Form;
 use super::names::print_name;
-use super::numbers::{is_half, number_text};
+use super::numbers::number_text;
 use super::options::Dialect;
-use super::scripts::{superscript, unicode_subscript};
-use crate::expr::{Func, NormKind, Pool};
+use super::scripts::unicode_subscript;
+use crate::expr::Pool;
 use pretty::RcDoc;
 use std::collections::BTreeSet;
 
@@ -28,7 +28,7 @@ pub(crate) const ATOM: u8 = 6;
 const FLAT: usize = usize::MAX / 4;
 
 /// Words a run of juxtaposed single letters must not contain, or it would re-read as a name.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "sin",
     "cos",
     "tan",
@@ -89,8 +89,9 @@ pub(crate) enum Edge {
     Bar,
     /// A function name (`sin`, `σ`, `tr`).
     Function,
-    /// The end of a radical without parentheses (`√x`): nothing may be juxtaposed after it.
-    Radical,
+    /// The end of an operand of `√` or `^` (`√x`, `x^(1/3)`): a factor juxtaposed after it could
+    /// be read into the operand, so it is joined with `·`.
+    OperandEnd,
     /// An end that needs a space before any juxtaposed factor (`‖X‖_F`).
     Spaced,
     /// Any other sign (`−`, `∑`, `∇`, `𝟙`).
@@ -139,15 +140,18 @@ pub(crate) struct Ctx {
     pub(crate) matrix: bool,
     /// Never break lines.
     pub(crate) flat: bool,
+    /// Inside `|…|`, where another `|` would close it.
+    pub(crate) in_abs: bool,
+    /// Inside `‖…‖`, where another `‖` would close it.
+    pub(crate) in_norm: bool,
 }
 
 impl Ctx {
     /// Inside brackets: nothing follows, entries are delimited.
     pub(crate) fn delimited(self) -> Ctx {
         Ctx {
-            tight: false,
-            matrix: false,
             flat: self.flat,
+            ..Ctx::default()
         }
     }
 
@@ -162,7 +166,7 @@ pub(crate) struct Printer {
     /// The dialect.
     pub(crate) dialect: Dialect,
     /// Reserved words and declared multi-letter names.
-    words: BTreeSet<String>,
+    pub(crate) words: BTreeSet<String>,
 }
 
 impl Printer {
@@ -235,21 +239,35 @@ impl Printer {
     }
 
     /// A child printed where it must bind at least at `min`: in parentheses when it binds more
-    /// loosely, when it extends to the right and something tight follows, or when it contains
-    /// spaces inside a Unicode matrix row.
+    /// loosely, when it extends to the right and something tight follows, when it contains
+    /// spaces inside a Unicode matrix row, or when its bars would close enclosing bars.
     pub(crate) fn child(&self, form: &Form, ctx: Ctx, min: u8) -> Piece {
         let greedy = matches!(form, Form::SumOver { .. }) && self.dialect != Dialect::Ascii;
-        let loose = matches!(
-            form,
-            Form::Derivative { .. } | Form::SumOver { .. } | Form::At(..)
-        );
-        let parens = self.level(form) < min || (ctx.tight && greedy) || (ctx.matrix && loose);
+        // Bars of one kind inside bars of that kind would read as closing them.
+        let nested_bars = match form {
+            Form::Abs(_) => ctx.in_abs && self.dialect == Dialect::Unicode,
+            Form::Norm(..) => ctx.in_norm && self.dialect != Dialect::Ascii,
+            _ => false,
+        };
+        let parens = self.level(form) < min
+            || (ctx.tight && greedy)
+            || (ctx.matrix && self.loose(form))
+            || nested_bars;
         if parens {
             self.piece(form, ctx.delimited())
                 .wrap("(", ")", Edge::Open, Edge::Close)
         } else {
             self.piece(form, ctx)
         }
+    }
+
+    /// Does an operator form print with a space that would split a Unicode matrix row
+    /// (`∇ₓ f`, `∑_{i=1}^{N} xᵢ`, `… at x = 1`)?
+    fn loose(&self, form: &Form) -> bool {
+        matches!(
+            form,
+            Form::Derivative { .. } | Form::SumOver { .. } | Form::At(..)
+        ) && self.flat_text(form).contains(' ')
     }
 
     /// A form printed in a context.
@@ -406,393 +424,6 @@ impl Printer {
             doc = doc.nest(2).group();
         }
         Piece { doc, left, right }
-    }
-
-    /// Is this form printed as a leading coefficient (`½`, `(3/4)`, `(α/n)`)?
-    fn is_coefficient(form: &Form) -> bool {
-        matches!(form, Form::Number(n) if !n.is_integer()) || matches!(form, Form::Fraction(..))
-    }
-
-    /// Juxtaposed factors (`*` in ASCII) with the joins that keep them apart when re-read.
-    fn product(&self, factors: &[Form], ctx: Ctx) -> Piece {
-        let n = factors.len();
-        let mut doc: Doc = RcDoc::nil();
-        let mut left = Edge::Mark;
-        let mut prev: Option<Edge> = None;
-        let mut run = String::new();
-        for (i, factor) in factors.iter().enumerate() {
-            let last = i + 1 == n;
-            let piece = if i == 0 && Printer::is_coefficient(factor) {
-                self.coefficient(factor, ctx.with_tight(true))
-            } else {
-                let radical = matches!(factor, Form::Sqrt(_)) && !last;
-                let tight = !radical && (!last || ctx.tight);
-                self.child(factor, ctx.with_tight(tight), POWER)
-            };
-            let merged = match &prev {
-                None => {
-                    left = piece.left.clone();
-                    None
-                }
-                Some(p) => {
-                    let (join, merged) = self.join(p, &piece.left, &run, ctx);
-                    doc = doc.append(RcDoc::text(join));
-                    merged
-                }
-            };
-            run = match (&piece.right, merged) {
-                (Edge::Word(_), Some(m)) if piece.left == piece.right => m,
-                (Edge::Word(w), _) => w.clone(),
-                _ => String::new(),
-            };
-            prev = Some(piece.right.clone());
-            doc = doc.append(piece.doc);
-        }
-        Piece {
-            doc,
-            left,
-            right: prev.unwrap_or(Edge::Mark),
-        }
-    }
-
-    /// A leading rational coefficient: `½`, `(3/4)`, `(α/n)` in Unicode; bare in ASCII (where `/`
-    /// and `*` associate left) and LaTeX (where `\frac` delimits).
-    fn coefficient(&self, form: &Form, ctx: Ctx) -> Piece {
-        match (self.dialect, form) {
-            (Dialect::Unicode, Form::Number(n)) if is_half(n) => self.piece(form, ctx),
-            (Dialect::Unicode, _) => {
-                self.piece(form, ctx.delimited())
-                    .wrap("(", ")", Edge::Open, Edge::Close)
-            }
-            (Dialect::Ascii, _) => self.piece(form, ctx),
-            (Dialect::Latex, _) => {
-                let p = self.piece(form, ctx);
-                Piece {
-                    right: Edge::Close,
-                    ..p
-                }
-            }
-        }
-    }
-
-    /// The text between two juxtaposed factors, and the merged run of letters when they join
-    /// without a sign.
-    fn join(
-        &self,
-        prev: &Edge,
-        next: &Edge,
-        run: &str,
-        ctx: Ctx,
-    ) -> (&'static str, Option<String>) {
-        let merged = match (prev, next) {
-            (Edge::Word(a), Edge::Word(b)) => self.merge_run(a, b, run),
-            _ => None,
-        };
-        let letters_clash =
-            matches!((prev, next), (Edge::Word(_), Edge::Word(_))) && merged.is_none();
-        match self.dialect {
-            Dialect::Ascii => ("*", None),
-            Dialect::Latex => {
-                let dot = matches!(next, Edge::Digit)
-                    || matches!((prev, next), (Edge::Bar, Edge::Bar))
-                    || letters_clash;
-                (if dot { " \\cdot " } else { " " }, merged)
-            }
-            Dialect::Unicode => {
-                let space = if ctx.matrix { "·" } else { " " };
-                let join = match (prev, next) {
-                    (_, Edge::Digit) | (Edge::Radical, _) | (Edge::Bar, Edge::Bar) => "·",
-                    (Edge::Spaced, Edge::Bar) => "·",
-                    (Edge::Spaced, _) | (_, Edge::Function) => space,
-                    (Edge::Word(_), Edge::Word(_)) if letters_clash => space,
-                    (Edge::Word(_), Edge::Subscripted) => space,
-                    _ => "",
-                };
-                (join, merged)
-            }
-        }
-    }
-
-    /// The run of letters `run` (ending in `a`) extended by `b`, when both are single letters and
-    /// the run contains no reserved word or declared multi-letter name.
-    fn merge_run(&self, a: &str, b: &str, run: &str) -> Option<String> {
-        let single = |s: &str| s.chars().count() == 1 && s.chars().all(char::is_alphabetic);
-        if !(single(a) && single(b)) {
-            return None;
-        }
-        let mut candidate = if run.is_empty() {
-            a.to_string()
-        } else {
-            run.to_string()
-        };
-        candidate.push_str(b);
-        let clash = self.words.iter().any(|w| candidate.contains(w.as_str()));
-        (!clash).then_some(candidate)
-    }
-
-    /// `a/b` (Unicode, ASCII) or `\frac{a}{b}` (LaTeX).
-    fn fraction(&self, n: &Form, d: &Form, ctx: Ctx) -> Piece {
-        if self.dialect == Dialect::Latex {
-            let top = self.piece(n, ctx.delimited());
-            let bottom = self.piece(d, ctx.delimited());
-            let doc = RcDoc::text("\\frac{")
-                .append(top.doc)
-                .append(RcDoc::text("}{"))
-                .append(bottom.doc)
-                .append(RcDoc::text("}"));
-            return Piece {
-                doc,
-                left: Edge::Mark,
-                right: Edge::Close,
-            };
-        }
-        let top = self.child(n, ctx.with_tight(true), PRODUCT);
-        // A root may end the line open (`1/√x`); a function keeps its parentheses (`1/sin(x)`).
-        let radical = matches!(d, Form::Sqrt(_));
-        let bottom = self.child(d, ctx.with_tight(!radical || ctx.tight), POWER);
-        Piece {
-            doc: top.doc.append(RcDoc::text("/")).append(bottom.doc),
-            left: top.left,
-            right: bottom.right,
-        }
-    }
-
-    /// `x²`, `xⁿ`, `A⁻²`, `x^(1/3)` / `x^2`, `inv(A)^2` / `x^{2}`.
-    fn power(&self, base: &Form, exp: &Form, matrix: bool, ctx: Ctx) -> Piece {
-        let tight = ctx.with_tight(true);
-        match self.dialect {
-            Dialect::Unicode => {
-                let b = self.child(base, tight, ATOM);
-                match self.superscript_exponent(exp) {
-                    Some(sup) => Piece {
-                        doc: b.doc.append(RcDoc::text(sup)),
-                        left: b.left,
-                        right: Edge::Script,
-                    },
-                    None => {
-                        let e = self.flat_text(exp);
-                        Piece {
-                            doc: b.doc.append(RcDoc::text(format!("^({e})"))),
-                            left: b.left,
-                            right: Edge::Close,
-                        }
-                    }
-                }
-            }
-            Dialect::Ascii => {
-                let (b, exp_text) = match exp {
-                    Form::Neg(k) if matrix => {
-                        (self.call_text("inv", &[base], ctx), self.flat_text(k))
-                    }
-                    _ => (self.child(base, tight, ATOM), self.flat_text(exp)),
-                };
-                let simple = matches!(exp, Form::Number(n) if n.is_integer())
-                    || matches!(exp, Form::Neg(k) if matrix && matches!(**k, Form::Number(_)))
-                    || matches!(exp, Form::Name(_));
-                let e = if simple {
-                    exp_text
-                } else {
-                    format!("({exp_text})")
-                };
-                Piece {
-                    doc: b.doc.append(RcDoc::text(format!("^{e}"))),
-                    left: b.left,
-                    right: Edge::Script,
-                }
-            }
-            Dialect::Latex => {
-                let b = self.child(base, tight, ATOM);
-                let e = self.flat_text(exp);
-                Piece {
-                    doc: b.doc.append(RcDoc::text(format!("^{{{e}}}"))),
-                    left: b.left,
-                    right: Edge::Script,
-                }
-            }
-        }
-    }
-
-    /// The exponent in superscript characters, when it is an integer or a single letter.
-    fn superscript_exponent(&self, exp: &Form) -> Option<String> {
-        match exp {
-            Form::Number(n) if n.is_integer() => superscript(&n.numer().to_string()),
-            Form::Neg(k) => match &**k {
-                Form::Number(n) if n.is_integer() => superscript(&format!("-{}", n.numer())),
-                _ => None,
-            },
-            Form::Name(name) => superscript(name),
-            _ => None,
-        }
-    }
-
-    /// `√x`, `√(x + 1)` / `sqrt(x + 1)` / `\sqrt{x + 1}`.
-    fn sqrt(&self, radicand: &Form, ctx: Ctx) -> Piece {
-        match self.dialect {
-            Dialect::Ascii => self.call_text("sqrt", &[radicand], ctx),
-            Dialect::Latex => {
-                self.piece(radicand, ctx.delimited())
-                    .wrap("\\sqrt{", "}", Edge::Mark, Edge::Close)
-            }
-            Dialect::Unicode => {
-                let simple = Printer::is_simple_atom(radicand);
-                if simple && !ctx.tight {
-                    let r = self.piece(radicand, ctx);
-                    Piece {
-                        doc: RcDoc::text("√").append(r.doc),
-                        left: Edge::Mark,
-                        right: Edge::Radical,
-                    }
-                } else {
-                    self.piece(radicand, ctx.delimited())
-                        .wrap("√(", ")", Edge::Mark, Edge::Close)
-                }
-            }
-        }
-    }
-
-    /// A name, an entry or a whole number: what `√`, `sin` and derivative operators take without
-    /// parentheses.
-    pub(crate) fn is_simple_atom(form: &Form) -> bool {
-        match form {
-            Form::Name(_) | Form::Component(..) => true,
-            Form::Number(n) => n.is_integer(),
-            _ => false,
-        }
-    }
-
-    /// A postfix mark (`Aᵀ`, `A⁻¹`, `A⁺`) per dialect: `[unicode, ascii, latex]`.
-    fn postfix(&self, operand: &Form, marks: [&'static str; 3], ctx: Ctx) -> Piece {
-        let mark = match self.dialect {
-            Dialect::Unicode => marks[0],
-            Dialect::Ascii => marks[1],
-            Dialect::Latex => marks[2],
-        };
-        let a = self.child(operand, ctx.with_tight(true), ATOM);
-        Piece {
-            doc: a.doc.append(RcDoc::text(mark)),
-            left: a.left,
-            right: Edge::Script,
-        }
-    }
-
-    /// `name(a, b, …)` with delimited arguments.
-    pub(crate) fn call_text(&self, name: &str, args: &[&Form], ctx: Ctx) -> Piece {
-        let inner = ctx.delimited();
-        let mut doc: Doc = RcDoc::text(format!("{name}("));
-        for (i, a) in args.iter().enumerate() {
-            if i > 0 {
-                doc = doc.append(RcDoc::text(", "));
-            }
-            doc = doc.append(self.piece(a, inner).doc);
-        }
-        Piece {
-            doc: doc.append(RcDoc::text(")")),
-            left: Edge::Function,
-            right: Edge::Close,
-        }
-    }
-
-    /// A built-in function: `sin x` for a simple argument where nothing tight follows,
-    /// otherwise `sin(x + 1)`; LaTeX `\sin`, `\operatorname{tr}`.
-    fn call(&self, f: Func, args: &[Form], ctx: Ctx) -> Piece {
-        let name = self.function_name(f);
-        let prefix_style = matches!(
-            f,
-            Func::Sin | Func::Cos | Func::Tan | Func::Log | Func::Tanh
-        );
-        if let [arg] = args {
-            let bare = prefix_style
-                && self.dialect != Dialect::Ascii
-                && !ctx.tight
-                && !ctx.matrix
-                && Printer::is_simple_atom(arg);
-            if bare {
-                let a = self.piece(arg, ctx);
-                return Piece {
-                    doc: RcDoc::text(format!("{name} ")).append(a.doc),
-                    left: Edge::Function,
-                    right: a.right,
-                };
-            }
-        }
-        let refs: Vec<&Form> = args.iter().collect();
-        self.call_text(&name, &refs, ctx)
-    }
-
-    /// A function's name in this dialect.
-    fn function_name(&self, f: Func) -> String {
-        match self.dialect {
-            Dialect::Ascii => f.name().to_string(),
-            Dialect::Unicode => match f {
-                Func::Sigmoid => "σ".to_string(),
-                _ => f.name().to_string(),
-            },
-            Dialect::Latex => match f {
-                Func::Sin
-                | Func::Cos
-                | Func::Tan
-                | Func::Exp
-                | Func::Log
-                | Func::Tanh
-                | Func::Det => {
-                    format!("\\{}", f.name())
-                }
-                Func::Sigmoid => "\\sigma".to_string(),
-                _ => format!("\\operatorname{{{}}}", f.name()),
-            },
-        }
-    }
-
-    /// `|t|` / `abs(t)` / `\lvert t \rvert`.
-    fn abs(&self, a: &Form, ctx: Ctx) -> Piece {
-        let inner = Ctx {
-            tight: false,
-            ..ctx
-        };
-        match self.dialect {
-            Dialect::Unicode => self.piece(a, inner).wrap("|", "|", Edge::Bar, Edge::Bar),
-            Dialect::Ascii => self.call_text("abs", &[a], ctx),
-            Dialect::Latex => {
-                self.piece(a, inner)
-                    .wrap("\\lvert ", " \\rvert", Edge::Mark, Edge::Close)
-            }
-        }
-    }
-
-    /// `‖v‖`, `‖v‖₁`, `‖X‖_F` / `norm(v, 1)` / `\|v\|_2`.
-    fn norm(&self, kind: NormKind, a: &Form, ctx: Ctx) -> Piece {
-        let inner = Ctx {
-            tight: false,
-            ..ctx
-        };
-        match self.dialect {
-            Dialect::Unicode => {
-                let (close, right) = match kind {
-                    NormKind::Two => ("‖", Edge::Bar),
-                    NormKind::One => ("‖₁", Edge::Bar),
-                    NormKind::Frobenius => ("‖_F", Edge::Spaced),
-                };
-                self.piece(a, inner).wrap("‖", close, Edge::Bar, right)
-            }
-            Dialect::Ascii => {
-                let p = self.piece(a, ctx.delimited());
-                let tail = match kind {
-                    NormKind::Two => ")",
-                    NormKind::One => ", 1)",
-                    NormKind::Frobenius => ", F)",
-                };
-                p.wrap("norm(", tail, Edge::Function, Edge::Close)
-            }
-            Dialect::Latex => {
-                let close = match kind {
-                    NormKind::Two => "\\|_2",
-                    NormKind::One => "\\|_1",
-                    NormKind::Frobenius => "\\|_F",
-                };
-                self.piece(a, inner)
-                    .wrap("\\|", close, Edge::Bar, Edge::Bar)
-            }
-        }
     }
 
     /// Operands joined by an infix operator (`⊙`, `⊗`), each a power or tighter.

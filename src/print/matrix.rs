@@ -2,7 +2,7 @@
 //! Unicode expression, in two dimensions with aligned columns.
 
 use super::form::Form;
-use super::layout::{Ctx, Doc, Edge, Piece, Printer};
+use super::layout::{Ctx, Doc, Edge, Piece, Printer, AT};
 use super::options::Dialect;
 use pretty::RcDoc;
 
@@ -11,9 +11,9 @@ impl Printer {
     /// without loose spaces; ASCII separates them by commas.
     pub(crate) fn inline_matrix(&self, rows: usize, cols: usize, entries: &[Form]) -> Piece {
         let entry_ctx = Ctx {
-            tight: false,
             matrix: self.dialect == Dialect::Unicode,
             flat: true,
+            ..Ctx::default()
         };
         let (open, col_sep, row_sep, close) = match self.dialect {
             Dialect::Unicode => ("[", " ", "; ", "]"),
@@ -30,7 +30,7 @@ impl Printer {
                     doc = doc.append(RcDoc::text(col_sep));
                 }
                 if let Some(e) = entries.get(r * cols + c) {
-                    doc = doc.append(self.piece(e, entry_ctx).doc);
+                    doc = doc.append(self.child(e, entry_ctx, AT).doc);
                 }
             }
         }

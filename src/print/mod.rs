@@ -2,17 +2,45 @@
 //! (`A^\top (A x - b)`), in the spellings of NOTATION.md so that printed text parses back to the
 //! same expression.
 //!
-//! Printing reads the expression as textbook math first ([`form`]: term order, signs,
-//! fractions, roots), then spells it in a dialect as a `pretty` document ([`layout`]:
-//! precedence, parentheses, juxtaposition, line breaks).
+//! Printing first reads the expression as textbook math (`form`: term order, signs, fractions,
+//! roots), then spells it in a dialect as a `pretty` document (`layout` with `product`,
+//! `powers`, `functions`, `operators`, `matrix`: precedence, parentheses, juxtaposition, line
+//! breaks).
+//!
+//! ```
+//! use nabla::expr::{Assumptions, Dim, Pool, Shape, SymbolOrigin};
+//! use nabla::print::{print, PrintOptions};
+//!
+//! let mut pool = Pool::new();
+//! let declare = |pool: &mut Pool, name: &str, shape: Shape| {
+//!     let s = pool
+//!         .declare(name, shape, Assumptions::default(), SymbolOrigin::Declared)
+//!         .unwrap_or_else(|existing| existing);
+//!     pool.symbol_expr(s)
+//! };
+//! let (m, n) = (Dim::symbol("m"), Dim::symbol("n"));
+//! let a = declare(&mut pool, "A", Shape::matrix(m.clone(), n.clone()));
+//! let x = declare(&mut pool, "x", Shape::vector(n));
+//! let b = declare(&mut pool, "b", Shape::vector(m));
+//! let ax = pool.mul(&[a, x]);
+//! let r = pool.sub(ax, b);
+//! let at = pool.transpose(a);
+//! let g = pool.mul(&[at, r]);
+//! assert_eq!(print(&pool, g, &PrintOptions::unicode()), "Aᵀ(Ax − b)");
+//! assert_eq!(print(&pool, g, &PrintOptions::ascii()), "A'*(A*x - b)");
+//! assert_eq!(print(&pool, g, &PrintOptions::latex()), "A^\\top (A x - b)");
+//! ```
 
 mod form;
+mod functions;
 mod layout;
 mod matrix;
 mod names;
 mod numbers;
 mod operators;
 mod options;
+mod powers;
+mod product;
 mod scripts;
 mod shape;
 

@@ -81,10 +81,11 @@ pub(crate) fn latex_text(text: &str) -> String {
     let mut out = String::new();
     let mut after_command = false;
     for c in text.chars() {
-        if after_command && c.is_alphabetic() {
+        let command = greek_name(c);
+        if after_command && command.is_none() && c.is_alphabetic() {
             out.push(' ');
         }
-        match greek_name(c) {
+        match command {
             Some(n) => {
                 out.push('\\');
                 out.push_str(n);

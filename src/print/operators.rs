@@ -173,21 +173,16 @@ impl Printer {
 
     /// `∂x∂y`, `∂x²`: the variables of a Unicode derivative, repeats as powers.
     fn grouped_vars(vars: &[String], d: &str) -> String {
-        let mut out = String::new();
-        let mut i = 0;
-        while i < vars.len() {
-            let mut j = i;
-            while j < vars.len() && vars[j] == vars[i] {
-                j += 1;
-            }
-            out.push_str(d);
-            out.push_str(&vars[i]);
-            if j - i > 1 {
-                out.push_str(&superscript(&(j - i).to_string()).unwrap_or_default());
-            }
-            i = j;
-        }
-        out
+        vars.chunk_by(|a, b| a == b)
+            .map(|run| {
+                let power = if run.len() > 1 {
+                    superscript(&run.len().to_string()).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                format!("{d}{}{power}", run.first().map_or("", String::as_str))
+            })
+            .collect()
     }
 
     /// `\nabla_{x} f`, `\nabla^2_{x} f`, `J_{x} g`, `\frac{\partial}{\partial x} (…)`,
@@ -237,21 +232,17 @@ impl Printer {
 
     /// `\partial x \partial y`, `\partial x^{2}`, `dx^{2}`.
     fn latex_grouped_vars(vars: &[String], d: &str, sep: &str) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        let mut i = 0;
-        while i < vars.len() {
-            let mut j = i;
-            while j < vars.len() && vars[j] == vars[i] {
-                j += 1;
-            }
-            let power = if j - i > 1 {
-                format!("^{{{}}}", j - i)
-            } else {
-                String::new()
-            };
-            parts.push(format!("{d}{sep}{}{power}", vars[i]));
-            i = j;
-        }
+        let parts: Vec<String> = vars
+            .chunk_by(|a, b| a == b)
+            .map(|run| {
+                let power = if run.len() > 1 {
+                    format!("^{{{}}}", run.len())
+                } else {
+                    String::new()
+                };
+                format!("{d}{sep}{}{power}", run.first().map_or("", String::as_str))
+            })
+            .collect();
         parts.join(" ")
     }
 
