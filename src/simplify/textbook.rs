@@ -40,7 +40,10 @@ fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
     let Some(c) = factors.first().and_then(|&f| pool.as_number(f)).cloned() else {
         return product;
     };
-    let Some(k) = factors.iter().position(|&f| matches!(pool.node(f), Node::Add(_))) else {
+    let Some(k) = factors
+        .iter()
+        .position(|&f| matches!(pool.node(f), Node::Add(_)))
+    else {
         return product;
     };
     if !c.is_negative() {
