@@ -155,17 +155,15 @@ impl Document {
     }
 
     /// Evaluates every derivative operator in `e` and returns the result in textbook form.
-    pub fn evaluate(&mut self, e: Id, layout: Layout) -> Result<Id, DiffError> {
-        let _ = layout;
-        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, Layout::Numerator)?;
+    pub fn evaluate(&mut self, e: Id) -> Result<Id, DiffError> {
+        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e)?;
         Ok(textbook_form(&mut self.lowered.pool, v))
     }
 
     /// The fully expanded form of `e` (derivatives evaluated first).
-    pub fn expand(&mut self, e: Id, layout: Layout, max_terms: usize) -> Result<Id, String> {
-        let _ = layout;
-        let v = diff::evaluate_derivatives(&mut self.lowered.pool, e, Layout::Numerator)
-            .map_err(|err| err.to_string())?;
+    pub fn expand(&mut self, e: Id, max_terms: usize) -> Result<Id, String> {
+        let v =
+            diff::evaluate_derivatives(&mut self.lowered.pool, e).map_err(|err| err.to_string())?;
         expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
     }
 }

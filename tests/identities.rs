@@ -201,7 +201,7 @@ fn textbook_identities() {
             panic!("{expr}: not a derivative node");
         };
         let result = doc
-            .evaluate(id, Layout::Numerator)
+            .evaluate(id)
             .unwrap_or_else(|e| panic!("{expr} w.r.t. {wrt}: {e}"));
         let text = print(doc.pool(), result, &PrintOptions::unicode());
         printed.push_str(&format!("{kind:?} {wrt} of {expr} = {text}\n"));

@@ -3,7 +3,7 @@
 use super::compare::{compare, CompareOptions, Comparison};
 use super::diagnosis::{diagnose, Mistake, StepContext};
 use super::verdict::Verdict;
-use crate::diff::{evaluate_derivatives, Layout};
+use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
 use crate::simplify::{expand, textbook_form};
@@ -11,11 +11,9 @@ use crate::syntax::lower::{LoweredClaim, StepRelation};
 use crate::syntax::span::Span;
 use std::collections::{BTreeMap, HashMap};
 
-/// Settings for checking.
+/// Settings for checking. (The Jacobian layout is a reading option: see `ReadOptions`.)
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
-    /// Jacobian layout convention.
-    pub layout: Layout,
     /// Randomised comparison settings (seeded).
     pub compare: CompareOptions,
     /// Most terms an expansion may produce when trying to prove a step.
@@ -25,7 +23,6 @@ pub struct CheckOptions {
 impl Default for CheckOptions {
     fn default() -> CheckOptions {
         CheckOptions {
-            layout: Layout::Numerator,
             compare: CompareOptions::default(),
             max_terms: 5_000,
         }
@@ -98,11 +95,8 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
 }
 
 /// Evaluates derivatives and the claim's point; `Err` carries an *unknown* reason.
-fn value_of(pool: &mut Pool, e: Id, at: &HashMap<Id, Id>, layout: Layout) -> Result<Id, String> {
-    // Derivative nodes mean numerator layout; the lowering wrapped a denominator-layout Jacobian
-    // in a transpose already.
-    let _ = layout;
-    let v = evaluate_derivatives(pool, e, Layout::Numerator).map_err(|err| err.to_string())?;
+fn value_of(pool: &mut Pool, e: Id, at: &HashMap<Id, Id>) -> Result<Id, String> {
+    let v = evaluate_derivatives(pool, e).map_err(|err| err.to_string())?;
     Ok(if at.is_empty() {
         v
     } else {
@@ -118,11 +112,11 @@ fn check_step(
     at: &HashMap<Id, Id>,
     options: &CheckOptions,
 ) -> (Verdict, Option<Id>) {
-    let g = match value_of(pool, previous, at, options.layout) {
+    let g = match value_of(pool, previous, at) {
         Ok(v) => v,
         Err(reason) => return (Verdict::Unknown { reason }, None),
     };
-    let c = match value_of(pool, current, at, options.layout) {
+    let c = match value_of(pool, current, at) {
         Ok(v) => v,
         Err(reason) => return (Verdict::Unknown { reason }, None),
     };
@@ -200,7 +194,6 @@ fn mistakes(
         correct: g,
         claimed: c,
         derivative,
-        layout: options.layout,
         compare: &options.compare,
         max_terms: options.max_terms,
     };

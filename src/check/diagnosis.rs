@@ -3,7 +3,7 @@
 
 use super::compare::{compare, CompareOptions, Comparison};
 use super::sample::{sample_instance, to_f64, SampleOptions};
-use crate::diff::{evaluate_derivatives, Layout};
+use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
 use crate::simplify::expand;
@@ -82,8 +82,6 @@ pub struct StepContext<'a> {
     pub claimed: Id,
     /// The derivative operator of the left side, when it is one.
     pub derivative: Option<&'a Derivative>,
-    /// Jacobian layout in force.
-    pub layout: Layout,
     /// Comparison settings.
     pub compare: &'a CompareOptions,
     /// Expansion budget (terms).
@@ -358,7 +356,7 @@ fn wrong_variable(pool: &mut Pool, c: Id, d: &Derivative, ctx: &StepContext<'_>)
         };
         let node_shape = shape_of_derivative(pool, d);
         let alt = pool.derivative(alt, node_shape);
-        let Ok(value) = evaluate_derivatives(pool, alt, ctx.layout) else {
+        let Ok(value) = evaluate_derivatives(pool, alt) else {
             continue;
         };
         if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {
@@ -411,7 +409,7 @@ fn different_function(
                 direction: d.direction,
             };
             let alt = pool.derivative(alt, node_shape.clone());
-            let Ok(value) = evaluate_derivatives(pool, alt, ctx.layout) else {
+            let Ok(value) = evaluate_derivatives(pool, alt) else {
                 continue;
             };
             if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {

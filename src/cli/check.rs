@@ -91,7 +91,6 @@ pub fn run(r: &CheckRequest) -> u8 {
 
 fn check_options(r: &CheckRequest) -> CheckOptions {
     CheckOptions {
-        layout: r.layout,
         compare: CompareOptions {
             seed: r.seed,
             trials: r.trials.max(1),

@@ -267,18 +267,16 @@ pub fn print(r: &Request) -> u8 {
 
 /// `nabla simplify`: derivatives evaluated, canonical form in textbook layout.
 pub fn simplify(r: &Request) -> u8 {
-    let layout = r.layout;
     show_expressions(r, move |doc, id| {
-        doc.evaluate(id, layout)
+        doc.evaluate(id)
             .map_err(|e| (exit::CANNOT_ANSWER, e.to_string()))
     })
 }
 
 /// `nabla expand`.
 pub fn expand(r: &Request) -> u8 {
-    let layout = r.layout;
     show_expressions(r, move |doc, id| {
-        doc.expand(id, layout, 100_000)
+        doc.expand(id, 100_000)
             .map_err(|e| (exit::CANNOT_ANSWER, e))
     })
 }
@@ -304,7 +302,7 @@ pub fn derivative(op: Operator, r: &Request) -> u8 {
             Ok(x) => x,
             Err(e) => return report_source_error(r.json, &e, &input.origin),
         };
-    let result = match doc.evaluate(id, r.layout) {
+    let result = match doc.evaluate(id) {
         Ok(v) => v,
         Err(e) => {
             report_plain_error(r.json, &e.to_string());

@@ -8,9 +8,10 @@ use std::collections::HashMap;
 
 /// `e` with every derivative operator replaced by its value (per its kind and variables; a
 /// partial or ordinary derivative with several variables is the repeated derivative, in order)
-/// and every `at` replaced by the substitution of its bindings. Jacobians use `layout`.
+/// and every `at` replaced by the substitution of its bindings. A derivative node always means
+/// numerator layout: the lowering writes a denominator-layout Jacobian as the transpose of one.
 /// Expressions without such nodes are returned unchanged.
-pub fn evaluate_derivatives(pool: &mut Pool, e: Id, layout: Layout) -> Result<Id, DiffError> {
+pub fn evaluate_derivatives(pool: &mut Pool, e: Id) -> Result<Id, DiffError> {
     let order = postorder(pool, e, &|_, _| true);
     if !order
         .iter()
@@ -32,7 +33,7 @@ pub fn evaluate_derivatives(pool: &mut Pool, e: Id, layout: Layout) -> Result<Id
                 let expr = new[0];
                 let wrt = &new[1..1 + n];
                 let direction = d.direction.map(|_| new[1 + n]);
-                evaluate_one(pool, d.kind, expr, wrt, direction, layout)?
+                evaluate_one(pool, d.kind, expr, wrt, direction)?
             }
             Node::At(_, binds) => {
                 let map: HashMap<Id, Id> = binds
@@ -57,12 +58,11 @@ fn evaluate_one(
     expr: Id,
     wrt: &[Id],
     direction: Option<Id>,
-    layout: Layout,
 ) -> Result<Id, DiffError> {
     match kind {
         DerivativeKind::Gradient => gradient(pool, expr, wrt),
         DerivativeKind::Hessian => hessian(pool, expr, wrt),
-        DerivativeKind::Jacobian => jacobian(pool, expr, wrt, layout),
+        DerivativeKind::Jacobian => jacobian(pool, expr, wrt, Layout::Numerator),
         DerivativeKind::Partial | DerivativeKind::Ordinary => {
             if wrt.is_empty() {
                 return Err(DiffError::NotAVariable {
@@ -76,7 +76,7 @@ fn evaluate_one(
                 } else if pool.is_scalar(cur) {
                     gradient(pool, cur, &[w])?
                 } else {
-                    jacobian(pool, cur, &[w], layout)?
+                    jacobian(pool, cur, &[w], Layout::Numerator)?
                 };
             }
             Ok(cur)

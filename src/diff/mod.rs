@@ -127,7 +127,7 @@ pub(crate) fn check_limit(pool: &Pool, during: &str) -> Result<(), DiffError> {
 
 /// Replaces nested derivative operators and `at` substitutions before differentiating.
 fn prepare(pool: &mut Pool, f: Id) -> Result<Id, DiffError> {
-    evaluate_derivatives(pool, f, Layout::Numerator)
+    evaluate_derivatives(pool, f)
 }
 
 fn require_scalar(pool: &Pool, f: Id, what: &str) -> Result<(), DiffError> {

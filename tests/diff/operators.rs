@@ -105,7 +105,7 @@ fn nested_derivative_operators_are_evaluated() {
     );
     let xt = p.transpose(x);
     let e = p.mul(&[xt, grad_node]);
-    let value = evaluate_derivatives(&mut p, e, Layout::Numerator).expect("evaluates");
+    let value = evaluate_derivatives(&mut p, e).expect("evaluates");
     let at = p.transpose(a);
     let g = p.mul(&[at, r]);
     let expected = p.mul(&[xt, g]);
@@ -128,15 +128,12 @@ fn nested_derivative_operators_are_evaluated() {
     let one = p.int(1);
     let s_sym = sym_id(&p, s);
     let at_one = p.at(mixed, vec![(s_sym, one)]);
-    let value = evaluate_derivatives(&mut p, at_one, Layout::Numerator).expect("evaluates");
+    let value = evaluate_derivatives(&mut p, at_one).expect("evaluates");
     let t2 = p.powi(t, 2);
     let expected = p.scale(Number::int(6), t2);
     assert_eq!(value, expected);
     // Nothing to evaluate: unchanged.
-    assert_eq!(
-        evaluate_derivatives(&mut p, body, Layout::Numerator),
-        Ok(body)
-    );
+    assert_eq!(evaluate_derivatives(&mut p, body), Ok(body));
 }
 
 #[test]
@@ -417,5 +414,14 @@ fn conditions_read_naturally() {
     let mut p = Pool::new();
     let (_, _, _, r) = least_squares(&mut p);
     let n = norm(&mut p, r);
-    assert_eq!(non_differentiable_points(&p, n), vec!["A·x − b = 0"]);
+    assert_eq!(non_differentiable_points(&p, n), vec!["Ax − b = 0"]);
+    // A squared norm is smooth; a root of something positive is smooth.
+    let sq = p.powi(n, 2);
+    assert!(non_differentiable_points(&p, sq).is_empty());
+    let one = p.int(1);
+    let rt = p.transpose(r);
+    let inner = p.mul(&[rt, r]);
+    let arg = p.add(&[inner, one]);
+    let root = p.sqrt(arg);
+    assert!(non_differentiable_points(&p, root).is_empty());
 }
