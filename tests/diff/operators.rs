@@ -419,8 +419,17 @@ fn conditions_read_naturally() {
     let sq = p.powi(n, 2);
     assert!(non_differentiable_points(&p, sq).is_empty());
     let one = p.int(1);
-    let rt = p.transpose(r);
-    let inner = p.mul(&[rt, r]);
+    let v = p
+        .declare(
+            "v",
+            Shape::vector(Dim::symbol("n")),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        )
+        .expect("fresh");
+    let v = p.symbol_expr(v);
+    let vt = p.transpose(v);
+    let inner = p.mul(&[vt, v]);
     let arg = p.add(&[inner, one]);
     let root = p.sqrt(arg);
     assert!(non_differentiable_points(&p, root).is_empty());
