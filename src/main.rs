@@ -86,6 +86,10 @@ struct DerivativeArgs {
 struct CheckArgs {
     /// Derivation files (`-` for standard input).
     files: Vec<String>,
+    /// Grade a batch: a directory of .nabla files, or a JSON-lines file of
+    /// {"id": …, "source": …}; one JSON result line per submission, in order.
+    #[arg(long, value_name = "DIR|FILE.jsonl", conflicts_with = "files")]
+    batch: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -195,6 +199,7 @@ impl From<CheckArgs> for cli::check::CheckRequest {
     fn from(a: CheckArgs) -> Self {
         cli::check::CheckRequest {
             files: a.files,
+            batch: a.batch,
             json: a.format == FormatArg::Json,
             layout: a.layout.into(),
             seed: a.seed,

@@ -1,7 +1,6 @@
 //! `nabla check`: the human report (✓/✗ per step, mistakes named, counterexamples) and JSON.
 
-use super::commands::report_source_error;
-use super::diagnostics::use_color;
+use super::diagnostics::{self, use_color};
 use super::exit;
 use super::input;
 use super::values;
@@ -33,6 +32,8 @@ claim ∇‖Ax − b‖² = Aᵀ(Ax − b)
 pub struct CheckRequest {
     /// Files to check.
     pub files: Vec<String>,
+    /// A batch to grade instead (directory or JSON-lines file).
+    pub batch: Option<String>,
     /// JSON output.
     pub json: bool,
     /// Jacobian layout.
@@ -48,6 +49,7 @@ pub fn demo() -> u8 {
     println!("{DEMO}");
     let request = CheckRequest {
         files: Vec::new(),
+        batch: None,
         json: false,
         layout: Layout::Numerator,
         seed: 1,
@@ -64,6 +66,9 @@ pub fn demo() -> u8 {
 
 /// `nabla check FILE…`: the worst exit code over all files.
 pub fn run(r: &CheckRequest) -> u8 {
+    if let Some(batch) = &r.batch {
+        return super::batch::run(batch, r);
+    }
     if r.files.is_empty() {
         eprintln!("error: no file given (nabla check FILE…, or - for standard input)");
         return exit::BAD_INPUT;
@@ -101,15 +106,44 @@ fn check_options(r: &CheckRequest) -> CheckOptions {
     }
 }
 
+/// What checking one text gives: the exit code and the report, as JSON and as text.
+pub struct Outcome {
+    /// 0 every claim holds, 1 one fails, 2 unreadable input, 3 undecided.
+    pub code: u8,
+    /// The report (or the error) as JSON.
+    pub json: serde_json::Value,
+    /// The report (or the rendered error) as text.
+    pub human: String,
+}
+
 /// Checks one text and prints its report; returns the exit code.
 pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
+    let outcome = grade(text, origin, r);
+    if r.json {
+        println!("{}", outcome.json);
+    } else if outcome.code == exit::BAD_INPUT {
+        eprintln!("{}", outcome.human);
+    } else {
+        print!("{}", outcome.human);
+    }
+    outcome.code
+}
+
+/// Checks one text: the whole report, rendered both ways, and its exit code.
+pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
     let read = ReadOptions {
         declarations: None,
         layout: r.layout,
     };
     let mut doc = match Document::read(text, &read) {
         Ok(d) => d,
-        Err(e) => return report_source_error(r.json, &e, origin),
+        Err(e) => {
+            return Outcome {
+                code: exit::BAD_INPUT,
+                json: diagnostics::to_json(&e),
+                human: diagnostics::render(&e, origin),
+            }
+        }
     };
     let report = check_program(&mut doc.lowered, &check_options(r));
     let pool = &doc.lowered.pool;
@@ -125,24 +159,18 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
                     .steps
                     .iter()
                     .any(|s| matches!(s.verdict, Verdict::Unknown { .. }));
-                if r.json {
-                    claims_json.push(claim_json(pool, text, claim));
-                } else {
-                    out.push_str(&claim_text(pool, text, origin, claim));
-                }
+                claims_json.push(claim_json(pool, text, claim));
+                out.push_str(&claim_text(pool, text, origin, claim));
             }
             StatementReport::NotRun { span, what } => {
                 let (line, _) = span.line_col(text);
-                if r.json {
-                    claims_json.push(
-                        json!({ "statement": what, "line": line, "status": "not-run",
-                        "reason": "numeric statements are not implemented in this version" }),
-                    );
-                } else {
-                    out.push_str(&format!(
-                        "{origin}:{line}  – {what}: not run (numeric statements are not implemented in this version)\n"
-                    ));
-                }
+                claims_json.push(
+                    json!({ "statement": what, "line": line, "status": "not-run",
+                    "reason": "numeric statements are not implemented in this version" }),
+                );
+                out.push_str(&format!(
+                    "{origin}:{line}  – {what}: not run (numeric statements are not implemented in this version)\n"
+                ));
             }
         }
     }
@@ -153,15 +181,11 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
     } else {
         exit::OK
     };
-    if r.json {
-        println!(
-            "{}",
-            json!({ "file": origin, "holds": !failed && !unknown, "statements": claims_json })
-        );
-    } else {
-        print!("{out}");
+    Outcome {
+        code,
+        json: json!({ "file": origin, "holds": !failed && !unknown, "statements": claims_json }),
+        human: out,
     }
-    code
 }
 
 fn slice(text: &str, span: Span) -> &str {

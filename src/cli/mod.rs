@@ -1,5 +1,6 @@
 //! Rendering for the command line: reading input, showing diagnostics, results and reports.
 
+pub mod batch;
 pub mod check;
 pub mod commands;
 pub mod diagnostics;
