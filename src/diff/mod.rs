@@ -177,11 +177,7 @@ fn scalar_partials(pool: &mut Pool, f: Id, vars: &[Variable]) -> Result<Vec<Id>,
         });
     }
     let one = pool.int(1);
-    let partials = adjoint::adjoints(pool, f, one, vars)?;
-    Ok(partials
-        .into_iter()
-        .map(|p| factor_common(pool, p))
-        .collect())
+    adjoint::adjoints(pool, f, one, vars)
 }
 
 /// The Hessian of a scalar `f`: n×n with respect to a vector, k×k (a literal) with respect to k

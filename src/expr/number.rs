@@ -147,9 +147,14 @@ impl From<BigRational> for Number {
     }
 }
 
+// Integer fast paths: most coefficients are integers, and rational arithmetic would reduce by a
+// gcd every time.
 impl std::ops::Add for &Number {
     type Output = Number;
     fn add(self, rhs: &Number) -> Number {
+        if self.0.is_integer() && rhs.0.is_integer() {
+            return Number(BigRational::from_integer(self.0.numer() + rhs.0.numer()));
+        }
         Number(&self.0 + &rhs.0)
     }
 }
@@ -164,6 +169,15 @@ impl std::ops::Sub for &Number {
 impl std::ops::Mul for &Number {
     type Output = Number;
     fn mul(self, rhs: &Number) -> Number {
+        if rhs.is_one() {
+            return self.clone();
+        }
+        if self.is_one() {
+            return rhs.clone();
+        }
+        if self.0.is_integer() && rhs.0.is_integer() {
+            return Number(BigRational::from_integer(self.0.numer() * rhs.0.numer()));
+        }
         Number(&self.0 * &rhs.0)
     }
 }

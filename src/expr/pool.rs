@@ -4,6 +4,7 @@
 use super::node::{Id, Node};
 use super::shape::Shape;
 use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Size limits that keep every operation bounded; exceeding one yields an error or an
@@ -36,7 +37,9 @@ pub struct Pool {
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
-    index: HashMap<Node, Id>,
+    index: FxHashMap<Node, Id>,
+    /// Ids of the integers −16..=16 once created (they are built constantly).
+    small_ints: Vec<Option<Id>>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
     /// The limits in force for this pool.
@@ -72,6 +75,26 @@ impl Pool {
     /// Is the pool empty?
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// The cached id of a small integer constant, if created already.
+    pub(crate) fn small_int(&self, i: i64) -> Option<Id> {
+        usize::try_from(i + 16)
+            .ok()
+            .and_then(|k| self.small_ints.get(k).copied().flatten())
+    }
+
+    /// Remembers the id of a small integer constant.
+    pub(crate) fn remember_small_int(&mut self, i: i64, id: Id) {
+        if self.small_ints.is_empty() {
+            self.small_ints = vec![None; 33];
+        }
+        if let Some(slot) = usize::try_from(i + 16)
+            .ok()
+            .and_then(|k| self.small_ints.get_mut(k))
+        {
+            *slot = Some(id);
+        }
     }
 
     /// Stores a node exactly as given (no canonicalisation) and returns its id; an equal node

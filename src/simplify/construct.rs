@@ -11,9 +11,14 @@ impl Pool {
         self.intern(Node::Num(n), Shape::scalar())
     }
 
-    /// An integer constant.
+    /// An integer constant (small ones are cached: they are built constantly).
     pub fn int(&mut self, i: i64) -> Id {
-        self.num(Number::int(i))
+        if let Some(id) = self.small_int(i) {
+            return id;
+        }
+        let id = self.num(Number::int(i));
+        self.remember_small_int(i, id);
+        id
     }
 
     /// The constant value of a `Num` node.
