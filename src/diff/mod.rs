@@ -5,7 +5,8 @@
 //!   ([`adjoint`]), so their cost is proportional to the size of the expression.
 //! * Jacobians and Hessians come from forward differentials ([`differential`]) and identification
 //!   of the linear map `dg = J·dx` ([`identify`]), in the Magnus–Neudecker style.
-//! * Results are tidied by [`factor_common`] (`Ax + Aᵀx → (A + Aᵀ)x`).
+//! * Results are canonical expressions; `simplify::textbook_form` writes them as a textbook would
+//!   (`Ax + Aᵀx → (A + Aᵀ)x`) for display.
 //!
 //! Convention: the gradient with respect to a matrix symbol declared symmetric is the
 //! unconstrained one (∂f/∂S as if S had independent entries); it is not symmetrised.
@@ -39,7 +40,6 @@ mod adjoint;
 mod describe;
 mod differential;
 mod evaluate;
-mod factor;
 mod identify;
 mod points;
 mod rules;
@@ -48,7 +48,6 @@ mod variable;
 
 pub use describe::describe;
 pub use evaluate::evaluate_derivatives;
-pub use factor::factor_common;
 pub use points::non_differentiable_points;
 pub use taylor::taylor;
 
@@ -157,7 +156,7 @@ pub fn gradient(pool: &mut Pool, f: Id, wrt: &[Id]) -> Result<Id, DiffError> {
         [_] => {
             let one = pool.int(1);
             let g = adjoint::adjoints(pool, f, one, &vars)?[0];
-            Ok(factor_common(pool, g))
+            Ok(g)
         }
         _ => {
             let partials = scalar_partials(pool, f, &vars)?;
@@ -256,7 +255,7 @@ pub fn jacobian(pool: &mut Pool, g: Id, wrt: &[Id], layout: Layout) -> Result<Id
                 pool.transpose(grad)
             } else {
                 let j = vector_jacobian(pool, g, v, &vshape)?;
-                factor_common(pool, j)
+                j
             }
         }
         _ => literal_jacobian(pool, g, &vars)?,
@@ -323,7 +322,7 @@ pub fn derivative(pool: &mut Pool, f: Id, wrt: Id) -> Result<Id, DiffError> {
         let one = pool.int(1);
         differential::forward(pool, f, &[(v.clone(), one)])?
     };
-    Ok(factor_common(pool, d))
+    Ok(d)
 }
 
 /// The directional derivative `D_u f = ⟨∇f, u⟩` (for a matrix variable `tr(∇fᵀU)`); for a
@@ -352,6 +351,6 @@ pub fn directional(pool: &mut Pool, f: Id, wrt: Id, direction: Id) -> Result<Id,
         Ok(rules::inner(pool, g, direction))
     } else {
         let d = differential::forward(pool, f, &[(v.clone(), direction)])?;
-        Ok(factor_common(pool, d))
+        Ok(d)
     }
 }

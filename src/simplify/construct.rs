@@ -592,6 +592,20 @@ impl Pool {
                     return self.pow(b, ke);
                 }
             }
+            Node::Add(_) if integer_k.is_some() => {
+                // (c·S)ᵏ = cᵏ·Sᵏ, so (4t − 4s)⁻¹ and ¼(t − s)⁻¹ are one expression. An even power
+                // keeps the sum's orientation: (1 − x)² stays as written.
+                let (mut content, mut primitive) = self.primitive_part(base);
+                if integer_k.is_some_and(|k| k % 2 == 0) && content.is_negative() {
+                    content = content.abs();
+                    primitive = self.neg(primitive);
+                }
+                if !content.is_one() {
+                    let c = self.num(content);
+                    let (ck, sk) = (self.pow(c, exp), self.pow(primitive, exp));
+                    return self.mul(&[ck, sk]);
+                }
+            }
             Node::Mul(fs) if integer_k.is_some() && fs.iter().all(|&f| self.is_scalar(f)) => {
                 let powered: Vec<Id> = fs.iter().map(|&f| self.pow(f, exp)).collect();
                 return self.mul(&powered);

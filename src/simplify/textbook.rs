@@ -133,6 +133,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
         })
         .collect();
     let inner = pool.add(&remainders);
+    let inner = scalar_if_identity_multiple(pool, inner);
     let inner = rewrite(pool, inner, memo);
     let c = pool.num(content);
     let factored = match side {
@@ -148,6 +149,24 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
         _ => rest_sum,
     };
     pool.add(&[factored, rest_sum])
+}
+
+/// `αI + βI` (the remainders of single-factor terms) is the scalar `α + β`.
+fn scalar_if_identity_multiple(pool: &mut Pool, sum: Id) -> Id {
+    let Node::Add(terms) = pool.node(sum).clone() else {
+        return sum;
+    };
+    let mut scalars = Vec::with_capacity(terms.len());
+    for t in terms.iter() {
+        let parts = split(pool, *t);
+        if !matches!(parts.matrices.as_slice(), [i] if matches!(pool.node(*i), Node::Identity(_))) {
+            return sum;
+        }
+        let mut factors = vec![pool.num(parts.coeff)];
+        factors.extend(parts.scalars);
+        scalars.push(pool.mul(&factors));
+    }
+    pool.add(&scalars)
 }
 
 /// What is left of a term once `factor` is taken off one side, divided by the common content.
@@ -183,15 +202,19 @@ fn best_factor(pool: &Pool, terms: &[Term]) -> Option<(Side, Id)> {
         candidates.sort_by(|a, b| structural_cmp(pool, *a, *b));
         candidates.dedup();
         for f in candidates {
+            if matches!(pool.node(f), Node::Identity(_)) {
+                continue;
+            }
             let count = ends.iter().filter(|&&e| e == f).count();
-            // Taking a factor off every term of a one-factor sum would leave only identities.
-            let useful = terms.iter().any(|t| {
-                t.matrices.len() > 1
-                    && match side {
-                        Side::Left => t.matrices.first() == Some(&f),
-                        Side::Right => t.matrices.last() == Some(&f),
-                    }
-            });
+            let shares = |t: &&Term| match side {
+                Side::Left => t.matrices.first() == Some(&f),
+                Side::Right => t.matrices.last() == Some(&f),
+            };
+            // Worth it when a longer product shares the factor (Aᵀ(Ax − b)), or when the factor
+            // stands alone with different scalar parts ((α + β)x); not for identities alone.
+            let useful = terms.iter().filter(shares).any(|t| t.matrices.len() > 1)
+                || (side == Side::Right
+                    && terms.iter().filter(shares).all(|t| t.matrices.len() == 1));
             if count >= 2 && useful && best.as_ref().is_none_or(|(c, _, _)| count > *c) {
                 best = Some((count, side, f));
             }

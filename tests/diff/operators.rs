@@ -371,8 +371,8 @@ fn derivative_of_a_matrix_valued_function() {
 }
 
 #[test]
-fn common_factors_are_pulled_out() {
-    use nabla::diff::factor_common;
+fn textbook_form_pulls_out_common_factors() {
+    use nabla::simplify::textbook_form as factor_common;
     let mut p = Pool::new();
     let a = matrix(&mut p, "A", "m", "n");
     let x = vector(&mut p, "x", "n");
