@@ -254,8 +254,7 @@ pub fn jacobian(pool: &mut Pool, g: Id, wrt: &[Id], layout: Layout) -> Result<Id
                 let grad = gradient(pool, g, wrt)?;
                 pool.transpose(grad)
             } else {
-                let j = vector_jacobian(pool, g, v, &vshape)?;
-                j
+                vector_jacobian(pool, g, v, &vshape)?
             }
         }
         _ => literal_jacobian(pool, g, &vars)?,
