@@ -25,7 +25,7 @@ f(x) = ½‖Ax − b‖²
 claim ∇f(x) = Aᵀ(Ax − b)
             = AᵀAx − Aᵀb
 claim ∇²f(x) = AᵀA
-claim ∇‖Ax − b‖² = Aᵀ(Ax − b)
+claim ∇ₓ‖Ax − b‖² = Aᵀ(Ax − b)
 ";
 
 /// Options of `nabla check`.

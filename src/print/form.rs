@@ -126,7 +126,15 @@ impl<'p> Reader<'p> {
             }
             Node::Identity(_) => Form::Identity,
             Node::Ones(_) => Form::Ones,
-            Node::Zero(_) => Form::Zero,
+            // A zero of small concrete size shows its size: `[0; 0]` (it reads back the same).
+            Node::Zero(shape) => match (shape.rows.as_known(), shape.cols.as_known()) {
+                (Some(r), Some(c)) if r * c <= 16 => Form::Matrix {
+                    rows: r as usize,
+                    cols: c as usize,
+                    entries: vec![Form::Number(Number::zero()); (r * c) as usize],
+                },
+                _ => Form::Zero,
+            },
             Node::Add(terms) => Form::Sum(self.terms(terms)),
             Node::Mul(_) => {
                 let (c, factors) = self.split(id);

@@ -1,0 +1,239 @@
+//! The command line as the issues show it: each example session, run exactly, with its output
+//! and exit code.
+
+use std::process::Command;
+
+fn nabla(args: &[&str]) -> (String, String, i32) {
+    nabla_with_input(args, "")
+}
+
+/// Runs nabla with `input` on standard input.
+fn nabla_with_input(args: &[&str], input: &str) -> (String, String, i32) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nabla"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("nabla runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).ok();
+    }
+    let out = child.wait_with_output().expect("nabla finishes");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let (out, err, code) = nabla(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out
+}
+
+#[test]
+fn parse_shows_shapes_and_inferred_symbols() {
+    assert_eq!(
+        stdout_of(&["parse", "let A: ℝ^(m×n), x: ℝ^n; ½‖Ax − b‖²"]),
+        "½‖Ax − b‖²   : ℝ\n  A: ℝ^(m×n)   x: ℝ^n   b: ℝ^m (inferred)\n"
+    );
+}
+
+#[test]
+fn print_converts_latex_to_ascii() {
+    assert_eq!(
+        stdout_of(&[
+            "print",
+            "$\\frac{1}{2}\\|Ax-b\\|_2^2$",
+            "--let",
+            "A: ℝ^(m×n), x: ℝ^n",
+            "--to",
+            "ascii"
+        ]),
+        "1/2*norm(A*x - b)^2\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "print",
+            "½‖Ax − b‖²",
+            "--let",
+            "A: ℝ^(m×n), x: ℝ^n",
+            "--to",
+            "latex"
+        ])
+        .trim(),
+        "\\frac{1}{2} \\|A x - b\\|_2^{2}"
+    );
+}
+
+#[test]
+fn a_shape_conflict_exits_2_and_points_at_both_operands() {
+    let (_, err, code) = nabla(&["parse", "let A: ℝ^(m×n), x: ℝ^m; Ax"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the inner dimensions n and m of this product differ"),
+        "{err}"
+    );
+    assert!(
+        err.contains("A is ℝ^(m×n)") && err.contains("x is ℝ^m"),
+        "{err}"
+    );
+    assert!(err.contains("declare x: ℝ^n"), "{err}");
+}
+
+#[test]
+fn derivatives_in_textbook_notation() {
+    let ls = "A: ℝ^(m×n), x: ℝ^n";
+    assert_eq!(
+        stdout_of(&["grad", "½‖Ax − b‖²", "--wrt", "x", "--let", ls]),
+        "Aᵀ(Ax − b)\n"
+    );
+    assert_eq!(
+        stdout_of(&["hess", "½‖Ax − b‖²", "--wrt", "x", "--let", ls]),
+        "AᵀA\n"
+    );
+    let q = "A: ℝ^(n×n), x: ℝ^n";
+    assert_eq!(
+        stdout_of(&["grad", "xᵀAx", "--wrt", "x", "--let", q]),
+        "(A + Aᵀ)x\n"
+    );
+    let s = "A: ℝ^(n×n) symmetric, x: ℝ^n";
+    assert_eq!(
+        stdout_of(&["grad", "xᵀAx", "--wrt", "x", "--let", s]),
+        "2Ax\n"
+    );
+    assert_eq!(stdout_of(&["jac", "Ax", "--wrt", "x", "--let", ls]), "A\n");
+    assert_eq!(
+        stdout_of(&[
+            "jac",
+            "Ax",
+            "--wrt",
+            "x",
+            "--let",
+            ls,
+            "--layout",
+            "denominator"
+        ]),
+        "Aᵀ\n"
+    );
+    assert_eq!(
+        stdout_of(&["grad", "2x₁² + x₂² + x₁x₂ − 6x₁ − 5x₂", "--wrt", "x₁,x₂"]),
+        "⎡4x₁ + x₂ − 6⎤\n⎣x₁ + 2x₂ − 5⎦\n"
+    );
+    assert_eq!(
+        stdout_of(&["diff", "x sin x", "--wrt", "x"]),
+        "sin x + x cos x\n"
+    );
+}
+
+#[test]
+fn derivatives_at_a_point_and_in_other_dialects() {
+    assert_eq!(
+        stdout_of(&[
+            "grad",
+            "(1 − x)² + 100(y − x²)²",
+            "--wrt",
+            "x,y",
+            "--at",
+            "x = 1, y = 1"
+        ]),
+        "⎡0⎤\n⎣0⎦\n"
+    );
+    assert_eq!(
+        stdout_of(&[
+            "grad",
+            "½‖Ax − b‖²",
+            "--wrt",
+            "x",
+            "--let",
+            "A: ℝ^(m×n), x: ℝ^n",
+            "--to",
+            "ascii"
+        ]),
+        "A'*(A*x - b)\n"
+    );
+    let json = stdout_of(&[
+        "hess",
+        "xᵀAx",
+        "--wrt",
+        "x",
+        "--let",
+        "A: ℝ^(n×n), x: ℝ^n",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["result"]["unicode"], "A + Aᵀ");
+    assert_eq!(v["result"]["shape"], "ℝ^(n×n)");
+}
+
+#[test]
+fn non_differentiable_points_are_stated() {
+    let (out, err, code) = nabla(&["diff", "|x|", "--wrt", "x"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "sign(x)\n");
+    assert!(err.contains("not differentiable where x = 0"), "{err}");
+}
+
+#[test]
+fn requests_without_a_matrix_form_exit_3() {
+    let (_, err, code) = nabla(&["hess", "tr(X)", "--wrt", "X", "--let", "X: ℝ^(n×n)"]);
+    assert!(code == 2 || code == 3, "{code}: {err}");
+    assert!(err.contains("tensor"), "{err}");
+}
+
+#[test]
+fn check_reports_the_issue_example() {
+    let dir = std::env::temp_dir().join(format!("nabla-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let hw = dir.join("hw.nabla");
+    std::fs::write(
+        &hw,
+        "let B: ℝ^(m×n), c: ℝ^m, x: ℝ^n\ng(x) = ‖Bx − c‖²\nclaim ∇g(x) = BᵀBx − Bᵀc\n",
+    )
+    .expect("write");
+    let (out, _, code) = nabla(&["check", hw.to_str().expect("path")]);
+    assert_eq!(code, 1);
+    assert!(out.contains(":3:13  ✗ ∇g(x) = BᵀBx − Bᵀc"), "{out}");
+    assert!(
+        out.contains("missing factor 2: ∇g(x) = 2Bᵀ(Bx − c)"),
+        "{out}"
+    );
+    assert!(out.contains("counterexample: m = "), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_demo_runs() {
+    let (out, err, code) = nabla(&["demo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("✓ ∇f(x) = Aᵀ(Ax − b)    proved"), "{out}");
+    assert!(out.contains("missing factor 2"), "{out}");
+}
+
+#[test]
+fn hostile_input_gets_a_clear_error_never_a_panic() {
+    let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+    let random: String = (0..200_000u32)
+        .map(|i| char::from_u32(0x20 + (i.wrapping_mul(2_654_435_761) % 0x2000)).unwrap_or('x'))
+        .collect();
+    for input in [
+        deep.as_str(),
+        "x^999999999",
+        "$\\foo{x}$",
+        "‖x",
+        random.as_str(),
+        "let",
+        "claim",
+    ] {
+        let (_, err, code) = nabla_with_input(&["parse", "-"], input);
+        assert_eq!(code, 2, "{:?}: {err}", &input[..input.len().min(40)]);
+        assert!(err.contains("error"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
