@@ -1,4 +1,4 @@
-//! nabla: a symbolic calculus engine and derivation checker.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod check;

@@ -378,13 +378,21 @@ fn counterexample_text(c: &Counterexample) -> String {
     )
 }
 
+/// JSON numbers and matrices use ASCII `-` (the text report uses `−`).
 fn counterexample_json(c: &Counterexample) -> serde_json::Value {
+    let ascii = |s: String| s.replace('−', "-");
     let values: serde_json::Map<String, serde_json::Value> = c
         .values
         .iter()
-        .map(|(n, v)| (n.clone(), json!(values::exact(v))))
+        .map(|(n, v)| (n.clone(), json!(ascii(values::exact(v)))))
         .collect();
-    json!({ "dimensions": c.dims, "values": values, "left": value_text(&c.left), "right": value_text(&c.right), "exact": c.exact })
+    json!({
+        "dimensions": c.dims,
+        "values": values,
+        "left": ascii(value_text(&c.left)),
+        "right": ascii(value_text(&c.right)),
+        "exact": c.exact,
+    })
 }
 
 fn claim_json(pool: &Pool, text: &str, claim: &ClaimReport) -> serde_json::Value {
