@@ -5,7 +5,7 @@ use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Func, Id, Node, NormKind, Pool, Shape};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Largest |k| for which the adjoint of a matrix power `Xᵏ` is expanded by the product rule.
 const MAX_MATRIX_POWER: i64 = 64;
@@ -15,7 +15,7 @@ const MAX_MATRIX_POWER: i64 = 64;
 pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
     let mut sweep = Sweep::new(pool, f, vars);
     sweep.run(f, seed)?;
-    let mut wholes: HashMap<Id, Id> = HashMap::new();
+    let mut wholes: HashMap<Id, Id> = HashMap::default();
     for c in sweep.containers.clone() {
         let whole = sweep.take(c);
         wholes.insert(c, whole);
@@ -64,7 +64,7 @@ impl<'p> Sweep<'p> {
             leaves,
             containers,
             dep,
-            acc: HashMap::new(),
+            acc: HashMap::default(),
         }
     }
 
@@ -170,7 +170,7 @@ impl<'p> Sweep<'p> {
                     leaves: self.leaves.clone(),
                     containers: self.containers.clone(),
                     dep: self.dep.clone(),
-                    acc: HashMap::new(),
+                    acc: HashMap::default(),
                 };
                 inner_sweep.run(body, g)?;
                 let mut found: Vec<(Id, Vec<Id>)> = inner_sweep.acc.into_iter().collect();

@@ -7,7 +7,7 @@ use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Assumptions, Func, Id, Node, NormKind, Pool, Shape, SymbolOrigin};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Largest |k| for which the differential of a matrix power `Xᵏ` is expanded.
 const MAX_MATRIX_POWER: i64 = 64;
@@ -42,14 +42,14 @@ pub fn differential_symbol(pool: &mut Pool, var: Id, shape: &Shape) -> Result<Id
 
 /// The tangent of `f` when each variable `v` has the tangent `seed` (of `v`'s shape).
 pub fn forward(pool: &mut Pool, f: Id, seeds: &[(Variable, Id)]) -> Result<Id, DiffError> {
-    let mut tangents: HashMap<Id, Id> = HashMap::new();
-    let mut leaves: HashSet<Id> = HashSet::new();
+    let mut tangents: HashMap<Id, Id> = HashMap::default();
+    let mut leaves: HashSet<Id> = HashSet::default();
     for (v, seed) in seeds {
         tangents.insert(v.id, *seed);
         leaves.insert(v.id);
     }
     // Containers of component variables: their tangent is a unit literal when sizes are known.
-    let mut containers: HashSet<Id> = HashSet::new();
+    let mut containers: HashSet<Id> = HashSet::default();
     for (v, seed) in seeds {
         if let Some((c, idx)) = &v.component_of {
             if leaves.contains(c) {

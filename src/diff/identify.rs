@@ -7,7 +7,7 @@
 use super::variable::contains;
 use super::{describe, DiffError};
 use crate::expr::{Dim, Func, Id, Node, Pool, Shape};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// `J` with `dg = J·dx`, for a column-vector differential symbol `dx` and a scalar or column
 /// `dg`; [`DiffError::NoMatrixForm`] when `dg` is not visibly linear in `dx`.
@@ -17,8 +17,8 @@ pub fn identify(pool: &mut Pool, dg: Id, dx: Id) -> Result<Id, DiffError> {
         pool,
         dx,
         n,
-        memo: HashMap::new(),
-        done: HashMap::new(),
+        memo: HashMap::default(),
+        done: HashMap::default(),
     };
     id.ident(dg)
 }

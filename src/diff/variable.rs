@@ -3,7 +3,7 @@
 
 use super::{describe, DiffError};
 use crate::expr::{Id, Node, Pool};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A validated variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +70,7 @@ pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
 /// stack.
 pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec<Id> {
     let mut order = Vec::new();
-    let mut seen: HashSet<Id> = HashSet::new();
+    let mut seen: HashSet<Id> = HashSet::default();
     let mut stack: Vec<(Id, bool)> = vec![(root, false)];
     while let Some((id, expanded)) = stack.pop() {
         if expanded {
@@ -93,7 +93,7 @@ pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec
 /// The set of nodes of `root`'s DAG that depend on one of `leaves` (the leaves included).
 pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
     let order = postorder(pool, root, &|parent, _| !leaves.contains(&parent));
-    let mut dep: HashSet<Id> = HashSet::new();
+    let mut dep: HashSet<Id> = HashSet::default();
     for id in order {
         if leaves.contains(&id) || pool.node(id).children().iter().any(|c| dep.contains(c)) {
             dep.insert(id);

@@ -37,7 +37,9 @@ pub struct Pool {
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
-    index: FxHashMap<Node, Id>,
+    /// Hash of a node → the ids of the stored nodes with that hash (almost always one), so each
+    /// node is stored once, in `nodes`.
+    index: FxHashMap<u64, IdBucket>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
     symbols: Vec<Symbol>,
@@ -100,16 +102,32 @@ impl Pool {
     /// Stores a node exactly as given (no canonicalisation) and returns its id; an equal node
     /// already present is reused. Canonical constructors live in the `simplify` module.
     pub fn intern(&mut self, node: Node, shape: Shape) -> Id {
-        if let Some(&id) = self.index.get(&node) {
+        let hash = node_hash(&node);
+        if let Some(id) = self.lookup_hashed(hash, &node) {
             return id;
         }
         let id = Id(self.nodes.len() as u32);
         let key = self.structural_key(&node);
-        self.nodes.push(node.clone());
+        self.nodes.push(node);
         self.shapes.push(shape);
         self.keys.push(key);
-        self.index.insert(node, id);
+        match self.index.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(id),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(IdBucket::One(id));
+            }
+        }
         id
+    }
+
+    fn lookup_hashed(&self, hash: u64, node: &Node) -> Option<Id> {
+        match self.index.get(&hash)? {
+            IdBucket::One(id) => (self.nodes[id.index()] == *node).then_some(*id),
+            IdBucket::Many(ids) => ids
+                .iter()
+                .copied()
+                .find(|id| self.nodes[id.index()] == *node),
+        }
     }
 
     /// Height and structural hash of an expression (see [`structural_cmp`](super::structural_cmp)).
@@ -151,7 +169,7 @@ impl Pool {
 
     /// The id of a node if it is already stored.
     pub fn find(&self, node: &Node) -> Option<Id> {
-        self.index.get(node).copied()
+        self.lookup_hashed(node_hash(node), node)
     }
 
     /// The symbol behind an id.
@@ -204,6 +222,27 @@ impl Pool {
     pub fn over_limit(&self) -> bool {
         self.nodes.len() > self.limits.max_nodes
     }
+}
+
+/// The ids stored under one hash.
+#[derive(Clone, Debug)]
+enum IdBucket {
+    One(Id),
+    Many(Vec<Id>),
+}
+
+impl IdBucket {
+    fn push(&mut self, id: Id) {
+        match self {
+            IdBucket::One(first) => *self = IdBucket::Many(vec![*first, id]),
+            IdBucket::Many(ids) => ids.push(id),
+        }
+    }
+}
+
+fn node_hash(node: &Node) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(node)
 }
 
 /// FNV-1a: a fixed, platform-independent hash, so structural keys are the same on every machine.

@@ -101,6 +101,15 @@ impl Pool {
         self.mul(&[c, a])
     }
 
+    /// The rational coefficient of a term, without building anything (`None` means 1).
+    pub fn leading_coefficient(&self, id: Id) -> Option<&Number> {
+        match self.node(id) {
+            Node::Num(n) => Some(n),
+            Node::Mul(fs) => self.as_number(fs[0]),
+            _ => None,
+        }
+    }
+
     /// Splits a term into its rational coefficient and the rest (`None` for a pure number).
     pub fn split_coefficient(&mut self, id: Id) -> (Number, Option<Id>) {
         match self.node(id).clone() {
@@ -137,7 +146,8 @@ impl Pool {
             }
         }
         let mut constant = Number::zero();
-        let mut parts: Vec<(Id, Number)> = Vec::with_capacity(flat.len());
+        // (the term without its coefficient, the coefficient, the term itself)
+        let mut parts: Vec<(Id, Number, Id)> = Vec::with_capacity(flat.len());
         let mut literals: Vec<Id> = Vec::new();
         for t in flat {
             if self.is_zero(t) {
@@ -149,28 +159,34 @@ impl Pool {
             }
             match self.split_coefficient(t) {
                 (c, None) => constant = &constant + &c,
-                (c, Some(rest)) => parts.push((rest, c)),
+                (c, Some(rest)) => parts.push((rest, c, t)),
             }
         }
         if literals.len() > 1 {
             literals = vec![self.add_literals(&literals)];
         }
-        parts.extend(literals.into_iter().map(|l| (l, Number::one())));
+        parts.extend(literals.into_iter().map(|l| (l, Number::one(), l)));
         parts.sort_by(|a, b| structural_cmp(self, a.0, b.0));
-        let mut merged: Vec<(Id, Number)> = Vec::with_capacity(parts.len());
-        for (rest, c) in parts {
+        // Like terms merge; a term nothing merged into is kept as it is (no rebuilding).
+        let mut merged: Vec<(Id, Number, Option<Id>)> = Vec::with_capacity(parts.len());
+        for (rest, c, term) in parts {
             match merged.last_mut() {
-                Some((r, acc)) if *r == rest => *acc = &*acc + &c,
-                _ => merged.push((rest, c)),
+                Some((r, acc, original)) if *r == rest => {
+                    *acc = &*acc + &c;
+                    *original = None;
+                }
+                _ => merged.push((rest, c, Some(term))),
             }
         }
         let mut out = Vec::with_capacity(merged.len() + 1);
         if !constant.is_zero() {
             out.push(self.num(constant));
         }
-        for (rest, c) in merged {
-            if !c.is_zero() {
-                out.push(self.scale(c, rest));
+        for (rest, c, original) in merged {
+            match original {
+                Some(term) => out.push(term),
+                None if !c.is_zero() => out.push(self.scale(c, rest)),
+                None => {}
             }
         }
         match out.len() {
@@ -207,13 +223,17 @@ impl Pool {
         let Node::Add(terms) = self.node(sum).clone() else {
             return (Number::one(), sum);
         };
-        let split: Vec<(Number, Option<Id>)> =
-            terms.iter().map(|&t| self.split_coefficient(t)).collect();
-        let coefficients: Vec<&Number> = split.iter().map(|(c, _)| c).collect();
+        let one = Number::one();
+        let coefficients: Vec<&Number> = terms
+            .iter()
+            .map(|&t| self.leading_coefficient(t).unwrap_or(&one))
+            .collect();
         let content = content_of(&coefficients);
         if content.is_one() {
             return (content, sum);
         }
+        let split: Vec<(Number, Option<Id>)> =
+            terms.iter().map(|&t| self.split_coefficient(t)).collect();
         let Some(inverse) = content.recip() else {
             return (Number::one(), sum);
         };
@@ -357,6 +377,17 @@ impl Pool {
     /// Sorts scalar factors and merges equal bases by adding exponents.
     fn merge_scalar_powers(&mut self, mut scalars: Vec<Id>, coeff: &mut Number) -> Vec<Id> {
         scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+        let base_of = |pool: &Pool, id: Id| match pool.node(id) {
+            Node::Pow(b, _) if pool.is_scalar(id) => *b,
+            _ => id,
+        };
+        // Equal bases sort next to each other; when none repeat there is nothing to merge.
+        if scalars
+            .windows(2)
+            .all(|w| base_of(self, w[0]) != base_of(self, w[1]))
+        {
+            return scalars;
+        }
         let mut out: Vec<(Id, Id)> = Vec::with_capacity(scalars.len());
         for s in scalars {
             let (base, exp) = self.base_exponent(s);
