@@ -125,17 +125,36 @@ enum LayoutArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A closed stdout is handled below; keep its panic message off the terminal.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            default_hook(info);
+        }
+    }));
     // Deeply nested input recurses deeply; give the work a large stack.
     let worker = std::thread::Builder::new()
         .stack_size(512 << 20)
         .spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
+        // The reader of our output went away (`nabla … | head`): stop quietly, as tools do.
+        Ok(Err(payload)) if is_broken_pipe(payload.as_ref()) => ExitCode::from(cli::exit::OK),
         _ => {
             eprintln!("error: nabla failed internally; please report this input");
             ExitCode::from(cli::exit::INTERNAL)
         }
     }
+}
+
+/// Is a panic the standard library's "failed printing to stdout: Broken pipe"?
+fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.contains("Broken pipe")
 }
 
 fn run(cli: Cli) -> u8 {
