@@ -35,6 +35,8 @@ pub struct ReadOptions {
     pub declarations: Option<String>,
     /// Jacobian layout convention.
     pub layout: Layout,
+    /// Record the rewrite rules applied (see [`Document::rules_applied`]).
+    pub trace_rules: bool,
 }
 
 /// A read and lowered input: the expression pool, the statements, and the source text.
@@ -149,6 +151,11 @@ impl Document {
         })
     }
 
+    /// The rewrite rules applied so far, each once, in order (when read with `trace_rules`).
+    pub fn rules_applied(&self) -> Vec<crate::simplify::Rule> {
+        self.lowered.pool.rules_applied()
+    }
+
     /// The pool of expressions.
     pub fn pool(&self) -> &Pool {
         &self.lowered.pool
@@ -177,6 +184,9 @@ fn lower_options(options: &ReadOptions) -> LowerOptions {
 /// A pool with the `--let` declarations in it, and the declared names (for splitting letter runs).
 fn declarations_pool(options: &ReadOptions) -> Result<(Pool, Vec<String>), SourceError> {
     let mut pool = Pool::new();
+    if options.trace_rules {
+        pool.start_trace();
+    }
     let Some(decls) = &options.declarations else {
         return Ok((pool, Vec::new()));
     };

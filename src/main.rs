@@ -68,6 +68,9 @@ struct InputArgs {
     /// Jacobian layout convention.
     #[arg(long, value_enum, default_value_t = LayoutArg::Numerator)]
     layout: LayoutArg,
+    /// Also list the rewrite rules applied, by name.
+    #[arg(long)]
+    explain: bool,
 }
 
 #[derive(Args)]
@@ -199,6 +202,7 @@ impl From<InputArgs> for cli::commands::Request {
             dialect: a.dialect.into(),
             json: a.format == FormatArg::Json,
             layout: a.layout.into(),
+            explain: a.explain,
             wrt: None,
             at: None,
         }

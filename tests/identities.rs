@@ -4,7 +4,6 @@
 //! included; symmetric and spd matrices where declared).
 
 use nabla::check::sample::{sample_instance, to_f64, SampleOptions};
-use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Id, Node, Pool, SymbolId};
 use nabla::numeric::{evaluate, finite_difference_gradient, finite_difference_jacobian, Dense};
@@ -193,7 +192,7 @@ fn textbook_identities() {
     for (k, (decls, expr, kind, wrt)) in IDENTITIES.iter().enumerate() {
         let options = ReadOptions {
             declarations: Some(decls.to_string()),
-            layout: Layout::Numerator,
+            ..ReadOptions::default()
         };
         let (mut doc, id) = Document::read_derivative(expr, *kind, wrt, None, &options)
             .unwrap_or_else(|e| panic!("{expr}: {:?}", e.diagnostic));

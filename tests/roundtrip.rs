@@ -2,7 +2,6 @@
 //! all three dialects. The expression is described by a recipe, built in the pool that parsing
 //! produced (same declarations, so same symbols) and compared by id.
 
-use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Func, Id, Number, Pool};
 use nabla::print::{print, Dialect, PrintOptions};
@@ -204,7 +203,7 @@ fn sized_only_by_context(pool: &Pool, e: Id) -> bool {
 fn options() -> ReadOptions {
     ReadOptions {
         declarations: Some(DECLS.into()),
-        layout: Layout::Numerator,
+        ..ReadOptions::default()
     }
 }
 
@@ -243,6 +242,66 @@ fn round_trip(recipe: &Recipe, dialect: Dialect) -> Result<(), String> {
     }
 }
 
+/// The recipe as raw nodes, without any canonicalisation: the reference for the simplifier.
+fn build_raw(pool: &mut Pool, r: &Recipe) -> Id {
+    use nabla::expr::{Node, Shape};
+    let binary = |pool: &mut Pool, a: &Recipe, b: &Recipe| (build_raw(pool, a), build_raw(pool, b));
+    match r {
+        Recipe::Sym(_) | Recipe::Num(..) => build(pool, r),
+        Recipe::Add(a, b) => {
+            let (a, b) = binary(pool, a, b);
+            let shape = pool.shape(a).clone();
+            pool.intern(Node::Add(vec![a, b].into()), shape)
+        }
+        Recipe::Sub(a, b) => {
+            let (a, b) = binary(pool, a, b);
+            let minus = pool.int(-1);
+            let shape = pool.shape(b).clone();
+            let nb = pool.intern(Node::Mul(vec![minus, b].into()), shape.clone());
+            pool.intern(Node::Add(vec![a, nb].into()), shape)
+        }
+        Recipe::Mul(a, b) => {
+            let (a, b) = binary(pool, a, b);
+            let shape = pool
+                .shape(a)
+                .product(pool.shape(b))
+                .expect("well-shaped recipe");
+            pool.intern(Node::Mul(vec![a, b].into()), shape)
+        }
+        Recipe::Neg(a) => {
+            let a = build_raw(pool, a);
+            let minus = pool.int(-1);
+            let shape = pool.shape(a).clone();
+            pool.intern(Node::Mul(vec![minus, a].into()), shape)
+        }
+        Recipe::Pow(a, k) => {
+            let a = build_raw(pool, a);
+            let k = pool.int(*k);
+            pool.intern(Node::Pow(a, k), Shape::scalar())
+        }
+        Recipe::Transpose(a) => {
+            let a = build_raw(pool, a);
+            let shape = pool.shape(a).transposed();
+            pool.intern(Node::Transpose(a), shape)
+        }
+        Recipe::Apply(f, a) => {
+            let a = build_raw(pool, a);
+            pool.intern(Node::Apply(*f, vec![a].into()), Shape::scalar())
+        }
+        Recipe::Sqrt(a) => {
+            let a = build_raw(pool, a);
+            let half = pool.num(Number::ratio(1, 2));
+            pool.intern(Node::Pow(a, half), Shape::scalar())
+        }
+        Recipe::Inverse(a) => {
+            let a = build_raw(pool, a);
+            let minus = pool.int(-1);
+            let shape = pool.shape(a).clone();
+            pool.intern(Node::Pow(a, minus), shape)
+        }
+    }
+}
+
 proptest! {
     // 300 cases by default; PROPTEST_CASES=… for a longer run.
     #![proptest_config(ProptestConfig {
@@ -258,6 +317,40 @@ proptest! {
         for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
             if let Err(message) = round_trip(&recipe, dialect) {
                 prop_assert!(false, "{message}\nrecipe: {recipe:?}");
+            }
+        }
+    }
+
+    /// The canonical, expanded and textbook forms all equal the raw expression on random
+    /// instances (exact arithmetic where possible), and simplification is idempotent.
+    #[test]
+    fn simplified_forms_equal_the_original(seed in any::<u64>(), which in 0usize..6) {
+        use nabla::check::compare::{compare, CompareOptions, Comparison};
+        use nabla::simplify::{expand, textbook_form};
+        let mut rng = Pcg64::seed_from_u64(seed);
+        let shape = [Sh::S, Sh::N, Sh::M, Sh::Mn, Sh::Nn, Sh::Nm][which];
+        let recipe = gen(shape, 3, &mut rng);
+        let mut doc = Document::read("0", &options()).expect("declarations");
+        let pool = &mut doc.lowered.pool;
+        let raw = build_raw(pool, &recipe);
+        let canonical = build(pool, &recipe);
+        let expanded = expand(pool, canonical, 20_000).unwrap_or(canonical);
+        let textbook = textbook_form(pool, canonical);
+        let again = textbook_form(pool, textbook);
+        if again != textbook {
+            let show = |p: &Pool, e| print(p, e, &PrintOptions::unicode());
+            prop_assert!(false, "textbook form is not idempotent: {} then {} (canonical {})", show(pool, textbook), show(pool, again), show(pool, canonical));
+        }
+        prop_assert_eq!(expand(pool, expanded, 20_000).unwrap_or(expanded), expanded, "expansion is idempotent");
+        let opts = CompareOptions { seed, trials: 8, min_valid: 1, ..CompareOptions::default() };
+        for (what, form) in [("canonical", canonical), ("expanded", expanded), ("textbook", textbook)] {
+            match compare(pool, raw, form, &opts) {
+                Comparison::Disagreed { counterexample } => prop_assert!(
+                    false,
+                    "the {} form differs from the original: {:?}\nrecipe: {:?}", what, counterexample, recipe
+                ),
+                Comparison::ShapeMismatch { left, right } => prop_assert!(false, "{} shape {} vs {}", what, left, right),
+                _ => {}
             }
         }
     }

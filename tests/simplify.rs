@@ -315,3 +315,38 @@ fn textbook_form_pulls_out_numeric_content_and_keeps_other_terms() {
     let expected = p.add(&[first, t3]);
     assert_eq!(textbook_form(p, grad), expected);
 }
+
+#[test]
+fn rules_are_recorded_by_name_when_asked() {
+    use nabla::simplify::Rule;
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "m", "n");
+    let b = f.matrix("B", "n", "k");
+    let p = &mut f.pool;
+    let ab = p.mul(&[a, b]);
+    p.start_trace();
+    let _ = p.transpose(ab);
+    let x = p.int(3);
+    let y = p.int(4);
+    let _ = p.add(&[x, y]);
+    let rules = p.rules_applied();
+    assert_eq!(
+        rules,
+        vec![Rule::TransposeOfProduct, Rule::NumberArithmetic]
+    );
+    assert_eq!(Rule::TransposeOfProduct.name(), "transpose-of-product");
+    assert_eq!(Rule::TransposeOfProduct.statement(), "(AB)ᵀ = BᵀAᵀ");
+    // Without recording, nothing is kept.
+    let mut quiet = Pool::new();
+    let s = quiet
+        .declare(
+            "x",
+            Shape::scalar(),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        )
+        .expect("fresh");
+    let xs = quiet.symbol_expr(s);
+    let _ = quiet.add(&[xs, xs]);
+    assert!(quiet.rules_applied().is_empty());
+}

@@ -134,6 +134,7 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
     let read = ReadOptions {
         declarations: None,
         layout: r.layout,
+        trace_rules: false,
     };
     let mut doc = match Document::read(text, &read) {
         Ok(d) => d,

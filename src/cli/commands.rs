@@ -23,6 +23,8 @@ pub struct Request {
     pub json: bool,
     /// Jacobian layout.
     pub layout: Layout,
+    /// List the rewrite rules applied.
+    pub explain: bool,
     /// Variables of differentiation.
     pub wrt: Option<String>,
     /// A point to evaluate at.
@@ -46,6 +48,7 @@ fn options(r: &Request) -> ReadOptions {
     ReadOptions {
         declarations: r.declarations.clone(),
         layout: r.layout,
+        trace_rules: r.explain,
     }
 }
 
@@ -135,6 +138,27 @@ fn symbols_json(pool: &Pool) -> serde_json::Value {
                 "inferred": s.origin == SymbolOrigin::Inferred,
             })
         })
+        .collect()
+}
+
+/// The rewrite rules applied, one per line: `  transpose-of-product   (AB)ᵀ = BᵀAᵀ`.
+fn rules_text(doc: &Document) -> String {
+    let rules = doc.rules_applied();
+    if rules.is_empty() {
+        return "rules: none\n".to_string();
+    }
+    let width = rules.iter().map(|r| r.name().len()).max().unwrap_or(0);
+    let mut out = String::from("rules:\n");
+    for r in rules {
+        out.push_str(&format!("  {:width$}   {}\n", r.name(), r.statement()));
+    }
+    out
+}
+
+fn rules_json(doc: &Document) -> serde_json::Value {
+    doc.rules_applied()
+        .into_iter()
+        .map(|r| json!({ "name": r.name(), "statement": r.statement() }))
         .collect()
 }
 
@@ -246,9 +270,16 @@ fn show_expressions(
         match transform(&mut doc, id) {
             Ok(result) => {
                 if r.json {
-                    println!("{}", json!({ "result": all_dialects(doc.pool(), result) }));
+                    let mut v = json!({ "result": all_dialects(doc.pool(), result) });
+                    if r.explain {
+                        v["rules"] = rules_json(&doc);
+                    }
+                    println!("{v}");
                 } else {
                     println!("{}", printed(doc.pool(), result, r.dialect));
+                    if r.explain {
+                        print!("{}", rules_text(&doc));
+                    }
                 }
             }
             Err((code, message)) => {
@@ -314,12 +345,16 @@ pub fn derivative(op: Operator, r: &Request) -> u8 {
         .map(|e| non_differentiable_points(doc.pool(), e))
         .unwrap_or_default();
     if r.json {
-        println!(
-            "{}",
-            json!({ "result": all_dialects(doc.pool(), result), "not_differentiable_where": conditions })
-        );
+        let mut v = json!({ "result": all_dialects(doc.pool(), result), "not_differentiable_where": conditions });
+        if r.explain {
+            v["rules"] = rules_json(&doc);
+        }
+        println!("{v}");
     } else {
         println!("{}", printed(doc.pool(), result, r.dialect));
+        if r.explain {
+            print!("{}", rules_text(&doc));
+        }
         for c in conditions {
             eprintln!("note: not differentiable where {c}");
         }

@@ -46,6 +46,8 @@ pub struct Pool {
     symbol_index: HashMap<String, SymbolId>,
     /// The limits in force for this pool.
     pub limits: Limits,
+    /// The rules applied, when recording (see `simplify::rules`).
+    pub(crate) trace: Option<Vec<crate::simplify::Rule>>,
 }
 
 impl Pool {

@@ -2,6 +2,7 @@
 //! flattened and ordered, coefficients merged exactly, identities of 0, 1 and `I` applied and
 //! transposes pushed onto atoms as the expression is made.
 
+use super::rules::Rule;
 use crate::expr::{structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
 use std::cmp::Ordering;
 
@@ -149,8 +150,10 @@ impl Pool {
         // (the term without its coefficient, the coefficient, the term itself)
         let mut parts: Vec<(Id, Number, Id)> = Vec::with_capacity(flat.len());
         let mut literals: Vec<Id> = Vec::new();
+        let mut numbers = 0;
         for t in flat {
             if self.is_zero(t) {
+                self.note(Rule::AddZero);
                 continue;
             }
             if matches!(self.node(t), Node::Matrix { .. }) {
@@ -158,11 +161,18 @@ impl Pool {
                 continue;
             }
             match self.split_coefficient(t) {
-                (c, None) => constant = &constant + &c,
+                (c, None) => {
+                    numbers += 1;
+                    constant = &constant + &c;
+                }
                 (c, Some(rest)) => parts.push((rest, c, t)),
             }
         }
+        if numbers > 1 {
+            self.note(Rule::NumberArithmetic);
+        }
         if literals.len() > 1 {
+            self.note(Rule::LiteralMatrixArithmetic);
             literals = vec![self.add_literals(&literals)];
         }
         parts.extend(literals.into_iter().map(|l| (l, Number::one(), l)));
@@ -174,6 +184,7 @@ impl Pool {
                 Some((r, acc, original)) if *r == rest => {
                     *acc = &*acc + &c;
                     *original = None;
+                    self.note(Rule::CollectLikeTerms);
                 }
                 _ => merged.push((rest, c, Some(term))),
             }
@@ -264,6 +275,7 @@ impl Pool {
             self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
         }
         if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
+            self.note(Rule::MultiplyByZero);
             return self.zero(shape);
         }
         // A sum among other factors gives its numeric content to the coefficient:
@@ -272,6 +284,9 @@ impl Pool {
             for f in scalars.iter_mut().chain(matrices.iter_mut()) {
                 if matches!(self.node(*f), Node::Add(_)) {
                     let (content, primitive) = self.primitive_part(*f);
+                    if !content.is_one() {
+                        self.note(Rule::CommonNumericFactor);
+                    }
                     coeff = &coeff * &content;
                     *f = primitive;
                 }
@@ -304,6 +319,7 @@ impl Pool {
         // A number times a sum distributes: 2(x + y) = 2x + 2y, so −(a + b) cancels a + b.
         if scalars.is_empty() && matrices.len() == 1 && !coeff.is_one() {
             if let Node::Add(terms) = self.node(matrices[0]).clone() {
+                self.note(Rule::DistributeNumber);
                 let scaled: Vec<Id> = terms
                     .iter()
                     .map(|&t| self.scale(coeff.clone(), t))
@@ -313,6 +329,7 @@ impl Pool {
         }
         if scalars.len() == 1 && matrices.is_empty() && !coeff.is_one() {
             if let Node::Add(terms) = self.node(scalars[0]).clone() {
+                self.note(Rule::DistributeNumber);
                 let scaled: Vec<Id> = terms
                     .iter()
                     .map(|&t| self.scale(coeff.clone(), t))
@@ -341,7 +358,12 @@ impl Pool {
         matrices: &mut Vec<Id>,
     ) {
         match self.node(f).clone() {
-            Node::Num(n) => *coeff = &*coeff * &n,
+            Node::Num(n) => {
+                if !coeff.is_one() && !n.is_one() {
+                    self.note(Rule::NumberArithmetic);
+                }
+                *coeff = &*coeff * &n;
+            }
             Node::Mul(inner) => {
                 let scalar_chain = self.is_scalar(f) && inner.iter().any(|&g| !self.is_scalar(g));
                 if scalar_chain {
@@ -361,7 +383,7 @@ impl Pool {
                     }
                 }
             }
-            Node::Identity(_) if !matrices.is_empty() => {}
+            Node::Identity(_) if !matrices.is_empty() => self.note(Rule::IdentityFactor),
             _ if self.is_scalar(f) => scalars.push(f),
             _ => {
                 if let Some(&last) = matrices.last() {
@@ -388,6 +410,7 @@ impl Pool {
         {
             return scalars;
         }
+        self.note(Rule::ProductOfPowers);
         let mut out: Vec<(Id, Id)> = Vec::with_capacity(scalars.len());
         for s in scalars {
             let (base, exp) = self.base_exponent(s);
@@ -441,6 +464,11 @@ impl Pool {
                     out.pop();
                     let e = self.add(&[le, exp]);
                     let p = self.pow(base, e);
+                    self.note(if matches!(self.node(p), Node::Identity(_)) {
+                        Rule::InverseCancels
+                    } else {
+                        Rule::ProductOfPowers
+                    });
                     if !matches!(self.node(p), Node::Identity(_)) || out.is_empty() {
                         out.push(p);
                     }
@@ -482,6 +510,7 @@ impl Pool {
             }
             match found {
                 Some(end) if start > 0 || end + 1 < matrices.len() => {
+                    self.note(Rule::ScalarProductCommutes);
                     let chain: Vec<Id> = matrices.drain(start..=end).collect();
                     let chain = self.orient_scalar_chain(chain);
                     scalars.push(self.intern(Node::Mul(chain.into()), Shape::scalar()));
@@ -506,7 +535,10 @@ impl Pool {
         for (a, b) in matrices.iter().zip(&flipped) {
             match structural_cmp(self, *a, *b) {
                 Ordering::Less => return matrices,
-                Ordering::Greater => return flipped,
+                Ordering::Greater => {
+                    self.note(Rule::ScalarEqualsTranspose);
+                    return flipped;
+                }
                 Ordering::Equal => {}
             }
         }
@@ -523,6 +555,7 @@ impl Pool {
                 .and_then(|last| self.literal_product(last, m));
             match product {
                 Some(p) => {
+                    self.note(Rule::LiteralMatrixArithmetic);
                     out.pop();
                     out.push(p);
                 }
@@ -594,6 +627,7 @@ impl Pool {
         let k = self.as_number(exp).cloned();
         if let Some(k) = &k {
             if k.is_zero() {
+                self.note(Rule::ZeroPower);
                 return if self.is_scalar(base) {
                     self.int(1)
                 } else {
@@ -602,6 +636,7 @@ impl Pool {
                 };
             }
             if k.is_one() {
+                self.note(Rule::FirstPower);
                 return base;
             }
         }
@@ -613,12 +648,14 @@ impl Pool {
             Node::Num(b) => {
                 if let Some(k) = &k {
                     if let Some(v) = self.fold_number_pow(&b, k) {
+                        self.note(Rule::NumberArithmetic);
                         return self.num(v);
                     }
                 }
             }
             Node::Pow(b, e) => {
                 if let Some(k) = integer_k {
+                    self.note(Rule::PowerOfPower);
                     let ke = self.scale(Number::int(k), e);
                     return self.pow(b, ke);
                 }
@@ -632,12 +669,14 @@ impl Pool {
                     primitive = self.neg(primitive);
                 }
                 if !content.is_one() {
+                    self.note(Rule::PowerOfProduct);
                     let c = self.num(content);
                     let (ck, sk) = (self.pow(c, exp), self.pow(primitive, exp));
                     return self.mul(&[ck, sk]);
                 }
             }
             Node::Mul(fs) if integer_k.is_some() && fs.iter().all(|&f| self.is_scalar(f)) => {
+                self.note(Rule::PowerOfProduct);
                 let powered: Vec<Id> = fs.iter().map(|&f| self.pow(f, exp)).collect();
                 return self.mul(&powered);
             }
@@ -676,6 +715,7 @@ impl Pool {
                     .iter()
                     .all(|&f| self.is_scalar(f) || self.shape(f).is_square());
                 if square {
+                    self.note(Rule::InverseOfProduct);
                     let inverted: Vec<Id> = fs.iter().rev().map(|&f| self.pow(f, exp)).collect();
                     return self.mul(&inverted);
                 }
@@ -693,16 +733,24 @@ impl Pool {
         }
         let shape = self.shape(a).transposed();
         match self.node(a).clone() {
-            Node::Transpose(inner) => inner,
-            Node::Sym(s) if self.symbol(s).assumptions.symmetric => a,
+            Node::Transpose(inner) => {
+                self.note(Rule::TransposeOfTranspose);
+                inner
+            }
+            Node::Sym(s) if self.symbol(s).assumptions.symmetric => {
+                self.note(Rule::SymmetricTranspose);
+                a
+            }
             Node::Identity(_) => a,
             Node::Ones(_) => self.ones(shape),
             Node::Zero(_) => self.zero(shape),
             Node::Add(ts) => {
+                self.note(Rule::TransposeOfSum);
                 let ts: Vec<Id> = ts.iter().map(|&t| self.transpose(t)).collect();
                 self.add(&ts)
             }
             Node::Mul(fs) => {
+                self.note(Rule::TransposeOfProduct);
                 let fs: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
                 self.mul(&fs)
             }

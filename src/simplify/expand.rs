@@ -1,6 +1,7 @@
 //! Expansion: products distributed over sums, integer powers of sums multiplied out, squared norms
 //! written as inner products — under a budget on the number of terms.
 
+use super::rules::Rule;
 use crate::expr::{Func, Id, Node, NormKind, Pool};
 use std::collections::HashMap;
 
@@ -81,6 +82,12 @@ impl Expander {
         factors: &[Id],
         how: Distribute,
     ) -> Result<Id, ExpansionLimit> {
+        if factors
+            .iter()
+            .any(|&f| matches!(pool.node(f), Node::Add(_)))
+        {
+            pool.note(Rule::DistributeProduct);
+        }
         let mut partial: Vec<Vec<Id>> = vec![Vec::new()];
         for &f in factors {
             let ts = Self::terms(pool, f);
@@ -117,6 +124,7 @@ impl Expander {
         let k = pool.as_number(exp).and_then(|n| n.to_i64());
         if let (Some(k), Node::Apply(Func::Norm(kind), args)) = (k, pool.node(base).clone()) {
             if k > 0 && k % 2 == 0 && kind != NormKind::One {
+                pool.note(Rule::SquaredNormAsInnerProduct);
                 let v = args[0];
                 let inner = if pool.shape(v).cols.is_one() {
                     let vt = pool.transpose(v);
@@ -141,6 +149,7 @@ impl Expander {
                         max_terms: self.max_terms,
                     });
                 }
+                pool.note(Rule::ExpandPower);
                 let mut acc = base;
                 for _ in 1..k {
                     acc = self.distribute(pool, &[acc, base], Distribute::Product)?;

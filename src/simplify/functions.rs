@@ -1,6 +1,7 @@
 //! Canonical application of built-in functions: exact values at special points, inverse pairs,
 //! and the linear-algebra identities of trace and determinant.
 
+use super::rules::Rule;
 use crate::expr::{structural_cmp, Func, Id, Node, NormKind, Number, Pool, Shape};
 use std::cmp::Ordering;
 
@@ -11,6 +12,7 @@ impl Pool {
             return self.intern(Node::Apply(f, args.into()), Shape::scalar());
         };
         if let Some(v) = self.special_value(f, x) {
+            self.note(Rule::SpecialValue);
             return v;
         }
         match f {
@@ -25,12 +27,16 @@ impl Pool {
             }
             Func::Log => {
                 if let Node::Apply(Func::Exp, inner) = self.node(x) {
-                    return inner[0];
+                    let inner = inner[0];
+                    self.note(Rule::InverseFunctions);
+                    return inner;
                 }
             }
             Func::Exp => {
                 if let Node::Apply(Func::Log, inner) = self.node(x) {
-                    return inner[0];
+                    let inner = inner[0];
+                    self.note(Rule::InverseFunctions);
+                    return inner;
                 }
             }
             Func::Abs => {
@@ -93,13 +99,20 @@ impl Pool {
             return x;
         }
         match self.node(x).clone() {
-            Node::Identity(n) => return self.dim_value(n),
+            Node::Identity(n) => {
+                self.note(Rule::TraceOfIdentityOrTranspose);
+                return self.dim_value(n);
+            }
             Node::Zero(_) => return self.int(0),
             Node::Add(ts) => {
+                self.note(Rule::TraceIsLinear);
                 let ts: Vec<Id> = ts.iter().map(|&t| self.trace(t)).collect();
                 return self.add(&ts);
             }
-            Node::Transpose(inner) => return self.trace(inner),
+            Node::Transpose(inner) => {
+                self.note(Rule::TraceOfIdentityOrTranspose);
+                return self.trace(inner);
+            }
             Node::Matrix { rows, entries, .. } => {
                 let n = rows as usize;
                 let diag: Vec<Id> = (0..n)
@@ -111,6 +124,7 @@ impl Pool {
                 let (scalars, matrices): (Vec<Id>, Vec<Id>) =
                     fs.iter().partition(|&&f| self.is_scalar(f));
                 if !scalars.is_empty() {
+                    self.note(Rule::TraceIsLinear);
                     let inner = self.mul(&matrices);
                     let t = self.trace(inner);
                     let mut all = scalars;
@@ -118,6 +132,9 @@ impl Pool {
                     return self.mul(&all);
                 }
                 if let Some(rotated) = self.canonical_rotation(&matrices) {
+                    if rotated != matrices {
+                        self.note(Rule::TraceIsCyclic);
+                    }
                     let product = self.mul(&rotated);
                     if self.is_scalar(product) {
                         return product;
@@ -180,6 +197,12 @@ impl Pool {
             return x;
         }
         let n = self.shape(x).rows.clone();
+        if matches!(
+            self.node(x),
+            Node::Identity(_) | Node::Transpose(_) | Node::Pow(..) | Node::Mul(_)
+        ) {
+            self.note(Rule::DeterminantRules);
+        }
         match self.node(x).clone() {
             Node::Identity(_) => return self.int(1),
             Node::Zero(_) => return self.int(0),

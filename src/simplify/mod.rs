@@ -5,8 +5,10 @@ mod construct;
 mod expand;
 mod functions;
 mod rebuild;
+mod rules;
 
 pub use expand::{expand, ExpansionLimit};
+pub use rules::Rule;
 mod textbook;
 
 pub use textbook::textbook_form;

@@ -27,8 +27,11 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
     };
     let r = match pool.node(rebuilt).clone() {
         Node::Add(terms) if !pool.is_scalar(rebuilt) => factor_sum(pool, &terms, memo),
-        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, rebuilt),
         _ => rebuilt,
+    };
+    let r = match pool.node(r).clone() {
+        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, r),
+        _ => r,
     };
     memo.insert(e, r);
     r
@@ -40,10 +43,18 @@ fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
     let Some(c) = factors.first().and_then(|&f| pool.as_number(f)).cloned() else {
         return product;
     };
-    let Some(k) = factors
-        .iter()
-        .position(|&f| matches!(pool.node(f), Node::Add(_)))
-    else {
+    // Only into a sum that reads better negated: `σ − 1` → `1 − σ`, not `s + 2` → `−s − 2`.
+    let mostly_negative = |pool: &Pool, f: Id| match pool.node(f) {
+        Node::Add(ts) => {
+            let negative = ts
+                .iter()
+                .filter(|&&t| pool.leading_coefficient(t).is_some_and(Number::is_negative))
+                .count();
+            2 * negative >= ts.len()
+        }
+        _ => false,
+    };
+    let Some(k) = factors.iter().position(|&f| mostly_negative(pool, f)) else {
         return product;
     };
     if !c.is_negative() {
@@ -139,6 +150,10 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     let factored = match side {
         Side::Left => pool.mul(&[c, factor, inner]),
         Side::Right => pool.mul(&[c, inner, factor]),
+    };
+    let factored = match pool.node(factored).clone() {
+        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, factored),
+        _ => factored,
     };
     if rest.is_empty() {
         return factored;
