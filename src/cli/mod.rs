@@ -5,4 +5,5 @@ pub mod commands;
 pub mod diagnostics;
 pub mod exit;
 pub mod input;
+pub mod numeric;
 pub mod values;

@@ -228,6 +228,14 @@ impl Run {
     pub fn last(&self) -> Option<&Iterate> {
         self.iterates.last()
     }
+
+    /// The stored points of a two-variable run, as (x, y) pairs.
+    pub fn iter_points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.iterates.iter().filter_map(|i| match i.x.as_slice() {
+            [x, y] => Some((*x, *y)),
+            _ => None,
+        })
+    }
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -259,6 +267,7 @@ pub fn descend(
         d.notes.push(Note::NotQuadratic);
     }
     let stop = d.run(progress);
+    progress(settings.iters, settings.iters);
     Run {
         settings: *settings,
         iterates: d.iterates,
@@ -352,7 +361,6 @@ impl Descent<'_> {
                 );
             }
         }
-        progress(self.settings.iters, self.settings.iters);
         if norm(&self.g) <= self.settings.tol {
             Stop::Converged
         } else {
