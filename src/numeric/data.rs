@@ -73,6 +73,12 @@ pub fn resolve(
             data.exact.values.insert(s, exact);
         }
     }
+    if let Some(&s) = needed
+        .iter()
+        .find(|s| !bound.contains(s) && !data.float.values.contains_key(s))
+    {
+        return Err(missing(pool, s));
+    }
     // Values whose size depends on dimensions fixed by later bindings wait for them.
     let mut pending: Vec<(SymbolId, Id)> = bindings.to_vec();
     while !pending.is_empty() {
@@ -114,19 +120,22 @@ pub fn resolve(
         }
         pending = waiting;
     }
-    for &s in needed {
-        if !data.float.values.contains_key(&s) {
-            let sym = pool.symbol(s);
-            return Err(DataError::new(
-                Some(&sym.name),
-                format!(
-                    "no data for {} ({}): give it with `with {} = …` or --data {}=FILE.csv",
-                    sym.name, sym.shape, sym.name, sym.name
-                ),
-            ));
-        }
+    if let Some(&s) = needed.iter().find(|s| !data.float.values.contains_key(s)) {
+        return Err(missing(pool, s));
     }
     Ok(data)
+}
+
+/// The error for a needed symbol without data.
+fn missing(pool: &Pool, s: SymbolId) -> DataError {
+    let sym = pool.symbol(s);
+    DataError::new(
+        Some(&sym.name),
+        format!(
+            "no data for {} ({}): give it with `with {} = …` or --data {}=FILE.csv",
+            sym.name, sym.shape, sym.name, sym.name
+        ),
+    )
 }
 
 /// The value of a binding's expression, in floating point and exactly when rational.
