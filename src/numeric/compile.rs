@@ -62,7 +62,7 @@ struct Csr {
 /// One instruction; `out` and the operands are slot numbers.
 #[derive(Clone, Debug)]
 enum Step {
-    Add { out: usize, terms: Vec<usize> },
+    Add { out: usize, terms: Vec<(f64, usize)> },
     Scale { out: usize, coeff: f64, scalars: Vec<usize>, src: Option<usize> },
     MatMul { out: usize, a: usize, b: usize },
     SparseMatMul { out: usize, a: usize, b: usize },
@@ -81,6 +81,28 @@ enum Step {
 }
 
 impl Step {
+    /// The slots the step reads.
+    fn reads(&self) -> Vec<usize> {
+        match self {
+            Step::Add { terms, .. } => terms.iter().map(|(_, t)| *t).collect(),
+            Step::Scale { scalars, src, .. } => scalars.iter().copied().chain(*src).collect(),
+            Step::MatMul { a, b, .. } => vec![*a, *b],
+            Step::SparseMatMul { b, .. } => vec![*b],
+            Step::Transpose { a, .. }
+            | Step::Elementwise { a, .. }
+            | Step::Apply { a, .. }
+            | Step::PowInt { base: a, .. }
+            | Step::PowNumber { base: a, .. }
+            | Step::SumSquares { v: a, .. } => vec![*a],
+            Step::Pow { base, exp, .. } => vec![*base, *exp],
+            Step::MatrixPow { a, k, .. } => vec![*a, *k],
+            Step::Hadamard { factors: xs, .. } | Step::Literal { entries: xs, .. } => xs.clone(),
+            Step::Component { a, idx, .. } => std::iter::once(*a).chain(idx.iter().copied()).collect(),
+            // Reads the variables through its own instance.
+            Step::Fallback { .. } => Vec::new(),
+        }
+    }
+
     fn out(&self) -> usize {
         match self {
             Step::Add { out, .. }
@@ -118,6 +140,8 @@ pub fn compile(
         data,
         slot_of: HashMap::new(),
         constant: Vec::new(),
+        scaled: HashMap::new(),
+        products: HashMap::new(),
         program: Program {
             values: Vec::new(),
             shapes: Vec::new(),
@@ -191,6 +215,10 @@ struct Compiler<'a> {
     slot_of: HashMap<Id, usize>,
     /// Per slot: does its value not depend on the variables?
     constant: Vec<bool>,
+    /// Slots computed as `c·X` by a plain scaling: slot → (c, X).
+    scaled: HashMap<usize, (f64, usize)>,
+    /// Matrix products already emitted: (left, right) → slot.
+    products: HashMap<(usize, usize), usize>,
     program: Program,
 }
 
@@ -286,11 +314,21 @@ impl Compiler<'_> {
                 }
                 return self.set(out, v);
             }
-            Node::Add(ts) => Step::Add {
-                out,
-                terms: self.slots(ts)?,
-            },
-            Node::Mul(fs) => return self.product(out, fs),
+            Node::Add(ts) => {
+                let mut terms = Vec::with_capacity(ts.len());
+                for t in ts.iter() {
+                    let slot = self.slot(*t)?;
+                    // A term c·X is folded into the sum (the scaling step then goes unused).
+                    terms.push(self.scaled.get(&slot).copied().unwrap_or((1.0, slot)));
+                }
+                Step::Add { out, terms }
+            }
+            Node::Mul(fs) => {
+                if let Some(alias) = self.product(out, fs)? {
+                    self.slot_of.insert(id, alias);
+                }
+                return Ok(());
+            }
             Node::Pow(b, e) => self.power(out, *b, *e)?,
             Node::Transpose(a) => Step::Transpose {
                 out,
@@ -382,8 +420,9 @@ impl Compiler<'_> {
     }
 
     /// A product: scalar factors multiply a matrix chain evaluated in the cheapest order, where
-    /// sub-chains of constants cost nothing (they are computed once).
-    fn product(&mut self, out: usize, fs: &[Id]) -> Result<(), EvalError> {
+    /// sub-chains of constants cost nothing (they are computed once). Returns the slot holding
+    /// the value when it is not `out` (the same matrix product was computed before).
+    fn product(&mut self, out: usize, fs: &[Id]) -> Result<Option<usize>, EvalError> {
         let mut coeff = 1.0;
         let mut scalars = Vec::new();
         let mut chain = Vec::new();
@@ -404,7 +443,7 @@ impl Compiler<'_> {
                 scalars,
                 src: None,
             });
-            return Ok(());
+            return Ok(None);
         }
         let plain = coeff == 1.0 && scalars.is_empty();
         if plain && chain.len() == 1 {
@@ -414,12 +453,18 @@ impl Compiler<'_> {
                 scalars,
                 src: chain.first().copied(),
             });
-            return Ok(());
+            return Ok(None);
         }
         let order = chain_order(&chain, &self.program.shapes, &self.constant);
         let target = if plain { Some(out) } else { None };
         let src = self.emit_chain(&chain, &order, 0, chain.len() - 1, target)?;
-        if !plain {
+        if plain {
+            return Ok((src != out).then_some(src));
+        }
+        {
+            if scalars.is_empty() {
+                self.scaled.insert(out, (coeff, src));
+            }
             self.program.steps.push(Step::Scale {
                 out,
                 coeff,
@@ -427,7 +472,7 @@ impl Compiler<'_> {
                 src: Some(src),
             });
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Emits the product of `chain[i..=j]` split as `order` says; returns its slot (`target`
@@ -446,6 +491,9 @@ impl Compiler<'_> {
         let k = order[i][j];
         let a = self.emit_chain(chain, order, i, k, None)?;
         let b = self.emit_chain(chain, order, k + 1, j, None)?;
+        if let Some(&done) = self.products.get(&(a, b)) {
+            return Ok(done);
+        }
         let shape = (self.program.shapes[a].0, self.program.shapes[b].1);
         let out = match target {
             Some(t) => t,
@@ -455,6 +503,7 @@ impl Compiler<'_> {
             }
         };
         self.program.steps.push(Step::MatMul { out, a, b });
+        self.products.insert((a, b), out);
         Ok(out)
     }
 
@@ -487,7 +536,22 @@ impl Compiler<'_> {
                 }
             }
         }
-        self.program.steps = kept;
+        // Steps whose result nothing reads (scalings folded into sums) are dropped.
+        let mut live = vec![false; self.program.values.len()];
+        for &o in &self.program.outputs {
+            live[o] = true;
+        }
+        let mut needed = Vec::with_capacity(kept.len());
+        for step in kept.into_iter().rev() {
+            if live[step.out()] {
+                for r in step.reads() {
+                    live[r] = true;
+                }
+                needed.push(step);
+            }
+        }
+        needed.reverse();
+        self.program.steps = needed;
         Ok(self.program)
     }
 }
@@ -639,10 +703,25 @@ impl Program {
         let v = &self.values;
         match step {
             Step::Add { terms, .. } => {
-                buf.fill(0.0);
-                for &t in terms {
-                    for (o, a) in buf.iter_mut().zip(&v[t]) {
-                        *o += a;
+                let mut terms = terms.iter();
+                match terms.next() {
+                    Some(&(c, t)) if c == 1.0 => buf.copy_from_slice(&v[t]),
+                    Some(&(c, t)) => {
+                        for (o, a) in buf.iter_mut().zip(&v[t]) {
+                            *o = c * a;
+                        }
+                    }
+                    None => buf.fill(0.0),
+                }
+                for &(c, t) in terms {
+                    if c == 1.0 {
+                        for (o, a) in buf.iter_mut().zip(&v[t]) {
+                            *o += a;
+                        }
+                    } else {
+                        for (o, a) in buf.iter_mut().zip(&v[t]) {
+                            *o += c * a;
+                        }
                     }
                 }
             }
@@ -671,6 +750,17 @@ impl Program {
                 let m = &self.sparse[*a];
                 let c = self.shapes[*b].1;
                 let bv = &v[*b];
+                if c == 1 {
+                    for (i, o) in buf.iter_mut().enumerate().take(m.rows) {
+                        let (lo, hi) = (m.starts[i], m.starts[i + 1]);
+                        *o = m.values[lo..hi]
+                            .iter()
+                            .zip(&m.cols[lo..hi])
+                            .map(|(x, &l)| x * bv[l])
+                            .sum();
+                    }
+                    return Ok(());
+                }
                 buf.fill(0.0);
                 for i in 0..m.rows {
                     let row = &mut buf[i * c..(i + 1) * c];
@@ -709,7 +799,7 @@ impl Program {
             }
             Step::SumSquares { v: x, j, .. } => {
                 let s: f64 = v[*x].iter().map(|a| a * a).sum();
-                buf[0] = s.pow_number(j)?;
+                buf[0] = if j.is_one() { s } else { s.pow_number(j)? };
             }
             Step::Elementwise { f, a, .. } => {
                 for (o, x) in buf.iter_mut().zip(&v[*a]) {
@@ -781,7 +871,7 @@ fn copy_checked(buf: &mut [f64], data: &[f64]) -> Result<(), EvalError> {
 fn matmul(a: &[f64], b: &[f64], out: &mut [f64], r: usize, k: usize, c: usize) {
     if c == 1 {
         for (o, row) in out.iter_mut().zip(a.chunks_exact(k.max(1))) {
-            *o = row.iter().zip(b).map(|(x, y)| x * y).sum();
+            *o = dot(row, b);
         }
         return;
     }
@@ -797,4 +887,22 @@ fn matmul(a: &[f64], b: &[f64], out: &mut [f64], r: usize, k: usize, c: usize) {
             }
         }
     }
+}
+
+/// The inner product, with independent partial sums so the additions pipeline.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
 }
