@@ -1,7 +1,7 @@
 //! Compiled evaluation against hand-written Rust: f and ∇f of the n-dimensional Rosenbrock
-//! function (n = 1000, in matrix form with selection matrices P, Q: f(x) = 100‖Qx − (Px)⊙(Px)‖²
-//! + ‖𝟙 − Px‖²) and of least squares ½‖Ax − b‖² with a 1000×100 matrix. The setup checks that
-//! both implementations agree before timing them.
+//! function (n = 1000, in matrix form with the selection matrices P, Q as data:
+//! `f(x) = 100‖Qx − (Px)⊙(Px)‖² + ‖𝟙 − Px‖²`) and of least squares ½‖Ax − b‖² with a
+//! 1000×100 matrix. The setup checks that both implementations agree before timing them.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nabla::document::{Document, ReadOptions};
@@ -59,7 +59,10 @@ fn least_squares(a: &[f64], b: &[f64], x: &[f64], r: &mut [f64], g: &mut [f64]) 
 }
 
 fn close(a: &[f64], b: &[f64]) -> bool {
-    a.iter().zip(b).all(|(u, v)| (u - v).abs() <= 1e-9 * (1.0 + v.abs())) && a.len() == b.len()
+    a.iter()
+        .zip(b)
+        .all(|(u, v)| (u - v).abs() <= 1e-9 * (1.0 + v.abs()))
+        && a.len() == b.len()
 }
 
 fn bench_rosenbrock(c: &mut Criterion) {
@@ -77,7 +80,10 @@ fn bench_rosenbrock(c: &mut Criterion) {
     let mut g = vec![0.0; n];
     let f = rosenbrock(&x, &mut g);
     program.run(&[&x]).expect("runs");
-    assert!(close(program.output(0), &[f]) && close(program.output(1), &g), "disagree");
+    assert!(
+        close(program.output(0), &[f]) && close(program.output(1), &g),
+        "disagree"
+    );
     let mut group = c.benchmark_group("rosenbrock n=1000: f and ∇f");
     group.bench_function("compiled", |b| {
         b.iter(|| {
@@ -85,7 +91,9 @@ fn bench_rosenbrock(c: &mut Criterion) {
             black_box(program.output(1)[0])
         })
     });
-    group.bench_function("hand-written", |b| b.iter(|| black_box(rosenbrock(black_box(&x), &mut g))));
+    group.bench_function("hand-written", |b| {
+        b.iter(|| black_box(rosenbrock(black_box(&x), &mut g)))
+    });
     group.finish();
 }
 
@@ -106,7 +114,10 @@ fn bench_least_squares(c: &mut Criterion) {
     let (mut r, mut g) = (vec![0.0; m], vec![0.0; n]);
     let f = least_squares(&a, &b, &x, &mut r, &mut g);
     program.run(&[&x]).expect("runs");
-    assert!(close(program.output(0), &[f]) && close(program.output(1), &g), "disagree");
+    assert!(
+        close(program.output(0), &[f]) && close(program.output(1), &g),
+        "disagree"
+    );
     let mut group = c.benchmark_group("least squares 1000×100: f and ∇f");
     group.bench_function("compiled", |bch| {
         bch.iter(|| {

@@ -16,7 +16,12 @@ use std::process::Command;
 
 fn reports(text: &str, options: &NumericOptions) -> Vec<NumericReport> {
     let mut doc = Document::read(text, &ReadOptions::default()).expect("valid file");
-    let report = check_program_with(&mut doc.lowered, &CheckOptions::default(), options, &mut |_, _| {});
+    let report = check_program_with(
+        &mut doc.lowered,
+        &CheckOptions::default(),
+        options,
+        &mut |_, _| {},
+    );
     report
         .statements
         .into_iter()
@@ -40,7 +45,8 @@ fn nabla(args: &[&str]) -> (String, i32) {
         .args(args)
         .output()
         .expect("the binary runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (text, out.status.code().unwrap_or(-1))
 }
 
@@ -76,9 +82,14 @@ fn bowl_matches_the_closed_form_of_gradient_descent() {
 fn bowl_prints_the_issue_line() {
     let (out, code) = nabla(&["check", "tests/numeric/bowl.nabla"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("using the gradient claimed on line 4, which is verified"), "{out}");
     assert!(
-        out.contains("gd  step 0.1  10 iterations   x = [0.8926258176; −1.9999997952]   f = 0.01152"),
+        out.contains("using the gradient claimed on line 4, which is verified"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "gd  step 0.1  10 iterations   x = [0.8926258176; −1.9999997952]   f = 0.01152"
+        ),
         "{out}"
     );
     assert!(out.contains("‖∇f‖ = 0.2147483648"), "{out}");
@@ -87,7 +98,8 @@ fn bowl_prints_the_issue_line() {
 
 #[test]
 fn critical_point_is_found_exactly_and_classified() {
-    let text = "let x: ℝ^2\nf(x) = 2x₁² + x₂² + x₁x₂ − 6x₁ − 5x₂\ncritical f\nclassify f at x = [1; 2]\n";
+    let text =
+        "let x: ℝ^2\nf(x) = 2x₁² + x₂² + x₁x₂ − 6x₁ − 5x₂\ncritical f\nclassify f at x = [1; 2]\n";
     let r = reports(text, &NumericOptions::default());
     let Some(Ok(Outcome::Critical(c))) = r.first().map(|r| r.outcome.clone()) else {
         panic!("critical report expected: {r:?}");
@@ -99,7 +111,10 @@ fn critical_point_is_found_exactly_and_classified() {
     // ∇ = [4x₁ + x₂ − 6; x₁ + 2x₂ − 5] vanishes there, and H = [4 1; 1 2].
     assert_eq!(hessian.data, [4, 1, 1, 2].map(Number::int).to_vec());
     assert_eq!(c.f, Some(Number::int(-8)));
-    assert_eq!(c.analysis.as_ref().map(|a| a.kind), Some(PointKind::Minimum));
+    assert_eq!(
+        c.analysis.as_ref().map(|a| a.kind),
+        Some(PointKind::Minimum)
+    );
     let Some(Ok(Outcome::Classify(k))) = r.get(1).map(|r| r.outcome.clone()) else {
         panic!("classify report expected");
     };
@@ -124,7 +139,10 @@ fn origin_of_x1_squared_minus_x2_squared_is_a_saddle() {
     };
     assert_eq!(c.analysis.kind, PointKind::Saddle);
     assert_eq!(c.analysis.eigenvalues, vec![-2.0, 2.0]);
-    assert_eq!(c.analysis.eigenvectors, vec![vec![0.0, 1.0], vec![1.0, 0.0]]);
+    assert_eq!(
+        c.analysis.eigenvectors,
+        vec![vec![0.0, 1.0], vec![1.0, 0.0]]
+    );
 }
 
 #[test]
@@ -147,12 +165,19 @@ fn quadratic(kappa: u32, method: &str) -> DescendReport {
 fn gradient_descent_needs_about_kappa_log_one_over_epsilon_iterations_and_newton_one() {
     for kappa in [10u32, 100, 1000] {
         let k = f64::from(kappa);
-        let gd = quadratic(kappa, &format!("gd(step = {}, iters = 1000000, tol = 0.000001)", 1.0 / k));
+        let gd = quadratic(
+            kappa,
+            &format!("gd(step = {}, iters = 1000000, tol = 0.000001)", 1.0 / k),
+        );
         assert_eq!(gd.run.stop, Stop::Converged);
         // With step 1/L the slow direction shrinks by 1 − 1/κ per step.
         let predicted = k * (1.0 / 1e-6f64).ln();
         let ratio = gd.run.iterations() as f64 / predicted;
-        assert!((0.5..1.5).contains(&ratio), "κ = {kappa}: {} iterations", gd.run.iterations());
+        assert!(
+            (0.5..1.5).contains(&ratio),
+            "κ = {kappa}: {} iterations",
+            gd.run.iterations()
+        );
         let newton = quadratic(kappa, "newton(tol = 0.000001)");
         assert_eq!(newton.run.iterations(), 1, "κ = {kappa}");
         assert_eq!(newton.run.stop, Stop::Converged);
@@ -163,15 +188,29 @@ fn gradient_descent_needs_about_kappa_log_one_over_epsilon_iterations_and_newton
 fn momentum_beats_plain_gradient_descent_on_an_ill_conditioned_quadratic() {
     let gd = quadratic(100, "gd(step = 0.01, iters = 100000, tol = 0.000001)");
     // Heavy ball with its textbook parameters: ε = 4/(√L + √μ)², γ = ((√κ − 1)/(√κ + 1))².
-    let momentum = quadratic(100, "momentum(step = 0.03305785124, γ = 0.6694214876, iters = 100000, tol = 0.000001)");
-    let nesterov = quadratic(100, "nesterov(step = 0.01, γ = 0.8181818182, iters = 100000, tol = 0.000001)");
+    let momentum = quadratic(
+        100,
+        "momentum(step = 0.03305785124, γ = 0.6694214876, iters = 100000, tol = 0.000001)",
+    );
+    let nesterov = quadratic(
+        100,
+        "nesterov(step = 0.01, γ = 0.8181818182, iters = 100000, tol = 0.000001)",
+    );
     for r in [&gd, &momentum, &nesterov] {
         assert_eq!(r.run.stop, Stop::Converged);
         assert!(r.run.last_x.iter().all(|v| v.abs() < 1e-5));
     }
-    assert!(momentum.run.iterations() * 5 < gd.run.iterations(), "{} vs {}", momentum.run.iterations(), gd.run.iterations());
+    assert!(
+        momentum.run.iterations() * 5 < gd.run.iterations(),
+        "{} vs {}",
+        momentum.run.iterations(),
+        gd.run.iterations()
+    );
     assert!(nesterov.run.iterations() * 3 < gd.run.iterations());
-    assert!(matches!(momentum.run.settings.method, Method::Momentum { .. }));
+    assert!(matches!(
+        momentum.run.settings.method,
+        Method::Momentum { .. }
+    ));
 }
 
 #[test]
@@ -179,8 +218,12 @@ fn exact_steps_solve_quadratics_and_say_when_f_is_not_one() {
     let d = quadratic(20, "exact");
     assert_eq!(d.run.stop, Stop::Converged);
     assert!(d.run.notes.is_empty());
-    let r = descent("let x, y: ℝ\nf(x, y) = x⁴ + y² + x²\ndescend f from x = 1, y = 1 using exact\n");
-    assert_eq!(r.run.notes, vec![nabla::numeric::descent::Note::NotQuadratic]);
+    let r =
+        descent("let x, y: ℝ\nf(x, y) = x⁴ + y² + x²\ndescend f from x = 1, y = 1 using exact\n");
+    assert_eq!(
+        r.run.notes,
+        vec![nabla::numeric::descent::Note::NotQuadratic]
+    );
 }
 
 #[test]
@@ -217,7 +260,10 @@ fn normal_equations(a: &[f64], b: &[f64], n: usize) -> Vec<f64> {
     let a = nalgebra::DMatrix::from_row_slice(m, n, a);
     let b = nalgebra::DVector::from_column_slice(b);
     let ata = a.transpose() * &a;
-    let x = ata.cholesky().expect("full rank").solve(&(a.transpose() * b));
+    let x = ata
+        .cholesky()
+        .expect("full rank")
+        .solve(&(a.transpose() * b));
     x.iter().copied().collect()
 }
 
@@ -228,12 +274,20 @@ fn least_squares_reaches_the_normal_equations_solution() {
             "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\nclaim ∇f(x) = Aᵀ(Ax − b)\n\
              descend f from x = 0 with A = [1 2; 3 4; 5 6], b = {b} using gd(step = 0.02, iters = 20000)\n"
         ));
-        let bv: Vec<f64> = b.trim_matches(['[', ']']).split(';').map(|t| t.trim().parse().expect("number")).collect();
+        let bv: Vec<f64> = b
+            .trim_matches(['[', ']'])
+            .split(';')
+            .map(|t| t.trim().parse().expect("number"))
+            .collect();
         let x = normal_equations(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &bv, 2);
         assert_eq!(d.run.stop, Stop::Converged, "{b}");
         assert!(matches!(d.gradient, GradientSource::Verified(_)));
         for (got, want) in d.run.last_x.iter().zip(&x) {
-            assert!((got - want).abs() < 1e-7, "{b}: {:?} vs {x:?}", d.run.last_x);
+            assert!(
+                (got - want).abs() < 1e-7,
+                "{b}: {:?} vs {x:?}",
+                d.run.last_x
+            );
         }
     }
 }
@@ -243,7 +297,10 @@ fn the_notation_example_step_is_beyond_two_over_lambda_max_and_diverges_clearly(
     // λmax(AᵀA) ≈ 90.74 for A = [1 2; 3 4; 5 6], so step 0.05 > 2/λmax ≈ 0.022.
     let (out, code) = nabla(&["check", "tests/numeric/least-squares.nabla"]);
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("warning: the step 0.05 exceeds 2/λmax = 0.02204209061"), "{out}");
+    assert!(
+        out.contains("warning: the step 0.05 exceeds 2/λmax = 0.02204209061"),
+        "{out}"
+    );
     assert!(out.contains("DIVERGED at iteration"), "{out}");
     assert!(out.contains("∇f = 0 exactly at x = [0; 1/2]"), "{out}");
     assert!(!out.to_lowercase().contains("nan"), "{out}");
@@ -255,10 +312,15 @@ fn a_wrong_claimed_gradient_is_run_and_its_behaviour_reported() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("is WRONG"), "{out}");
     assert!(out.contains("x = [0.8926258176; −1.9999997952]"), "{out}");
-    assert!(out.contains("with the claimed gradient, gd  step 0.1 stalls"), "{out}");
+    assert!(
+        out.contains("with the claimed gradient, gd  step 0.1 stalls"),
+        "{out}"
+    );
     let base = "let x: ℝ^2\nf(x) = (x₁ − 1)² + 4(x₂ + 2)²\n";
     let half = descent(&format!("{base}claim ∇f(x) = [x₁ − 1; 4x₂ + 8]\ndescend f from x = [0; 0] using gd(step = 0.1, iters = 10)\n"));
-    let Some(ClaimedOutcome::Stalls { distance, f, .. }) = half.claimed.as_ref().map(|c| c.outcome.clone()) else {
+    let Some(ClaimedOutcome::Stalls { distance, f, .. }) =
+        half.claimed.as_ref().map(|c| c.outcome.clone())
+    else {
         panic!("stalls expected: {:?}", half.claimed);
     };
     // Half the gradient: x₁ − 1 shrinks by 0.9, x₂ + 2 by 0.6 per step.
@@ -267,9 +329,16 @@ fn a_wrong_claimed_gradient_is_run_and_its_behaviour_reported() {
     let right = (1.0 - 0.8f64.powi(10), -2.0 + 2.0 * 0.2f64.powi(10));
     assert!((distance - ((x1 - right.0).powi(2) + (x2 - right.1).powi(2)).sqrt()).abs() < 1e-12);
     let steep = descent(&format!("{base}claim ∇f(x) = [2x₁ − 2; 80x₂ + 160]\ndescend f from x = [0; 0] using gd(step = 0.1, iters = 100)\n"));
-    assert!(matches!(steep.claimed.map(|c| c.outcome), Some(ClaimedOutcome::Diverges { .. })));
+    assert!(matches!(
+        steep.claimed.map(|c| c.outcome),
+        Some(ClaimedOutcome::Diverges { .. })
+    ));
     let shifted = descent(&format!("{base}claim ∇f(x) = [2x₁; 8x₂ + 16]\ndescend f from x = [0; 0] using gd(step = 0.1, iters = 500)\n"));
-    let Some(ClaimedOutcome::DifferentPoint { distance, grad_norm }) = shifted.claimed.map(|c| c.outcome) else {
+    let Some(ClaimedOutcome::DifferentPoint {
+        distance,
+        grad_norm,
+    }) = shifted.claimed.map(|c| c.outcome)
+    else {
         panic!("a different point expected");
     };
     assert!((distance - 1.0).abs() < 1e-6 && (grad_norm - 2.0).abs() < 1e-6);
@@ -287,9 +356,23 @@ fn bad_input_is_named_and_never_printed_as_nan() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("the Hessian is singular (rank 1)"), "{out}");
     assert!(out.contains("inconclusive"), "{out}");
-    assert!(out.contains("note: the Hessian is singular at iteration 0"), "{out}");
-    for f in ["missing-data", "bad-step", "singular", "least-squares", "bowl-wrong"] {
-        let (out, _) = nabla(&["check", &format!("tests/numeric/{f}.nabla"), "--format", "json"]);
+    assert!(
+        out.contains("note: the Hessian is singular at iteration 0"),
+        "{out}"
+    );
+    for f in [
+        "missing-data",
+        "bad-step",
+        "singular",
+        "least-squares",
+        "bowl-wrong",
+    ] {
+        let (out, _) = nabla(&[
+            "check",
+            &format!("tests/numeric/{f}.nabla"),
+            "--format",
+            "json",
+        ]);
         assert!(!out.contains("NaN") && !out.contains("nan"), "{f}: {out}");
         serde_json::from_str::<serde_json::Value>(out.trim()).expect("one JSON document");
     }
@@ -308,7 +391,11 @@ fn data_files_fix_dimensions_and_wrong_shapes_name_the_symbol() {
     let dir = std::env::temp_dir().join(format!("nabla-descent-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("lsq.nabla");
-    std::fs::write(&file, "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\ndescend f from x = 0 using exact\n").expect("write");
+    std::fs::write(
+        &file,
+        "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\ndescend f from x = 0 using exact\n",
+    )
+    .expect("write");
     std::fs::write(dir.join("A.csv"), "1,2\n3,4\n5,6\n").expect("write");
     std::fs::write(dir.join("A2.csv"), "1,2\n3,4\n").expect("write");
     // b = [1; 0; 2] as a float64 .npy file.
@@ -326,16 +413,38 @@ fn data_files_fix_dimensions_and_wrong_shapes_name_the_symbol() {
     }
     std::fs::write(dir.join("b.npy"), bytes).expect("write");
     let path = |n: &str| dir.join(n).to_string_lossy().to_string();
-    let (out, code) = nabla(&["check", &path("lsq.nabla"), "--data", &format!("A={}", path("A.csv")), "--data", &format!("b={}", path("b.npy")), "--format", "json"]);
+    let (out, code) = nabla(&[
+        "check",
+        &path("lsq.nabla"),
+        "--data",
+        &format!("A={}", path("A.csv")),
+        "--data",
+        &format!("b={}", path("b.npy")),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{out}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
     let x: Vec<f64> = serde_json::from_value(v["statements"][0]["run"]["x"].clone()).expect("x");
     let want = normal_equations(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[1.0, 0.0, 2.0], 2);
-    assert!((x[0] - want[0]).abs() < 1e-7 && (x[1] - want[1]).abs() < 1e-7, "{x:?} vs {want:?}");
+    assert!(
+        (x[0] - want[0]).abs() < 1e-7 && (x[1] - want[1]).abs() < 1e-7,
+        "{x:?} vs {want:?}"
+    );
     assert_eq!(v["statements"][0]["run"]["stop"]["reason"], "converged");
-    let (out, code) = nabla(&["check", &path("lsq.nabla"), "--data", &format!("A={}", path("A2.csv")), "--data", &format!("b={}", path("b.npy"))]);
+    let (out, code) = nabla(&[
+        "check",
+        &path("lsq.nabla"),
+        "--data",
+        &format!("A={}", path("A2.csv")),
+        "--data",
+        &format!("b={}", path("b.npy")),
+    ]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("the data for b is 3×1, but b is ℝ^m (with m = 2 from other data)"), "{out}");
+    assert!(
+        out.contains("the data for b is 3×1, but b is ℝ^m (with m = 2 from other data)"),
+        "{out}"
+    );
     let (out, code) = nabla(&["check", &path("lsq.nabla"), "--data", "A=/nonexistent.csv"]);
     assert_eq!(code, 2, "{out}");
     let plot = path("path.svg");
@@ -360,17 +469,25 @@ fn compiled_programs_agree_with_evaluate() {
     let h = nabla::diff::hessian(pool, def.body, &[xe]).expect("Hessian");
     let (a, b) = (pool.lookup("A").expect("A"), pool.lookup("b").expect("b"));
     let mut inst = Instance::<f64>::new().with_dim("m", 3).with_dim("n", 2);
-    inst.values.insert(a, Dense::from_vec(3, 2, vec![1.0, -2.0, 0.5, 4.0, 3.0, -1.0]).expect("A"));
-    inst.values.insert(b, Dense::from_vec(3, 1, vec![0.25, -1.0, 2.0]).expect("b"));
+    inst.values.insert(
+        a,
+        Dense::from_vec(3, 2, vec![1.0, -2.0, 0.5, 4.0, 3.0, -1.0]).expect("A"),
+    );
+    inst.values
+        .insert(b, Dense::from_vec(3, 1, vec![0.25, -1.0, 2.0]).expect("b"));
     let mut program = compile(pool, &[def.body, g, h], &[x], &inst).expect("compiles");
     for point in [[0.0, 0.0], [0.3, -0.7], [1.5, 2.0]] {
         program.run(&[&point]).expect("runs");
         let mut at = inst.clone();
-        at.values.insert(x, Dense::from_vec(2, 1, point.to_vec()).expect("x"));
+        at.values
+            .insert(x, Dense::from_vec(2, 1, point.to_vec()).expect("x"));
         for (k, id) in [def.body, g, h].into_iter().enumerate() {
             let want = evaluate(pool, id, &at).expect("evaluates");
             for (u, v) in program.output(k).iter().zip(&want.data) {
-                assert!((u - v).abs() <= 1e-12 * (1.0 + v.abs()), "output {k} at {point:?}: {u} vs {v}");
+                assert!(
+                    (u - v).abs() <= 1e-12 * (1.0 + v.abs()),
+                    "output {k} at {point:?}: {u} vs {v}"
+                );
             }
             assert_eq!(program.output_shape(k), want.shape());
         }

@@ -279,7 +279,11 @@ struct Prepared {
 impl Setup<'_> {
     /// Resolves the data (`point` must bind every parameter when `needs_point`), and computes ∇f
     /// and ∇²f.
-    fn prepare(&mut self, bindings: &[(SymbolId, Id)], needs_point: bool) -> Result<Prepared, NumericError> {
+    fn prepare(
+        &mut self,
+        bindings: &[(SymbolId, Id)],
+        needs_point: bool,
+    ) -> Result<Prepared, NumericError> {
         let params = &self.def.params;
         let mut needed: Vec<SymbolId> = free_symbols(self.pool, &[self.def.body])
             .into_iter()
@@ -306,7 +310,8 @@ impl Setup<'_> {
         for &p in params {
             let sym = self.pool.symbol(p);
             let dims = &data.float.dims;
-            let size = |d: &crate::expr::Dim| d.evaluate(&|s| dims.get(s).copied()).map(|v| v as usize);
+            let size =
+                |d: &crate::expr::Dim| d.evaluate(&|s| dims.get(s).copied()).map(|v| v as usize);
             let (Some(r), Some(c)) = (size(&sym.shape.rows), size(&sym.shape.cols)) else {
                 return Err(bad(
                     Some(&sym.name),
@@ -333,7 +338,8 @@ impl Setup<'_> {
 
     fn objective(&self, p: &Prepared, grad: Id) -> Result<CompiledObjective, NumericError> {
         let params = &self.def.params;
-        let fg = compile(self.pool, &[self.def.body, grad], params, &p.data.float).map_err(eval_error)?;
+        let fg = compile(self.pool, &[self.def.body, grad], params, &p.data.float)
+            .map_err(eval_error)?;
         let h = match p.hessian {
             Some(h) => Some(compile(self.pool, &[h], params, &p.data.float).map_err(eval_error)?),
             None => None,
@@ -349,11 +355,22 @@ impl Setup<'_> {
         self.def
             .params
             .iter()
-            .flat_map(|s| p.data.float.values.get(s).map(|v| v.data.clone()).unwrap_or_default())
+            .flat_map(|s| {
+                p.data
+                    .float
+                    .values
+                    .get(s)
+                    .map(|v| v.data.clone())
+                    .unwrap_or_default()
+            })
             .collect()
     }
 
-    fn classify(&mut self, at: &[(SymbolId, Id)], with: &[(SymbolId, Id)]) -> Result<Outcome, NumericError> {
+    fn classify(
+        &mut self,
+        at: &[(SymbolId, Id)],
+        with: &[(SymbolId, Id)],
+    ) -> Result<Outcome, NumericError> {
         let bindings: Vec<_> = at.iter().chain(with).copied().collect();
         let p = self.prepare(&bindings, true)?;
         if p.hessian.is_none() {
@@ -384,7 +401,8 @@ impl Setup<'_> {
                 "the Hessian has no matrix form for these variables".to_string(),
             ));
         };
-        let result = critical(self.pool, p.gradient, h, &self.def.params, &p.data.exact).map_err(eval_error)?;
+        let result = critical(self.pool, p.gradient, h, &self.def.params, &p.data.exact)
+            .map_err(eval_error)?;
         let (f, analysis) = match &result {
             Critical::Point { x, hessian } => {
                 let mut at = Instance::<Number> {
@@ -399,7 +417,9 @@ impl Setup<'_> {
                         at.values.insert(s, v);
                     }
                 }
-                let f = evaluate(self.pool, self.def.body, &at).ok().and_then(|v| v.as_scalar().cloned());
+                let f = evaluate(self.pool, self.def.body, &at)
+                    .ok()
+                    .and_then(|v| v.as_scalar().cloned());
                 let hf: Vec<f64> = hessian.data.iter().map(Number::to_f64).collect();
                 (f, Some(classify(&hf, &vec![0.0; x.len()])))
             }
@@ -457,7 +477,9 @@ impl Setup<'_> {
             _ => analyse(&mut obj, &run.last_x),
         };
         let claimed_run = match (source, claimed) {
-            (GradientSource::Wrong(_), Some(c)) if self.pool.shape(c) == self.pool.shape(p.gradient) => {
+            (GradientSource::Wrong(_), Some(c))
+                if self.pool.shape(c) == self.pool.shape(p.gradient) =>
+            {
                 let mut wrong = self.objective(&p, c)?;
                 let r = descend(&mut wrong, &x0, &settings, progress);
                 let outcome = claimed_outcome(&r, &run, &mut obj, settings.tol);
@@ -481,7 +503,8 @@ impl Setup<'_> {
 
     /// f on a grid around the path of `run`.
     fn grid(&self, p: &Prepared, run: &Run) -> Result<Grid, NumericError> {
-        let mut program = compile(self.pool, &[self.def.body], &self.def.params, &p.data.float).map_err(eval_error)?;
+        let mut program = compile(self.pool, &[self.def.body], &self.def.params, &p.data.float)
+            .map_err(eval_error)?;
         let points: Vec<(f64, f64)> = run
             .iter_points()
             .filter(|(x, y)| x.is_finite() && y.is_finite() && x.abs() < 1e6 && y.abs() < 1e6)
@@ -497,16 +520,24 @@ impl Setup<'_> {
     /// The claim of ∇f for this function and variables checked last before the statement, and
     /// the gradient expression it claims (for a wrong claim, the first wrong step).
     fn claimed_gradient(&mut self, claims: &[CheckedClaim<'_>]) -> (GradientSource, Option<Id>) {
-        let wrt: Vec<Option<Id>> = self.def.params.iter().map(|&s| self.pool.find(&Node::Sym(s))).collect();
-        let found = claims.iter().rev().find(|(claim, _)| match self.pool.node(claim.first) {
-            Node::Derivative(d) => {
-                d.kind == DerivativeKind::Gradient
-                    && d.expr == self.def.body
-                    && d.wrt.len() == wrt.len()
-                    && d.wrt.iter().zip(&wrt).all(|(a, b)| Some(*a) == *b)
-            }
-            _ => false,
-        });
+        let wrt: Vec<Option<Id>> = self
+            .def
+            .params
+            .iter()
+            .map(|&s| self.pool.find(&Node::Sym(s)))
+            .collect();
+        let found = claims
+            .iter()
+            .rev()
+            .find(|(claim, _)| match self.pool.node(claim.first) {
+                Node::Derivative(d) => {
+                    d.kind == DerivativeKind::Gradient
+                        && d.expr == self.def.body
+                        && d.wrt.len() == wrt.len()
+                        && d.wrt.iter().zip(&wrt).all(|(a, b)| Some(*a) == *b)
+                }
+                _ => false,
+            });
         let Some((claim, report)) = found else {
             return (GradientSource::Own, None);
         };
@@ -515,7 +546,8 @@ impl Setup<'_> {
         } else {
             report.first_failure().and_then(|i| claim.steps.get(i))
         };
-        let expr = pick.and_then(|s| evaluate_derivatives(self.pool, s.expr, Layout::Numerator).ok());
+        let expr =
+            pick.and_then(|s| evaluate_derivatives(self.pool, s.expr, Layout::Numerator).ok());
         let source = if report.holds() {
             GradientSource::Verified(claim.span)
         } else if report.first_failure().is_some() {
@@ -527,7 +559,12 @@ impl Setup<'_> {
     }
 
     /// The method and its settings from `gd(step = 0.1, iters = 10)` and the like.
-    fn settings(&self, m: &LoweredMethod, data: &Instance<f64>, quadratic: bool) -> Result<Settings, NumericError> {
+    fn settings(
+        &self,
+        m: &LoweredMethod,
+        data: &Instance<f64>,
+        quadratic: bool,
+    ) -> Result<Settings, NumericError> {
         let mut values: BTreeMap<&str, f64> = BTreeMap::new();
         let mut flags: Vec<&str> = Vec::new();
         for (name, value) in &m.options {
@@ -540,7 +577,10 @@ impl Setup<'_> {
                 other => {
                     return Err(bad(
                         None,
-                        format!("{} has no option {other} (options: step, iters, tol, γ, line_search)", m.name),
+                        format!(
+                            "{} has no option {other} (options: step, iters, tol, γ, line_search)",
+                            m.name
+                        ),
                     ))
                 }
             };
@@ -551,7 +591,12 @@ impl Setup<'_> {
                         .ok()
                         .and_then(|v| v.as_scalar().copied())
                         .filter(|v| v.is_finite())
-                        .ok_or_else(|| bad(None, format!("the option {name} of {} is not a number", m.name)))?;
+                        .ok_or_else(|| {
+                            bad(
+                                None,
+                                format!("the option {name} of {} is not a number", m.name),
+                            )
+                        })?;
                     values.insert(key, v);
                 }
             }
@@ -561,16 +606,24 @@ impl Setup<'_> {
             if v > 0.0 {
                 Ok(v)
             } else {
-                Err(bad(None, format!("the option {key} of {} must be positive, not {v}", m.name)))
+                Err(bad(
+                    None,
+                    format!("the option {key} of {} must be positive, not {v}", m.name),
+                ))
             }
         };
         let step = positive("step", 0.1)?;
         let gamma = values.get("gamma").copied().unwrap_or(0.9);
         if !(0.0..1.0).contains(&gamma) {
-            return Err(bad(None, format!("the momentum γ must be in [0, 1), not {gamma}")));
+            return Err(bad(
+                None,
+                format!("the momentum γ must be in [0, 1), not {gamma}"),
+            ));
         }
         let method = match m.name.as_str() {
-            "gd" if flags.contains(&"line_search") || !values.contains_key("step") && m.options.is_empty() => {
+            "gd" if flags.contains(&"line_search")
+                || !values.contains_key("step") && m.options.is_empty() =>
+            {
                 Method::LineSearch
             }
             "gd" => Method::Gd { step },
@@ -581,7 +634,9 @@ impl Setup<'_> {
             other => {
                 return Err(bad(
                     None,
-                    format!("unknown method {other} (methods: gd, exact, momentum, nesterov, newton)"),
+                    format!(
+                        "unknown method {other} (methods: gd, exact, momentum, nesterov, newton)"
+                    ),
                 ))
             }
         };
@@ -591,7 +646,10 @@ impl Setup<'_> {
         };
         let iters = positive("iters", default_iters)?;
         if iters.fract() != 0.0 || iters > 1e7 {
-            return Err(bad(None, format!("iters must be a whole number up to 10⁷, not {iters}")));
+            return Err(bad(
+                None,
+                format!("iters must be a whole number up to 10⁷, not {iters}"),
+            ));
         }
         Ok(Settings {
             method,
@@ -603,11 +661,28 @@ impl Setup<'_> {
 }
 
 /// Compares the run with a wrong gradient to the correct one.
-fn claimed_outcome(wrong: &Run, right: &Run, correct: &mut CompiledObjective, tol: f64) -> ClaimedOutcome {
+fn claimed_outcome(
+    wrong: &Run,
+    right: &Run,
+    correct: &mut CompiledObjective,
+    tol: f64,
+) -> ClaimedOutcome {
     match &wrong.stop {
-        Stop::Diverged { iteration, .. } => return ClaimedOutcome::Diverges { iteration: *iteration },
-        Stop::Failed { error, .. } => return ClaimedOutcome::Fails { reason: error.to_string() },
-        Stop::Stalled { reason, .. } => return ClaimedOutcome::Fails { reason: reason.clone() },
+        Stop::Diverged { iteration, .. } => {
+            return ClaimedOutcome::Diverges {
+                iteration: *iteration,
+            }
+        }
+        Stop::Failed { error, .. } => {
+            return ClaimedOutcome::Fails {
+                reason: error.to_string(),
+            }
+        }
+        Stop::Stalled { reason, .. } => {
+            return ClaimedOutcome::Fails {
+                reason: reason.clone(),
+            }
+        }
         Stop::Converged | Stop::MaxIterations => {}
     }
     let x = &wrong.last_x;
@@ -626,15 +701,17 @@ fn claimed_outcome(wrong: &Run, right: &Run, correct: &mut CompiledObjective, to
         .sqrt();
     let scale = 1.0 + right.last_x.iter().map(|a| a * a).sum::<f64>().sqrt();
     let right_g = right.last().map_or(f64::INFINITY, |i| i.grad_norm);
-    if distance <= 1e-6 * scale || grad_norm <= tol.max(right_g) {
-        if distance <= 1e-4 * scale {
-            return ClaimedOutcome::SamePoint {
-                iterations: wrong.iterations(),
-            };
-        }
+    let near = distance <= 1e-6 * scale || grad_norm <= tol.max(right_g);
+    if near && distance <= 1e-4 * scale {
+        return ClaimedOutcome::SamePoint {
+            iterations: wrong.iterations(),
+        };
     }
     if wrong.stop == Stop::Converged {
-        ClaimedOutcome::DifferentPoint { distance, grad_norm }
+        ClaimedOutcome::DifferentPoint {
+            distance,
+            grad_norm,
+        }
     } else {
         ClaimedOutcome::Stalls {
             distance,

@@ -67,7 +67,9 @@ pub fn check_program_with(
                     numeric,
                     progress,
                 ) {
-                    report.statements.push(StatementReport::Numeric(Box::new(r)));
+                    report
+                        .statements
+                        .push(StatementReport::Numeric(Box::new(r)));
                 }
             }
         }

@@ -4,22 +4,22 @@ use super::commands::report_source_error;
 use super::diagnostics::use_color;
 use super::exit;
 use super::input;
+use super::numeric;
 use super::values;
 use nabla::check::compare::{CompareOptions, Counterexample, DenseValue};
-use super::numeric;
 use nabla::check::{
     check_program_with, CheckOptions, ClaimReport, Mistake, NumericOptions, StatementReport,
     Verdict,
 };
-use nabla::numeric::data::load;
-use std::collections::BTreeMap;
 use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Id, Number, Pool};
+use nabla::numeric::data::load;
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
 use nabla::syntax::lower::StepRelation;
 use nabla::syntax::span::Span;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 /// The built-in example run by `nabla demo`.
@@ -140,9 +140,19 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
     };
     let report = if !r.json && std::io::stderr().is_terminal() {
         let mut bar = numeric::progress_bar();
-        check_program_with(&mut doc.lowered, &check_options(r), &numeric_options, &mut bar)
+        check_program_with(
+            &mut doc.lowered,
+            &check_options(r),
+            &numeric_options,
+            &mut bar,
+        )
     } else {
-        check_program_with(&mut doc.lowered, &check_options(r), &numeric_options, &mut |_, _| {})
+        check_program_with(
+            &mut doc.lowered,
+            &check_options(r),
+            &numeric_options,
+            &mut |_, _| {},
+        )
     };
     let pool = &doc.lowered.pool;
     let mut failed = false;
@@ -172,12 +182,18 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
                 } else {
                     out.push_str(&numeric::text(n, text, origin));
                 }
-                let plots = if r.plot.is_some() { numeric::plots(n) } else { Vec::new() };
+                let plots = if r.plot.is_some() {
+                    numeric::plots(n)
+                } else {
+                    Vec::new()
+                };
                 if let (Some(path), false) = (&r.plot, plots.is_empty()) {
                     for (suffix, svg) in plots {
                         let file = plot_path(path, plots_written, suffix);
                         match std::fs::write(&file, svg) {
-                            Ok(()) if !r.json => out.push_str(&format!("   plot written to {file}\n")),
+                            Ok(()) if !r.json => {
+                                out.push_str(&format!("   plot written to {file}\n"))
+                            }
                             Ok(()) => {}
                             Err(e) => eprintln!("error: cannot write {file}: {e}"),
                         }

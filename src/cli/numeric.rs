@@ -25,7 +25,13 @@ pub fn num(x: f64) -> String {
         return "0".to_string();
     }
     if !x.is_finite() {
-        return if x.is_nan() { "undefined".into() } else if x > 0.0 { "∞".into() } else { "−∞".into() };
+        return if x.is_nan() {
+            "undefined".into()
+        } else if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     let a = x.abs();
     if !(1e-6..1e12).contains(&a) {
@@ -35,10 +41,22 @@ pub fn num(x: f64) -> String {
         return format!("{mantissa}e{exponent}").replace('-', "−");
     }
     let magnitude = a.log10().floor() as i32;
-    let decimals = if a < 10.0 { (9 - magnitude).max(10) } else { (9 - magnitude).max(0) } as usize;
+    let decimals = if a < 10.0 {
+        (9 - magnitude).max(10)
+    } else {
+        (9 - magnitude).max(0)
+    } as usize;
     let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" { "0".to_string() } else { s.replace('-', "−") }
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.replace('-', "−")
+    }
 }
 
 /// A point: one variable as `[a; b]` (or a scalar), several as `x = …, y = …`.
@@ -47,7 +65,12 @@ fn point(vars: &Variables, x: &[f64]) -> String {
     let one = |block: &[f64], (r, c): (usize, usize)| -> String {
         if block.len() > SHOWN_ENTRIES {
             let head: Vec<String> = block.iter().take(4).map(|v| num(*v)).collect();
-            return format!("[{}; … ({} entries, ‖·‖ = {})]", head.join("; "), block.len(), num(norm(block)));
+            return format!(
+                "[{}; … ({} entries, ‖·‖ = {})]",
+                head.join("; "),
+                block.len(),
+                num(norm(block))
+            );
         }
         if r * c == 1 {
             return block.first().map_or_else(String::new, |v| num(*v));
@@ -112,8 +135,12 @@ fn method_text(run: &Run) -> String {
         Method::Gd { step } => format!("gd  step {}", num(step)),
         Method::LineSearch => "gd  Armijo line search".to_string(),
         Method::Exact => "exact  step gᵀg/gᵀHg".to_string(),
-        Method::Momentum { step, gamma } => format!("momentum  step {}  γ {}", num(step), num(gamma)),
-        Method::Nesterov { step, gamma } => format!("nesterov  step {}  γ {}", num(step), num(gamma)),
+        Method::Momentum { step, gamma } => {
+            format!("momentum  step {}  γ {}", num(step), num(gamma))
+        }
+        Method::Nesterov { step, gamma } => {
+            format!("nesterov  step {}  γ {}", num(step), num(gamma))
+        }
         Method::Newton => "newton".to_string(),
     }
 }
@@ -121,14 +148,21 @@ fn method_text(run: &Run) -> String {
 fn stop_text(run: &Run) -> String {
     let tol = num(run.settings.tol);
     match &run.stop {
-        Stop::Converged => format!("converged: ‖∇f‖ ≤ {tol} after {} iterations", run.iterations()),
+        Stop::Converged => format!(
+            "converged: ‖∇f‖ ≤ {tol} after {} iterations",
+            run.iterations()
+        ),
         Stop::MaxIterations => format!(
             "stopped at the iteration limit {} (‖∇f‖ = {} > tol {tol})",
             run.settings.iters,
             run.last().map_or_else(String::new, |i| num(i.grad_norm))
         ),
-        Stop::Diverged { iteration, reason } => format!("DIVERGED at iteration {iteration}: {reason}"),
-        Stop::Stalled { iteration, reason } => format!("stalled at iteration {iteration}: {reason}"),
+        Stop::Diverged { iteration, reason } => {
+            format!("DIVERGED at iteration {iteration}: {reason}")
+        }
+        Stop::Stalled { iteration, reason } => {
+            format!("stalled at iteration {iteration}: {reason}")
+        }
         Stop::Failed { iteration, error } => format!("failed at iteration {iteration}: {error}"),
     }
 }
@@ -142,8 +176,18 @@ fn table(out: &mut String, run: &Run, vars: &Variables) {
             continue;
         }
         let step = it.step.map_or_else(String::new, num);
-        let x = if vars.len() <= 4 && !it.x.is_empty() { format!("  {}", point(vars, &it.x)) } else { String::new() };
-        out.push_str(&format!("   {:>4}  {:<20} {:<20} {:<12}{x}\n", it.k, num(it.f), num(it.grad_norm), step));
+        let x = if vars.len() <= 4 && !it.x.is_empty() {
+            format!("  {}", point(vars, &it.x))
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "   {:>4}  {:<20} {:<20} {:<12}{x}\n",
+            it.k,
+            num(it.f),
+            num(it.grad_norm),
+            step
+        ));
     }
 }
 
@@ -181,8 +225,10 @@ fn descend_text(out: &mut String, d: &DescendReport, f: &str, source: &str) {
     for note in &d.run.notes {
         out.push_str(&format!("   note: {}\n", note_text(note)));
     }
-    if let (Method::Gd { step } | Method::Momentum { step, .. } | Method::Nesterov { step, .. }, Some(a)) =
-        (d.run.settings.method, &d.start)
+    if let (
+        Method::Gd { step } | Method::Momentum { step, .. } | Method::Nesterov { step, .. },
+        Some(a),
+    ) = (d.run.settings.method, &d.start)
     {
         if let Some(limit) = a.stable_step.filter(|l| step > *l) {
             out.push_str(&format!(
@@ -246,7 +292,10 @@ fn claimed_text(out: &mut String, c: &ClaimedRun, vars: &Variables) {
             num(*grad_norm)
         ),
     };
-    out.push_str(&format!("   with the claimed gradient, {} {what}\n", method_text(&c.run)));
+    out.push_str(&format!(
+        "   with the claimed gradient, {} {what}\n",
+        method_text(&c.run)
+    ));
     if let Some(last) = c.run.last() {
         out.push_str(&format!(
             "     after {} iterations: {}   f = {}\n",
@@ -259,15 +308,29 @@ fn claimed_text(out: &mut String, c: &ClaimedRun, vars: &Variables) {
 
 fn classify_text(out: &mut String, c: &ClassifyReport, f: &str) {
     let kind = match c.analysis.kind.name() {
-        "not-critical" => format!("not a critical point (‖∇{f}‖ = {})", num(c.analysis.grad_norm)),
-        "inconclusive" => "inconclusive: the Hessian is singular and semidefinite, second order cannot tell".to_string(),
+        "not-critical" => format!(
+            "not a critical point (‖∇{f}‖ = {})",
+            num(c.analysis.grad_norm)
+        ),
+        "inconclusive" => {
+            "inconclusive: the Hessian is singular and semidefinite, second order cannot tell"
+                .to_string()
+        }
         k => format!("a {k}"),
     };
-    out.push_str(&format!("   {} is {kind};  f = {}\n", point(&c.variables, &c.x), num(c.f)));
+    out.push_str(&format!(
+        "   {} is {kind};  f = {}\n",
+        point(&c.variables, &c.x),
+        num(c.f)
+    ));
     analysis_text(out, &c.analysis, "there");
     for (l, v) in c.analysis.eigenvalues.iter().zip(&c.analysis.eigenvectors) {
         let v: Vec<String> = v.iter().map(|a| num(*a)).collect();
-        out.push_str(&format!("     λ = {}: eigenvector [{}]\n", num(*l), v.join("; ")));
+        out.push_str(&format!(
+            "     λ = {}: eigenvector [{}]\n",
+            num(*l),
+            v.join("; ")
+        ));
     }
 }
 
@@ -328,15 +391,23 @@ fn run_json(run: &Run) -> Value {
     let s = &run.settings;
     let (step, gamma) = match s.method {
         Method::Gd { step } => (Some(step), None),
-        Method::Momentum { step, gamma } | Method::Nesterov { step, gamma } => (Some(step), Some(gamma)),
+        Method::Momentum { step, gamma } | Method::Nesterov { step, gamma } => {
+            (Some(step), Some(gamma))
+        }
         _ => (None, None),
     };
     let stop = match &run.stop {
         Stop::Converged => json!({ "reason": "converged" }),
         Stop::MaxIterations => json!({ "reason": "max-iterations" }),
-        Stop::Diverged { iteration, reason } => json!({ "reason": "diverged", "iteration": iteration, "message": reason }),
-        Stop::Stalled { iteration, reason } => json!({ "reason": "stalled", "iteration": iteration, "message": reason }),
-        Stop::Failed { iteration, error } => json!({ "reason": "failed", "iteration": iteration, "message": error.to_string() }),
+        Stop::Diverged { iteration, reason } => {
+            json!({ "reason": "diverged", "iteration": iteration, "message": reason })
+        }
+        Stop::Stalled { iteration, reason } => {
+            json!({ "reason": "stalled", "iteration": iteration, "message": reason })
+        }
+        Stop::Failed { iteration, error } => {
+            json!({ "reason": "failed", "iteration": iteration, "message": error.to_string() })
+        }
     };
     let iterates: Vec<Value> = run
         .iterates
@@ -354,7 +425,8 @@ fn run_json(run: &Run) -> Value {
 
 /// The JSON report of a numeric statement.
 pub fn to_json(r: &NumericReport, source: &str) -> Value {
-    let mut v = json!({ "statement": r.statement, "line": line(source, r.span), "function": r.function });
+    let mut v =
+        json!({ "statement": r.statement, "line": line(source, r.span), "function": r.function });
     match &r.outcome {
         Err(NumericError::BadInput(e)) => {
             v["status"] = json!("bad-input");
@@ -368,9 +440,15 @@ pub fn to_json(r: &NumericReport, source: &str) -> Value {
             v["status"] = json!("ok");
             v["variables"] = variables_json(&d.variables);
             v["gradient"] = match d.gradient {
-                GradientSource::Verified(s) => json!({ "source": "claim", "line": line(source, s), "verified": true }),
-                GradientSource::Wrong(s) => json!({ "source": "nabla", "claim_line": line(source, s), "claim": "wrong" }),
-                GradientSource::Unverified(s) => json!({ "source": "nabla", "claim_line": line(source, s), "claim": "unknown" }),
+                GradientSource::Verified(s) => {
+                    json!({ "source": "claim", "line": line(source, s), "verified": true })
+                }
+                GradientSource::Wrong(s) => {
+                    json!({ "source": "nabla", "claim_line": line(source, s), "claim": "wrong" })
+                }
+                GradientSource::Unverified(s) => {
+                    json!({ "source": "nabla", "claim_line": line(source, s), "claim": "unknown" })
+                }
                 GradientSource::Own => json!({ "source": "nabla" }),
             };
             v["run"] = run_json(&d.run);
@@ -378,11 +456,28 @@ pub fn to_json(r: &NumericReport, source: &str) -> Value {
             v["hessian_end"] = d.end.as_ref().map_or(Value::Null, analysis_json);
             if let Some(c) = &d.claimed {
                 let outcome = match &c.outcome {
-                    ClaimedOutcome::Diverges { iteration } => json!({ "kind": "diverges", "iteration": iteration }),
-                    ClaimedOutcome::Fails { reason } => json!({ "kind": "fails", "message": reason }),
-                    ClaimedOutcome::SamePoint { iterations } => json!({ "kind": "same-point", "iterations": iterations }),
-                    ClaimedOutcome::DifferentPoint { distance, grad_norm } => json!({ "kind": "different-point", "distance": distance, "grad_norm": grad_norm }),
-                    ClaimedOutcome::Stalls { distance, f, grad_norm } => json!({ "kind": "stalls", "distance": distance, "f": f, "grad_norm": grad_norm }),
+                    ClaimedOutcome::Diverges { iteration } => {
+                        json!({ "kind": "diverges", "iteration": iteration })
+                    }
+                    ClaimedOutcome::Fails { reason } => {
+                        json!({ "kind": "fails", "message": reason })
+                    }
+                    ClaimedOutcome::SamePoint { iterations } => {
+                        json!({ "kind": "same-point", "iterations": iterations })
+                    }
+                    ClaimedOutcome::DifferentPoint {
+                        distance,
+                        grad_norm,
+                    } => {
+                        json!({ "kind": "different-point", "distance": distance, "grad_norm": grad_norm })
+                    }
+                    ClaimedOutcome::Stalls {
+                        distance,
+                        f,
+                        grad_norm,
+                    } => {
+                        json!({ "kind": "stalls", "distance": distance, "f": f, "grad_norm": grad_norm })
+                    }
                 };
                 v["claimed"] = json!({ "outcome": outcome, "run": run_json(&c.run) });
             }
@@ -404,8 +499,14 @@ pub fn to_json(r: &NumericReport, source: &str) -> Value {
                     v["x"] = json!(x.iter().map(values::number).collect::<Vec<_>>());
                     v["f"] = json!(c.f.as_ref().map(values::number));
                 }
-                Critical::Singular { rank, consistent, .. } => {
-                    v["result"] = json!(if *consistent { "infinitely-many" } else { "none" });
+                Critical::Singular {
+                    rank, consistent, ..
+                } => {
+                    v["result"] = json!(if *consistent {
+                        "infinitely-many"
+                    } else {
+                        "none"
+                    });
                     v["rank"] = json!(rank);
                 }
                 Critical::NotAffine { .. } => v["result"] = json!("not-affine"),
@@ -422,10 +523,20 @@ pub fn plots(r: &NumericReport) -> Vec<(&'static str, String)> {
     let Ok(Outcome::Descend(d)) = &r.outcome else {
         return Vec::new();
     };
-    let title = format!("{} on {}", method_text(&d.run).replace("  ", " "), r.function);
-    let mut runs: Vec<(&str, Vec<f64>)> = vec![("correct ∇f", d.run.iterates.iter().map(|i| i.grad_norm).collect())];
+    let title = format!(
+        "{} on {}",
+        method_text(&d.run).replace("  ", " "),
+        r.function
+    );
+    let mut runs: Vec<(&str, Vec<f64>)> = vec![(
+        "correct ∇f",
+        d.run.iterates.iter().map(|i| i.grad_norm).collect(),
+    )];
     if let Some(c) = &d.claimed {
-        runs.push(("claimed ∇f (wrong)", c.run.iterates.iter().map(|i| i.grad_norm).collect()));
+        runs.push((
+            "claimed ∇f (wrong)",
+            c.run.iterates.iter().map(|i| i.grad_norm).collect(),
+        ));
     }
     let series: Vec<(&str, &[f64])> = runs.iter().map(|(n, v)| (*n, v.as_slice())).collect();
     let convergence = plot::convergence(&series, &format!("{title}: convergence"));
@@ -441,16 +552,26 @@ pub fn plots(r: &NumericReport) -> Vec<(&'static str, String)> {
     };
     let mut paths = vec![("descent path (correct ∇f)", path)];
     if let Some(c) = &d.claimed {
-        paths.push(("claimed ∇f (wrong)", c.run.iter_points().take_while(inside).collect()));
+        paths.push((
+            "claimed ∇f (wrong)",
+            c.run.iter_points().take_while(inside).collect(),
+        ));
     }
-    let path_refs: Vec<(&str, &[(f64, f64)])> = paths.iter().map(|(n, p)| (*n, p.as_slice())).collect();
+    let path_refs: Vec<(&str, &[(f64, f64)])> =
+        paths.iter().map(|(n, p)| (*n, p.as_slice())).collect();
     let labels = match d.variables.names.as_slice() {
         [a, b] => (values_name(a), values_name(b)),
-        [a] => (format!("{}₁", values_name(a)), format!("{}₂", values_name(a))),
+        [a] => (
+            format!("{}₁", values_name(a)),
+            format!("{}₂", values_name(a)),
+        ),
         _ => ("x".to_string(), "y".to_string()),
     };
     vec![
-        ("", plot::contour(grid, &path_refs, (&labels.0, &labels.1), &title)),
+        (
+            "",
+            plot::contour(grid, &path_refs, (&labels.0, &labels.1), &title),
+        ),
         ("convergence", convergence),
     ]
 }
@@ -471,7 +592,11 @@ pub fn progress_bar() -> impl FnMut(usize, usize) {
         if k >= total {
             eprint!("\r{}\r", " ".repeat(width + 24));
         } else {
-            eprint!("\r[{}{}] {k}/{total}", "#".repeat(filled), " ".repeat(width - filled));
+            eprint!(
+                "\r[{}{}] {k}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
         }
     }
 }

@@ -86,8 +86,7 @@ pub fn classify(h: &[f64], g: &[f64]) -> Analysis {
     let singular = pairs.iter().any(|(l, _)| zero(*l));
     let positive = pairs.iter().all(|(l, _)| *l > tiny);
     let negative = pairs.iter().all(|(l, _)| *l < -tiny);
-    let mixed =
-        pairs.iter().any(|(l, _)| *l > tiny) && pairs.iter().any(|(l, _)| *l < -tiny);
+    let mixed = pairs.iter().any(|(l, _)| *l > tiny) && pairs.iter().any(|(l, _)| *l < -tiny);
     let grad_norm = g.iter().map(|a| a * a).sum::<f64>().sqrt();
     let critical = grad_norm <= ZERO_GRADIENT * (1.0 + scale);
     let kind = if !critical {

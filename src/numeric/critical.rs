@@ -46,7 +46,11 @@ pub fn critical(
     instance: &Instance<Number>,
 ) -> Result<Critical, EvalError> {
     let free = free_symbols(pool, &[hessian]);
-    let depends_on: Vec<SymbolId> = variables.iter().copied().filter(|v| free.contains(v)).collect();
+    let depends_on: Vec<SymbolId> = variables
+        .iter()
+        .copied()
+        .filter(|v| free.contains(v))
+        .collect();
     if !depends_on.is_empty() {
         return Ok(Critical::NotAffine { depends_on });
     }
@@ -107,15 +111,15 @@ fn solve(a: &Dense<Number>, b: &[Number]) -> Result<Solved, EvalError> {
         };
         m.swap(rank, p);
         let pivot = m[rank][col].clone();
-        for j in col..=n {
-            m[rank][j] = m[rank][j].div(&pivot)?;
+        for a in m[rank][col..].iter_mut() {
+            *a = a.div(&pivot)?;
         }
-        for r in 0..n {
-            if r != rank && !m[r][col].is_zero() {
-                let factor = m[r][col].clone();
-                for j in col..=n {
-                    let v = m[r][j].sub(&factor.mul(&m[rank][j]));
-                    m[r][j] = v;
+        let pivot_row = m[rank].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != rank && !row[col].is_zero() {
+                let factor = row[col].clone();
+                for (a, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *a = a.sub(&factor.mul(p));
                 }
             }
         }
@@ -125,7 +129,9 @@ fn solve(a: &Dense<Number>, b: &[Number]) -> Result<Solved, EvalError> {
         let consistent = m[rank..].iter().all(|row| row[n].is_zero());
         return Ok(Solved::Singular { rank, consistent });
     }
-    Ok(Solved::Unique(m.into_iter().map(|row| row[n].clone()).collect()))
+    Ok(Solved::Unique(
+        m.into_iter().map(|row| row[n].clone()).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -139,7 +145,9 @@ mod tests {
     #[test]
     fn exact_solution_of_a_two_by_two_system() {
         // ∇(2x₁² + x₂² + x₁x₂ − 6x₁ − 5x₂) = [4 1; 1 2]x − [6; 5].
-        let Ok(Solved::Unique(x)) = solve(&q(2, 2, &[4, 1, 1, 2]), &[Number::int(6), Number::int(5)]) else {
+        let Ok(Solved::Unique(x)) =
+            solve(&q(2, 2, &[4, 1, 1, 2]), &[Number::int(6), Number::int(5)])
+        else {
             panic!("unique solution expected");
         };
         assert_eq!(x, vec![Number::int(1), Number::int(2)]);
@@ -150,11 +158,17 @@ mod tests {
         let a = q(2, 2, &[1, 2, 2, 4]);
         assert!(matches!(
             solve(&a, &[Number::int(1), Number::int(2)]),
-            Ok(Solved::Singular { rank: 1, consistent: true })
+            Ok(Solved::Singular {
+                rank: 1,
+                consistent: true
+            })
         ));
         assert!(matches!(
             solve(&a, &[Number::int(1), Number::int(3)]),
-            Ok(Solved::Singular { rank: 1, consistent: false })
+            Ok(Solved::Singular {
+                rank: 1,
+                consistent: false
+            })
         ));
     }
 }

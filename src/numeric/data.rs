@@ -154,7 +154,12 @@ fn value_of(
 }
 
 /// Checks that a value of size `rows × cols` fits symbol `s`, fixing its symbolic dimensions.
-fn fit(pool: &Pool, s: SymbolId, (rows, cols): (usize, usize), data: &mut Data) -> Result<(), DataError> {
+fn fit(
+    pool: &Pool,
+    s: SymbolId,
+    (rows, cols): (usize, usize),
+    data: &mut Data,
+) -> Result<(), DataError> {
     let sym = pool.symbol(s);
     let ok = unify(&sym.shape.rows, rows, data) && unify(&sym.shape.cols, cols, data);
     if ok {
@@ -276,7 +281,9 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
         .ok_or("truncated or non-text header")?;
     let descr = dict_value(header, "descr").ok_or("no descr in the header")?;
     if !matches!(descr.trim_matches(['\'', '"']), "<f8" | "float64") {
-        return Err(format!("data type {descr}: only float64 little-endian (<f8) is read"));
+        return Err(format!(
+            "data type {descr}: only float64 little-endian (<f8) is read"
+        ));
     }
     if dict_value(header, "fortran_order").is_some_and(|v| v.starts_with("True")) {
         return Err("Fortran-order arrays are not read (save with C order)".to_string());
@@ -291,7 +298,10 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<usize>().map_err(|_| format!("malformed shape {shape_text}")))
+        .map(|t| {
+            t.parse::<usize>()
+                .map_err(|_| format!("malformed shape {shape_text}"))
+        })
         .collect::<Result<_, _>>()?;
     let (rows, cols) = match dims.as_slice() {
         [] => (1, 1),
@@ -299,10 +309,16 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
         [r, c] => (*r, *c),
         _ => return Err(format!("{}-dimensional arrays are not read", dims.len())),
     };
-    let count = rows.checked_mul(cols).filter(|&n| n <= super::MAX_ENTRIES).ok_or("too large")?;
+    let count = rows
+        .checked_mul(cols)
+        .filter(|&n| n <= super::MAX_ENTRIES)
+        .ok_or("too large")?;
     let body = bytes.get(start + len..).unwrap_or(&[]);
     if body.len() != count * 8 {
-        return Err(format!("expected {count} float64 values, found {} bytes", body.len()));
+        return Err(format!(
+            "expected {count} float64 values, found {} bytes",
+            body.len()
+        ));
     }
     let data: Vec<f64> = body
         .chunks_exact(8)
@@ -317,7 +333,11 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
 /// The text after `'key':` in a Python dict literal, up to the next top-level comma.
 fn dict_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     let at = header.find(&format!("'{key}'"))?;
-    let rest = header.get(at + key.len() + 2..)?.trim_start().strip_prefix(':')?.trim_start();
+    let rest = header
+        .get(at + key.len() + 2..)?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
     let mut depth = 0;
     for (i, c) in rest.char_indices() {
         match c {

@@ -63,14 +63,22 @@ impl Objective for CompiledObjective {
             return Err(EvalError::shape("the gradient"));
         }
         g.copy_from_slice(grad);
-        Ok(self.value_gradient.output(0).first().copied().unwrap_or(f64::NAN))
+        Ok(self
+            .value_gradient
+            .output(0)
+            .first()
+            .copied()
+            .unwrap_or(f64::NAN))
     }
 
     fn hessian(&mut self, x: &[f64], h: &mut [f64]) -> Result<(), EvalError> {
         let parts = self.split(x);
-        let program = self.hessian.as_mut().ok_or_else(|| EvalError::Unsupported {
-            what: "the Hessian of this function".to_string(),
-        })?;
+        let program = self
+            .hessian
+            .as_mut()
+            .ok_or_else(|| EvalError::Unsupported {
+                what: "the Hessian of this function".to_string(),
+            })?;
         program.run(&parts)?;
         let out = program.output(0);
         if out.len() != h.len() {
@@ -319,7 +327,12 @@ impl Descent<'_> {
         let mut g = vec![0.0; self.n];
         let f0 = match self.eval(&x0, &mut g) {
             Ok(f) => f,
-            Err(error) => return Stop::Failed { iteration: 0, error },
+            Err(error) => {
+                return Stop::Failed {
+                    iteration: 0,
+                    error,
+                }
+            }
         };
         self.g = g;
         self.record(0, f0, None);
@@ -421,8 +434,13 @@ impl Descent<'_> {
                 let mut ga = vec![0.0; self.n];
                 if let Err(error) = self.eval(&ahead, &mut ga) {
                     return Err(match error {
-                        EvalError::Domain { .. } => self.diverged(k, "f or ∇f at the look-ahead point is no longer finite"),
-                        error => Stop::Failed { iteration: k, error },
+                        EvalError::Domain { .. } => {
+                            self.diverged(k, "f or ∇f at the look-ahead point is no longer finite")
+                        }
+                        error => Stop::Failed {
+                            iteration: k,
+                            error,
+                        },
                     });
                 }
                 for (v, g) in velocity.iter_mut().zip(&ga) {
@@ -457,7 +475,11 @@ impl Descent<'_> {
         let eig = SymmetricEigen::new(DMatrix::from_row_slice(self.n, self.n, h));
         let scale = eig.eigenvalues.iter().fold(1.0f64, |m, l| m.max(l.abs()));
         let delta = 1e-8 * scale;
-        let min = eig.eigenvalues.iter().copied().fold(f64::INFINITY, f64::min);
+        let min = eig
+            .eigenvalues
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
         if min.abs() <= delta
             && !self
                 .notes
@@ -479,7 +501,8 @@ impl Descent<'_> {
         let mut direction = vec![0.0; self.n];
         for (i, lambda) in eig.eigenvalues.iter().enumerate() {
             let v = eig.eigenvectors.column(i);
-            let coef = v.iter().zip(&self.g).map(|(a, b)| a * b).sum::<f64>() / lambda.abs().max(delta);
+            let coef =
+                v.iter().zip(&self.g).map(|(a, b)| a * b).sum::<f64>() / lambda.abs().max(delta);
             for (d, a) in direction.iter_mut().zip(v.iter()) {
                 *d -= coef * a;
             }
@@ -498,7 +521,12 @@ impl Descent<'_> {
         }
         let mut trial_g = vec![0.0; self.n];
         for _ in 0..MAX_HALVINGS {
-            let trial: Vec<f64> = self.x.iter().zip(direction).map(|(x, d)| x + t * d).collect();
+            let trial: Vec<f64> = self
+                .x
+                .iter()
+                .zip(direction)
+                .map(|(x, d)| x + t * d)
+                .collect();
             if let Ok(ft) = self.eval(&trial, &mut trial_g) {
                 if ft <= f + ARMIJO_C * t * slope {
                     self.x = trial;

@@ -24,9 +24,18 @@ pub struct Grid {
 
 impl Grid {
     /// Samples `f` on an `n × n` grid over the box around `points`, enlarged by a margin.
-    pub fn around(points: &[(f64, f64)], n: usize, f: &mut dyn FnMut(f64, f64) -> Option<f64>) -> Grid {
+    pub fn around(
+        points: &[(f64, f64)],
+        n: usize,
+        f: &mut dyn FnMut(f64, f64) -> Option<f64>,
+    ) -> Grid {
         let (mut x0, mut x1, mut y0, mut y1) = points.iter().fold(
-            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY),
+            (
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+            ),
             |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
         );
         if !x0.is_finite() || !y0.is_finite() || !x1.is_finite() || !y1.is_finite() {
@@ -40,7 +49,9 @@ impl Grid {
         let (y0, y1) = (cy - 0.5 * wy - pad, cy + 0.5 * wy + pad);
         let n = n.max(2);
         let lin = |a: f64, b: f64| -> Vec<f64> {
-            (0..n).map(|i| a + (b - a) * i as f64 / (n - 1) as f64).collect()
+            (0..n)
+                .map(|i| a + (b - a) * i as f64 / (n - 1) as f64)
+                .collect()
         };
         let (xs, ys) = (lin(x0, x1), lin(y0, y1));
         let mut values = Vec::with_capacity(n * n);
@@ -63,7 +74,9 @@ fn header(out: &mut String, title: &str) {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A linear map from data coordinates to the plot area.
@@ -83,9 +96,9 @@ impl Frame {
     }
 
     fn axes(&self, out: &mut String, xlabel: &str, ylabel: &str) {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<rect x=\"{MARGIN}\" y=\"{MARGIN}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>\n",
+            "<rect x=\"{MARGIN}\" y=\"{MARGIN}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#333\"/>",
             WIDTH - 2.0 * MARGIN,
             HEIGHT - 2.0 * MARGIN
         );
@@ -132,7 +145,12 @@ fn tick(v: f64) -> String {
 
 /// A contour plot of `grid` with the descent `paths` drawn over it (one color per path, e.g.
 /// the correct gradient and a claimed one), with axis labels.
-pub fn contour(grid: &Grid, paths: &[(&str, &[(f64, f64)])], labels: (&str, &str), title: &str) -> String {
+pub fn contour(
+    grid: &Grid,
+    paths: &[(&str, &[(f64, f64)])],
+    labels: (&str, &str),
+    title: &str,
+) -> String {
     let mut out = String::new();
     header(&mut out, title);
     let (nx, ny) = (grid.xs.len(), grid.ys.len());
@@ -190,7 +208,11 @@ pub fn contour(grid: &Grid, paths: &[(&str, &[(f64, f64)])], labels: (&str, &str
                 }
             }
             if !d.is_empty() {
-                let _ = writeln!(out, "<path stroke=\"rgb({shade},{shade},{})\" d=\"{d}\"/>", 255 - shade / 3);
+                let _ = writeln!(
+                    out,
+                    "<path stroke=\"rgb({shade},{shade},{})\" d=\"{d}\"/>",
+                    255 - shade / 3
+                );
             }
         }
         let _ = writeln!(out, "</g>");
@@ -210,7 +232,10 @@ pub fn contour(grid: &Grid, paths: &[(&str, &[(f64, f64)])], labels: (&str, &str
         );
         for p in points.iter().take(400) {
             if let Some((x, y)) = p.split_once(',') {
-                let _ = writeln!(out, "<circle cx=\"{x}\" cy=\"{y}\" r=\"2.2\" fill=\"{color}\"/>");
+                let _ = writeln!(
+                    out,
+                    "<circle cx=\"{x}\" cy=\"{y}\" r=\"2.2\" fill=\"{color}\"/>"
+                );
             }
         }
         let _ = writeln!(
@@ -234,9 +259,21 @@ pub fn convergence(runs: &[(&str, &[f64])], title: &str) -> String {
         .map(|(_, g)| g.iter().map(|v| v.max(1e-300).log10()).collect())
         .collect();
     let finite = logs.iter().flatten().filter(|v| v.is_finite());
-    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    let (lo, hi) = if lo.is_finite() { (lo.floor(), hi.ceil().max(lo.floor() + 1.0)) } else { (0.0, 1.0) };
-    let kmax = logs.iter().map(Vec::len).max().unwrap_or(1).saturating_sub(1).max(1);
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+        (a.min(v), b.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        (lo.floor(), hi.ceil().max(lo.floor() + 1.0))
+    } else {
+        (0.0, 1.0)
+    };
+    let kmax = logs
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .max(1);
     let frame = Frame {
         x0: 0.0,
         x1: kmax as f64,
