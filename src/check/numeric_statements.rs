@@ -9,13 +9,16 @@ use crate::expr::{Id, Node, Number, Pool, SymbolId};
 use crate::numeric::analysis::{classify, Analysis};
 use crate::numeric::critical::{critical, Critical};
 use crate::numeric::data::{resolve, Data, DataError};
-use crate::numeric::descent::{descend, CompiledObjective, Method, Objective, Run, Settings, Stop};
+use crate::numeric::descent::{descend, CompiledObjective, Method, Objective, Run, Stop};
 use crate::numeric::plot::Grid;
 use crate::numeric::{compile, evaluate, free_symbols, Dense, EvalError, Instance};
 use crate::syntax::ast::DerivativeKind;
 use crate::syntax::lower::{FunctionDef, LoweredClaim, LoweredMethod, LoweredStatement};
 use crate::syntax::span::Span;
 use std::collections::BTreeMap;
+
+mod claimed;
+mod method;
 
 /// Grid points per side of a contour plot.
 const GRID: usize = 90;
@@ -447,7 +450,7 @@ impl Setup<'_> {
             let free = free_symbols(self.pool, &[h]);
             !self.def.params.iter().any(|v| free.contains(v))
         });
-        let settings = self.settings(method, &p.data.float, quadratic)?;
+        let settings = method::settings(self.pool, method, &p.data.float, quadratic)?;
         if matches!(settings.method, Method::Newton | Method::Exact) && p.hessian.is_none() {
             return Err(NumericError::CannotAnswer(format!(
                 "{} needs the Hessian, which has no matrix form for these variables",
@@ -482,7 +485,7 @@ impl Setup<'_> {
             {
                 let mut wrong = self.objective(&p, c)?;
                 let r = descend(&mut wrong, &x0, &settings, progress);
-                let outcome = claimed_outcome(&r, &run, &mut obj, settings.tol);
+                let outcome = claimed::claimed_outcome(&r, &run, &mut obj, settings.tol);
                 Some(ClaimedRun { run: r, outcome })
             }
             _ => None,
@@ -556,167 +559,5 @@ impl Setup<'_> {
             GradientSource::Unverified(claim.span)
         };
         (source, expr)
-    }
-
-    /// The method and its settings from `gd(step = 0.1, iters = 10)` and the like.
-    fn settings(
-        &self,
-        m: &LoweredMethod,
-        data: &Instance<f64>,
-        quadratic: bool,
-    ) -> Result<Settings, NumericError> {
-        let mut values: BTreeMap<&str, f64> = BTreeMap::new();
-        let mut flags: Vec<&str> = Vec::new();
-        for (name, value) in &m.options {
-            let key = match name.as_str() {
-                "γ" | "gamma" | "β" | "beta" | "momentum" => "gamma",
-                "step" | "ε" | "epsilon" | "η" | "eta" | "lr" | "α" | "alpha" => "step",
-                "iters" | "iterations" | "maxiter" => "iters",
-                "tol" | "tolerance" => "tol",
-                "line_search" | "linesearch" | "armijo" => "line_search",
-                other => {
-                    return Err(bad(
-                        None,
-                        format!(
-                            "{} has no option {other} (options: step, iters, tol, γ, line_search)",
-                            m.name
-                        ),
-                    ))
-                }
-            };
-            match value {
-                None => flags.push(key),
-                Some(id) => {
-                    let v = evaluate(self.pool, *id, data)
-                        .ok()
-                        .and_then(|v| v.as_scalar().copied())
-                        .filter(|v| v.is_finite())
-                        .ok_or_else(|| {
-                            bad(
-                                None,
-                                format!("the option {name} of {} is not a number", m.name),
-                            )
-                        })?;
-                    values.insert(key, v);
-                }
-            }
-        }
-        let positive = |key: &str, default: f64| -> Result<f64, NumericError> {
-            let v = values.get(key).copied().unwrap_or(default);
-            if v > 0.0 {
-                Ok(v)
-            } else {
-                Err(bad(
-                    None,
-                    format!("the option {key} of {} must be positive, not {v}", m.name),
-                ))
-            }
-        };
-        let step = positive("step", 0.1)?;
-        let gamma = values.get("gamma").copied().unwrap_or(0.9);
-        if !(0.0..1.0).contains(&gamma) {
-            return Err(bad(
-                None,
-                format!("the momentum γ must be in [0, 1), not {gamma}"),
-            ));
-        }
-        let method = match m.name.as_str() {
-            "gd" if flags.contains(&"line_search")
-                || !values.contains_key("step") && m.options.is_empty() =>
-            {
-                Method::LineSearch
-            }
-            "gd" => Method::Gd { step },
-            "exact" => Method::Exact,
-            "momentum" | "heavy_ball" => Method::Momentum { step, gamma },
-            "nesterov" => Method::Nesterov { step, gamma },
-            "newton" => Method::Newton,
-            other => {
-                return Err(bad(
-                    None,
-                    format!(
-                        "unknown method {other} (methods: gd, exact, momentum, nesterov, newton)"
-                    ),
-                ))
-            }
-        };
-        let default_iters = match method {
-            Method::Newton | Method::Exact => 100.0,
-            _ => 1000.0,
-        };
-        let iters = positive("iters", default_iters)?;
-        if iters.fract() != 0.0 || iters > 1e7 {
-            return Err(bad(
-                None,
-                format!("iters must be a whole number up to 10⁷, not {iters}"),
-            ));
-        }
-        Ok(Settings {
-            method,
-            iters: iters as usize,
-            tol: positive("tol", 1e-8)?,
-            quadratic,
-        })
-    }
-}
-
-/// Compares the run with a wrong gradient to the correct one.
-fn claimed_outcome(
-    wrong: &Run,
-    right: &Run,
-    correct: &mut CompiledObjective,
-    tol: f64,
-) -> ClaimedOutcome {
-    match &wrong.stop {
-        Stop::Diverged { iteration, .. } => {
-            return ClaimedOutcome::Diverges {
-                iteration: *iteration,
-            }
-        }
-        Stop::Failed { error, .. } => {
-            return ClaimedOutcome::Fails {
-                reason: error.to_string(),
-            }
-        }
-        Stop::Stalled { reason, .. } => {
-            return ClaimedOutcome::Fails {
-                reason: reason.clone(),
-            }
-        }
-        Stop::Converged | Stop::MaxIterations => {}
-    }
-    let x = &wrong.last_x;
-    let mut g = vec![0.0; x.len()];
-    let Ok(f) = correct.value_gradient(x, &mut g) else {
-        return ClaimedOutcome::Fails {
-            reason: "f is undefined at its final point".to_string(),
-        };
-    };
-    let grad_norm = g.iter().map(|a| a * a).sum::<f64>().sqrt();
-    let distance = x
-        .iter()
-        .zip(&right.last_x)
-        .map(|(a, b)| (a - b) * (a - b))
-        .sum::<f64>()
-        .sqrt();
-    let scale = 1.0 + right.last_x.iter().map(|a| a * a).sum::<f64>().sqrt();
-    let right_g = right.last().map_or(f64::INFINITY, |i| i.grad_norm);
-    let near = distance <= 1e-6 * scale || grad_norm <= tol.max(right_g);
-    if near && distance <= 1e-4 * scale {
-        return ClaimedOutcome::SamePoint {
-            iterations: wrong.iterations(),
-        };
-    }
-    if wrong.stop == Stop::Converged {
-        ClaimedOutcome::DifferentPoint {
-            distance,
-            grad_norm,
-        }
-    } else {
-        ClaimedOutcome::Stalls {
-            distance,
-            f,
-            grad_norm,
-        }
     }
 }
