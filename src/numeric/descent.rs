@@ -13,6 +13,11 @@ const ARMIJO_C: f64 = 1e-4;
 const MAX_HALVINGS: usize = 60;
 /// ‖∇f‖ this many times its starting value, with f above its start, counts as divergence.
 const GROWTH: f64 = 1e3;
+/// ‖∇f‖ this many times its starting value counts as divergence even while f decreases (f is
+/// then probably unbounded below).
+const RUNAWAY: f64 = 1e8;
+/// ‖x‖ beyond this many times (1 + ‖x₀‖) counts as divergence.
+const ESCAPE: f64 = 1e12;
 /// Most stored coordinates of iterates (beyond it, every k-th iterate is kept).
 const MAX_STORED: usize = 2_000_000;
 
@@ -218,7 +223,7 @@ pub struct Run {
     pub settings: Settings,
     /// Every iterate, from the start (points of long high-dimensional runs thinned).
     pub iterates: Vec<Iterate>,
-    /// The last point reached (always stored).
+    /// The last point reached where f and ∇f were finite (always stored).
     pub last_x: Vec<f64>,
     /// Why it stopped.
     pub stop: Stop,
@@ -267,6 +272,7 @@ pub fn descend(
         n: x0.len(),
         stride: (x0.len().saturating_mul(settings.iters + 1) / MAX_STORED).max(1),
         x: x0.to_vec(),
+        good_x: x0.to_vec(),
         g: vec![0.0; x0.len()],
         iterates: Vec::new(),
         notes: Vec::new(),
@@ -279,7 +285,7 @@ pub fn descend(
     Run {
         settings: *settings,
         iterates: d.iterates,
-        last_x: d.x,
+        last_x: d.good_x,
         stop,
         notes: d.notes,
     }
@@ -291,6 +297,8 @@ struct Descent<'a> {
     n: usize,
     stride: usize,
     x: Vec<f64>,
+    /// The last recorded point.
+    good_x: Vec<f64>,
     g: Vec<f64>,
     iterates: Vec<Iterate>,
     notes: Vec<Note>,
@@ -303,6 +311,7 @@ impl Descent<'_> {
                 last.step = step;
             }
         }
+        self.good_x.clone_from(&self.x);
         let keep = k % self.stride == 0 || k == self.settings.iters;
         self.iterates.push(Iterate {
             k,
@@ -337,6 +346,7 @@ impl Descent<'_> {
         self.g = g;
         self.record(0, f0, None);
         let g0 = norm(&self.g);
+        let x0_norm = norm(&x0);
         let mut velocity = vec![0.0; self.n];
         let mut f = f0;
         for k in 0..self.settings.iters {
@@ -367,10 +377,23 @@ impl Descent<'_> {
             };
             self.g = g;
             self.record(k + 1, f, Some(step));
-            if f > f0 && norm(&self.g) > GROWTH * g0.max(f64::MIN_POSITIVE) {
+            let (gk, g0) = (norm(&self.g), g0.max(f64::MIN_POSITIVE));
+            if f > f0 && gk > GROWTH * g0 {
                 return self.diverged(
                     k + 1,
                     &format!("‖∇f‖ grew to more than {GROWTH} times its starting value"),
+                );
+            }
+            if gk > RUNAWAY * g0 {
+                return self.diverged(
+                    k + 1,
+                    &format!("‖∇f‖ grew to more than {RUNAWAY:e} times its starting value while f decreased: f is probably unbounded below"),
+                );
+            }
+            if norm(&self.x) > ESCAPE * (1.0 + x0_norm) {
+                return self.diverged(
+                    k + 1,
+                    "the iterates grow without bound: f is probably unbounded below",
                 );
             }
         }
