@@ -345,6 +345,35 @@ fn a_wrong_claimed_gradient_is_run_and_its_behaviour_reported() {
 }
 
 #[test]
+fn a_claim_at_a_point_is_not_taken_for_the_gradient() {
+    let d = descent(
+        "let x: ℝ^2\nf(x) = (x₁ − 1)² + 4(x₂ + 2)²\nclaim ∇f(x) = [−2; 16] at x = [0; 0]\n\
+         descend f from x = [0; 0] using gd(step = 0.1, iters = 10)\n",
+    );
+    assert_eq!(d.gradient, GradientSource::Own);
+    assert!((d.run.last_x[0] - (1.0 - 0.8f64.powi(10))).abs() < 1e-12);
+}
+
+#[test]
+fn functions_unbounded_below_are_reported_as_divergent() {
+    let d = descent(
+        "let a, b: ℝ\nk(a, b) = a² − b² + a⁴\ndescend k from a = 1, b = 0.5 using newton\n",
+    );
+    assert!(matches!(
+        d.run.notes.first(),
+        Some(nabla::numeric::descent::Note::IndefiniteHessian { .. })
+    ));
+    let Stop::Diverged { reason, .. } = &d.run.stop else {
+        panic!("divergence expected: {:?}", d.run.stop);
+    };
+    assert!(reason.contains("unbounded below"), "{reason}");
+    let failed = descent("let a, b: ℝ\nh(a, b) = log(a) + b²\ndescend h from a = 1, b = 1 using gd(step = 2, iters = 50)\n");
+    assert!(matches!(failed.run.stop, Stop::Failed { iteration: 1, .. }));
+    // The reported point is the last one where f was defined.
+    assert_eq!(failed.run.last_x, vec![1.0, 1.0]);
+}
+
+#[test]
 fn bad_input_is_named_and_never_printed_as_nan() {
     let (out, code) = nabla(&["check", "tests/numeric/missing-data.nabla"]);
     assert_eq!(code, 2, "{out}");

@@ -532,6 +532,8 @@ impl Setup<'_> {
         let found = claims
             .iter()
             .rev()
+            // A claim at a point claims a value, not the gradient function.
+            .filter(|(claim, _)| claim.at.is_empty())
             .find(|(claim, _)| match self.pool.node(claim.first) {
                 Node::Derivative(d) => {
                     d.kind == DerivativeKind::Gradient
