@@ -56,13 +56,22 @@ struct Fallback {
 /// A constant matrix in compressed-row form.
 #[derive(Clone, Debug)]
 struct Csr {
-    /// When every row has at most one entry (selection and permutation matrices): per row its
-    /// (column, value), `usize::MAX` for an empty row.
-    single: Option<Vec<(usize, f64)>>,
+    /// When every row has at most one entry (selection and permutation matrices).
+    single: Option<Selection>,
     rows: usize,
     starts: Vec<usize>,
     cols: Vec<usize>,
     values: Vec<f64>,
+}
+
+/// A matrix with at most one entry per row: row i is `values[i]` at column `cols[i]` (an empty
+/// row has value 0 at column 0).
+#[derive(Clone, Debug)]
+struct Selection {
+    cols: Vec<usize>,
+    values: Vec<f64>,
+    /// Every row has exactly one entry, equal to 1 (a pure gather).
+    ones: bool,
 }
 
 /// One instruction; `out` and the operands are slot numbers.
@@ -519,6 +528,9 @@ impl Compiler<'_> {
         let b = self.emit_chain(chain, order, k + 1, j, None)?;
         if let Some(&done) = self.products.get(&(a, b)) {
             return Ok(done);
+        }
+        if self.program.shapes[a].1 != self.program.shapes[b].0 {
+            return Err(EvalError::shape("a matrix product"));
         }
         let shape = (self.program.shapes[a].0, self.program.shapes[b].1);
         let out = match target {

@@ -1,7 +1,7 @@
 //! Running a compiled [`Program`]: the steps over `f64` buffers, and the kernels (dense and
 //! compressed-row matrix products, pipelined inner products).
 
-use super::{Csr, Program, Step, SPARSE_DENSITY};
+use super::{Csr, Program, Selection, Step, SPARSE_DENSITY};
 use crate::numeric::apply::apply;
 use crate::numeric::dense::Dense;
 use crate::numeric::error::EvalError;
@@ -32,19 +32,23 @@ impl Csr {
             }
         }
         csr.starts.push(csr.values.len());
-        if csr.starts.windows(2).all(|w| w[1] - w[0] <= 1) {
-            csr.single = Some(
-                csr.starts
-                    .windows(2)
-                    .map(|w| {
-                        if w[1] > w[0] {
-                            (csr.cols[w[0]], csr.values[w[0]])
-                        } else {
-                            (usize::MAX, 0.0)
-                        }
-                    })
-                    .collect(),
-            );
+        if cols > 0 && csr.starts.windows(2).all(|w| w[1] - w[0] <= 1) {
+            let (mut sel_cols, mut sel_values) =
+                (Vec::with_capacity(rows), Vec::with_capacity(rows));
+            for w in csr.starts.windows(2) {
+                let (c, v) = if w[1] > w[0] {
+                    (csr.cols[w[0]], csr.values[w[0]])
+                } else {
+                    (0, 0.0)
+                };
+                sel_cols.push(c);
+                sel_values.push(v);
+            }
+            csr.single = Some(Selection {
+                ones: sel_values.iter().all(|v| *v == 1.0),
+                cols: sel_cols,
+                values: sel_values,
+            });
         }
         Some(csr)
     }
@@ -190,9 +194,15 @@ impl Program {
                 let m = &self.sparse[*a];
                 let c = self.shapes[*b].1;
                 let bv = &v[*b];
-                if let (1, Some(single)) = (c, &m.single) {
-                    for (o, &(l, x)) in buf.iter_mut().zip(single) {
-                        *o = bv.get(l).map_or(0.0, |y| x * y);
+                if let (1, Some(sel)) = (c, &m.single) {
+                    if sel.ones {
+                        for (o, &l) in buf.iter_mut().zip(&sel.cols) {
+                            *o = bv[l];
+                        }
+                    } else {
+                        for ((o, &l), x) in buf.iter_mut().zip(&sel.cols).zip(&sel.values) {
+                            *o = x * bv[l];
+                        }
                     }
                     return Ok(());
                 }
