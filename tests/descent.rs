@@ -522,3 +522,30 @@ fn compiled_programs_agree_with_evaluate() {
         }
     }
 }
+
+#[test]
+fn index_sums_and_kronecker_products_compile_through_the_evaluator() {
+    let text = "let x: ℝ^3, A: ℝ^(2×2)\nf(x) = ∑_{i=1}^{3} i x_i² + sum(x ⊗ x) + sum(A ⊗ A)\n";
+    let doc = Document::read(text, &ReadOptions::default()).expect("valid");
+    let def = doc.lowered.functions.get("f").expect("f").clone();
+    let pool = &doc.lowered.pool;
+    let a = pool.lookup("A").expect("A");
+    let x = def.params[0];
+    let inst = Instance::<f64>::new().with_value(
+        a,
+        Dense::from_vec(2, 2, vec![1.0, 2.0, 3.0, 4.0]).expect("A"),
+    );
+    let mut program = compile(pool, &[def.body], &[x], &inst).expect("compiles");
+    for point in [[1.0, 2.0, 3.0], [-0.5, 0.0, 2.0]] {
+        program.run(&[&point]).expect("runs");
+        let s: f64 = point.iter().sum();
+        let want = point
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i + 1) as f64 * v * v)
+            .sum::<f64>()
+            + s * s
+            + 100.0;
+        assert!((program.output(0)[0] - want).abs() < 1e-12, "{point:?}");
+    }
+}

@@ -40,10 +40,20 @@ pub struct Program {
     shapes: Vec<(usize, usize)>,
     steps: Vec<Step>,
     /// Per variable (in the order given to [`compile`]): its slot, if the outputs use it.
-    inputs: Vec<(SymbolId, Option<usize>)>,
+    inputs: Vec<Input>,
     outputs: Vec<usize>,
     sparse: Vec<Csr>,
     fallback: Option<Fallback>,
+}
+
+/// A variable of the program.
+#[derive(Clone, Debug)]
+struct Input {
+    symbol: SymbolId,
+    /// Its slot, if a compiled step reads it.
+    slot: Option<usize>,
+    /// Its `(rows, cols)`.
+    shape: (usize, usize),
 }
 
 /// What the program needs to evaluate nodes it does not compile (sums over an index, `at`).
@@ -549,17 +559,17 @@ impl Compiler<'_> {
     /// compressed rows.
     fn finish(mut self) -> Result<Program, EvalError> {
         let pool = self.pool;
-        self.program.inputs = self
-            .variables
-            .iter()
-            .map(|&s| {
-                (
-                    s,
-                    pool.find(&Node::Sym(s))
-                        .and_then(|id| self.slot_of.get(&id).copied()),
-                )
-            })
-            .collect();
+        let mut inputs = Vec::with_capacity(self.variables.len());
+        for &symbol in self.variables {
+            inputs.push(Input {
+                symbol,
+                slot: pool
+                    .find(&Node::Sym(symbol))
+                    .and_then(|id| self.slot_of.get(&id).copied()),
+                shape: self.shape(&pool.symbol(symbol).shape)?,
+            });
+        }
+        self.program.inputs = inputs;
         let steps = std::mem::take(&mut self.program.steps);
         let mut kept = Vec::with_capacity(steps.len());
         for step in steps {

@@ -578,3 +578,87 @@ fn symmetric_times(h: &[f64], v: &[f64]) -> Vec<f64> {
         .map(|i| dot(h.get(i * n..(i + 1) * n).unwrap_or(&[]), v))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f(x) = ½ Σ dᵢ xᵢ².
+    struct Diagonal(Vec<f64>);
+
+    impl Objective for Diagonal {
+        fn dimension(&self) -> usize {
+            self.0.len()
+        }
+        fn value_gradient(&mut self, x: &[f64], g: &mut [f64]) -> Result<f64, EvalError> {
+            for ((gi, d), xi) in g.iter_mut().zip(&self.0).zip(x) {
+                *gi = d * xi;
+            }
+            Ok(0.5 * self.0.iter().zip(x).map(|(d, x)| d * x * x).sum::<f64>())
+        }
+        fn hessian(&mut self, _x: &[f64], h: &mut [f64]) -> Result<(), EvalError> {
+            let n = self.0.len();
+            h.fill(0.0);
+            for (i, d) in self.0.iter().enumerate() {
+                h[i * n + i] = *d;
+            }
+            Ok(())
+        }
+    }
+
+    fn run(method: Method, iters: usize, x0: &[f64], d: &[f64]) -> Run {
+        let settings = Settings {
+            method,
+            iters,
+            tol: 1e-300,
+            quadratic: true,
+        };
+        descend(&mut Diagonal(d.to_vec()), x0, &settings, &mut |_, _| {})
+    }
+
+    #[test]
+    fn momentum_and_nesterov_follow_their_recurrences() {
+        let (eps, gamma) = (0.1, 0.5);
+        let r = run(Method::Momentum { step: eps, gamma }, 3, &[1.0], &[2.0]);
+        // Heavy ball on f = x²: v ← γv − 2εx, x ← x + v.
+        let (mut x, mut v) = (1.0f64, 0.0f64);
+        for it in &r.iterates[1..] {
+            v = gamma * v - eps * 2.0 * x;
+            x += v;
+            assert!((it.x[0] - x).abs() < 1e-15);
+        }
+        let r = run(Method::Nesterov { step: eps, gamma }, 3, &[1.0], &[2.0]);
+        let (mut x, mut v) = (1.0f64, 0.0f64);
+        for it in &r.iterates[1..] {
+            v = gamma * v - eps * 2.0 * (x + gamma * v);
+            x += v;
+            assert!((it.x[0] - x).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn exact_step_on_a_quadratic_and_armijo_halving() {
+        // From [1; 1] on ½(x² + 9y²): g = [1; 9], ε* = 82/730.
+        let r = run(Method::Exact, 1, &[1.0, 1.0], &[1.0, 9.0]);
+        assert!((r.iterates[0].step.unwrap_or(0.0) - 82.0 / 730.0).abs() < 1e-15);
+        // Armijo from a unit step on 4x²/2: t = 1 overshoots (f(−3) > f(1)), t = ½ gives x = −1
+        // (no decrease), t = ¼ gives x = 0.
+        let r = run(Method::LineSearch, 1, &[1.0], &[4.0]);
+        assert_eq!(r.iterates[0].step, Some(0.25));
+        assert_eq!(r.last_x, vec![0.0]);
+    }
+
+    #[test]
+    fn a_step_beyond_two_over_lambda_diverges_with_its_iteration() {
+        let r = run(Method::Gd { step: 1.1 }, 1000, &[1.0], &[2.0]);
+        // |1 − 2.2| = 1.2 per step: ‖∇f‖ passes 1000× its start after ⌈log 1000 / log 1.2⌉ = 38.
+        assert_eq!(
+            r.stop,
+            Stop::Diverged {
+                iteration: 38,
+                reason: "‖∇f‖ grew to more than 1000 times its starting value".to_string()
+            }
+        );
+        assert!(r.iterates.iter().all(|i| i.f.is_finite()));
+    }
+}

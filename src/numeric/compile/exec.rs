@@ -61,23 +61,20 @@ impl Program {
         if inputs.len() != self.inputs.len() {
             return Err(EvalError::shape("the number of variables"));
         }
-        for (k, value) in inputs.iter().enumerate() {
-            let Some(slot) = self.inputs[k].1 else {
-                continue;
-            };
-            let buffer = &mut self.values[slot];
-            if buffer.len() != value.len() {
+        for (input, value) in self.inputs.iter().zip(inputs) {
+            if input.shape.0 * input.shape.1 != value.len() {
                 return Err(EvalError::shape("the value of a variable"));
             }
-            buffer.copy_from_slice(value);
+            if let Some(slot) = input.slot {
+                self.values[slot].copy_from_slice(value);
+            }
         }
         if let Some(fb) = self.fallback.as_mut() {
-            for &(s, slot) in &self.inputs {
-                let Some(slot) = slot else { continue };
-                let (r, c) = self.shapes[slot];
-                let v = Dense::from_vec(r, c, self.values[slot].clone())
+            for (input, value) in self.inputs.iter().zip(inputs) {
+                let (r, c) = input.shape;
+                let v = Dense::from_vec(r, c, value.to_vec())
                     .ok_or_else(|| EvalError::shape("a variable"))?;
-                fb.instance.values.insert(s, v);
+                fb.instance.values.insert(input.symbol, v);
             }
         }
         let steps = std::mem::take(&mut self.steps);
