@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 mod claimed;
 mod method;
 
+/// Most variables for which a descent reports the Hessian's eigenvalues (an O(n³) step).
+const MAX_ANALYSED: usize = 500;
 /// Grid points per side of a contour plot.
 const GRID: usize = 90;
 
@@ -343,10 +345,10 @@ impl Setup<'_> {
         let params = &self.def.params;
         let fg = compile(self.pool, &[self.def.body, grad], params, &p.data.float)
             .map_err(eval_error)?;
-        let h = match p.hessian {
-            Some(h) => Some(compile(self.pool, &[h], params, &p.data.float).map_err(eval_error)?),
-            None => None,
-        };
+        // Without a Hessian (too large, say) first-order methods still run.
+        let h = p
+            .hessian
+            .and_then(|h| compile(self.pool, &[h], params, &p.data.float).ok());
         Ok(CompiledObjective {
             value_gradient: fg,
             hessian: h,
@@ -466,8 +468,16 @@ impl Setup<'_> {
         let n = x0.len();
         let mut obj = self.objective(&p, used)?;
         let run = descend(&mut obj, &x0, &settings, progress);
+        if matches!(settings.method, Method::Newton | Method::Exact) && obj.hessian.is_none() {
+            return Err(NumericError::CannotAnswer(format!(
+                "{} needs the {n}×{n} Hessian, which cannot be evaluated here",
+                settings.method.name()
+            )));
+        }
         let analyse = |obj: &mut CompiledObjective, x: &[f64]| -> Option<Analysis> {
-            obj.hessian.as_ref()?;
+            if obj.hessian.is_none() || n > MAX_ANALYSED {
+                return None;
+            }
             let mut g = vec![0.0; n];
             obj.value_gradient(x, &mut g).ok()?;
             let mut h = vec![0.0; n * n];

@@ -195,8 +195,18 @@ fn table(out: &mut String, run: &Run, vars: &Variables) {
 }
 
 fn analysis_text(out: &mut String, a: &Analysis, at: &str) {
-    let eig: Vec<String> = a.eigenvalues.iter().map(|l| num(*l)).collect();
-    let mut s = format!("   Hessian {at}: eigenvalues {}", eig.join(", "));
+    let eig = if a.eigenvalues.len() <= SHOWN_ENTRIES {
+        let all: Vec<String> = a.eigenvalues.iter().map(|l| num(*l)).collect();
+        all.join(", ")
+    } else {
+        format!(
+            "from {} to {} ({} of them)",
+            a.eigenvalues.first().map_or_else(String::new, |l| num(*l)),
+            a.eigenvalues.last().map_or_else(String::new, |l| num(*l)),
+            a.eigenvalues.len()
+        )
+    };
+    let mut s = format!("   Hessian {at}: eigenvalues {eig}");
     match a.condition {
         Some(k) => s.push_str(&format!("; condition number {}", num(k))),
         None => s.push_str("; singular"),
@@ -327,7 +337,9 @@ fn classify_text(out: &mut String, c: &ClassifyReport, f: &str) {
         num(c.f)
     ));
     analysis_text(out, &c.analysis, "there");
-    for (l, v) in c.analysis.eigenvalues.iter().zip(&c.analysis.eigenvectors) {
+    let pairs = c.analysis.eigenvalues.iter().zip(&c.analysis.eigenvectors);
+    // Eigenvectors of many variables are in the JSON output only.
+    for (l, v) in pairs.take_while(|_| c.x.len() <= SHOWN_ENTRIES) {
         let v: Vec<String> = v.iter().map(|a| num(*a)).collect();
         out.push_str(&format!(
             "     λ = {}: eigenvector [{}]\n",
