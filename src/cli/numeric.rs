@@ -245,9 +245,10 @@ fn descend_text(out: &mut String, d: &DescendReport, f: &str, source: &str) {
     {
         if let Some(limit) = a.stable_step.filter(|l| step > *l) {
             out.push_str(&format!(
-                "   warning: the step {} exceeds 2/λmax = {} of the Hessian at the start: gradient descent is unstable there\n",
+                "   warning: the step {} exceeds 2/λmax = {} of the Hessian at the start: gradient descent is unstable there (1/λmax = {} is safe on a quadratic)\n",
                 num(step),
-                num(limit)
+                num(limit),
+                num(limit / 2.0)
             ));
         }
     }

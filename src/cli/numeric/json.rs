@@ -1,6 +1,5 @@
 //! The JSON form of numeric reports (fields documented in docs/descent.md).
 
-use super::values;
 use super::{line, note_text};
 use nabla::check::numeric_statements::{
     ClaimedOutcome, GradientSource, NumericError, NumericReport, Outcome, Variables,
@@ -135,8 +134,8 @@ pub fn to_json(r: &NumericReport, source: &str) -> Value {
             match &c.result {
                 Critical::Point { x, .. } => {
                     v["result"] = json!("point");
-                    v["x"] = json!(x.iter().map(values::number).collect::<Vec<_>>());
-                    v["f"] = json!(c.f.as_ref().map(values::number));
+                    v["x"] = json!(x.iter().map(ToString::to_string).collect::<Vec<_>>());
+                    v["f"] = json!(c.f.as_ref().map(ToString::to_string));
                 }
                 Critical::Singular {
                     rank, consistent, ..
