@@ -549,3 +549,36 @@ fn index_sums_and_kronecker_products_compile_through_the_evaluator() {
         assert!((program.output(0)[0] - want).abs() < 1e-12, "{point:?}");
     }
 }
+
+#[test]
+fn selection_matrices_compile_to_slices_and_agree_with_the_scalar_rosenbrock() {
+    let n = 50usize;
+    let k = n - 1;
+    let text = "let P: ℝ^(k×n), Q: ℝ^(k×n), x: ℝ^n\nf(x) = 100‖Qx − (Px)⊙(Px)‖² + ‖𝟙 − Px‖²\n";
+    let mut doc = Document::read(text, &ReadOptions::default()).expect("valid");
+    let def = doc.lowered.functions.get("f").expect("f").clone();
+    let pool = &mut doc.lowered.pool;
+    let xe = pool.symbol_expr(def.params[0]);
+    let g = nabla::diff::gradient(pool, def.body, &[xe]).expect("gradient");
+    let mut inst = Instance::<f64>::new()
+        .with_dim("k", k as u64)
+        .with_dim("n", n as u64);
+    let p = Dense::from_fn(k, n, |i, j| if i == j { 1.0 } else { 0.0 }).expect("P");
+    let q = Dense::from_fn(k, n, |i, j| if i + 1 == j { 1.0 } else { 0.0 }).expect("Q");
+    inst.values.insert(pool.lookup("P").expect("P"), p);
+    inst.values.insert(pool.lookup("Q").expect("Q"), q);
+    let mut program = compile(pool, &[def.body, g], &def.params, &inst).expect("compiles");
+    let x: Vec<f64> = (0..n).map(|i| ((i * 7) % 11) as f64 / 5.0 - 1.0).collect();
+    program.run(&[&x]).expect("runs");
+    let (mut f, mut grad) = (0.0, vec![0.0; n]);
+    for i in 0..k {
+        let (d, e) = (x[i + 1] - x[i] * x[i], 1.0 - x[i]);
+        f += 100.0 * d * d + e * e;
+        grad[i] += -400.0 * x[i] * d - 2.0 * e;
+        grad[i + 1] += 200.0 * d;
+    }
+    assert!((program.output(0)[0] - f).abs() <= 1e-10 * f.abs());
+    for (a, b) in program.output(1).iter().zip(&grad) {
+        assert!((a - b).abs() <= 1e-10 * (1.0 + b.abs()), "{a} vs {b}");
+    }
+}

@@ -82,6 +82,9 @@ struct Selection {
     values: Vec<f64>,
     /// Every row has exactly one entry, equal to 1 (a pure gather).
     ones: bool,
+    /// A block of the identity: rows `r..r + len` are the unit rows of columns `c..c + len`,
+    /// the other rows empty (`[I 0]`, `[0 I]` and their transposes): `(r, c, len)`.
+    block: Option<(usize, usize, usize)>,
 }
 
 /// One instruction; `out` and the operands are slot numbers.

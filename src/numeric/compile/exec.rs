@@ -44,7 +44,20 @@ impl Csr {
                 sel_cols.push(c);
                 sel_values.push(v);
             }
+            let filled: Vec<usize> = (0..rows).filter(|&i| sel_values[i] != 0.0).collect();
+            let block = match (filled.first(), filled.last()) {
+                (Some(&r0), Some(&r1))
+                    if filled.len() == r1 - r0 + 1
+                        && filled.iter().all(|&i| {
+                            sel_values[i] == 1.0 && sel_cols[i] + r0 == sel_cols[r0] + i
+                        }) =>
+                {
+                    Some((r0, sel_cols[r0], filled.len()))
+                }
+                _ => None,
+            };
             csr.single = Some(Selection {
+                block,
                 ones: sel_values.iter().all(|v| *v == 1.0),
                 cols: sel_cols,
                 values: sel_values,
@@ -192,7 +205,10 @@ impl Program {
                 let c = self.shapes[*b].1;
                 let bv = &v[*b];
                 if let (1, Some(sel)) = (c, &m.single) {
-                    if sel.ones {
+                    if let Some((r, col, len)) = sel.block {
+                        buf.fill(0.0);
+                        buf[r..r + len].copy_from_slice(&bv[col..col + len]);
+                    } else if sel.ones {
                         for (o, &l) in buf.iter_mut().zip(&sel.cols) {
                             *o = bv[l];
                         }
