@@ -10,7 +10,7 @@ const MARGIN: f64 = 56.0;
 const LEVELS: usize = 18;
 const COLORS: [&str; 3] = ["#c0392b", "#2471a3", "#7d3c98"];
 
-/// Values of f on a regular grid: `values[j * xs.len() + i]` is f(xs[i], ys[j]) (`None` where f
+/// Values of f on a regular grid: `values[j * xs.len() + i]` is `f(xs[i], ys[j])` (`None` where f
 /// is undefined).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grid {

@@ -1,4 +1,4 @@
-//! Running a compiled [`Program`]: the steps over `f64` buffers, and the kernels (dense and
+//! Running a compiled [`Program`](super::Program): the steps over `f64` buffers, and the kernels (dense and
 //! compressed-row matrix products, pipelined inner products).
 
 use super::{Csr, Program, Selection, Step, SPARSE_DENSITY};
@@ -68,7 +68,7 @@ impl Csr {
 }
 
 impl Program {
-    /// Evaluates the outputs with the variables (in the order given to [`compile`]) set to
+    /// Evaluates the outputs with the variables (in the order given to [`compile`](super::compile)) set to
     /// `inputs`, each row-major. Buffers are reused across calls.
     pub fn run(&mut self, inputs: &[&[f64]]) -> Result<(), EvalError> {
         if inputs.len() != self.inputs.len() {
