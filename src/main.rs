@@ -14,6 +14,7 @@ Examples:
   nabla jac 'Ax' --wrt x --let 'A: ℝ^(m×n), x: ℝ^n' --layout denominator
   nabla diff 'x sin x' --wrt x
   nabla check homework.nabla
+  nabla check lsq.nabla --data A=A.csv --data b=b.npy --plot path.svg
   nabla demo
 
 Exit codes: 0 success; 1 a claim is wrong or ill-formed; 2 unreadable input (syntax, shapes,
@@ -105,6 +106,13 @@ struct CheckArgs {
     /// Random instances per numeric comparison.
     #[arg(long, default_value_t = 40)]
     trials: usize,
+    /// Data for a symbol of the file's numeric statements: NAME=PATH (CSV, or .npy float64).
+    #[arg(long = "data", value_name = "NAME=PATH")]
+    data: Vec<String>,
+    /// Write an SVG plot of each descent: a contour plot with the path for two variables, and a
+    /// convergence plot of log ‖∇f‖ (further descents: FILE-2.svg, …).
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -227,6 +235,8 @@ impl From<CheckArgs> for cli::check::CheckRequest {
             layout: a.layout.into(),
             seed: a.seed,
             trials: a.trials,
+            data: a.data,
+            plot: a.plot,
         }
     }
 }

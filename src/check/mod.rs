@@ -4,11 +4,13 @@
 mod claim;
 pub mod compare;
 mod diagnosis;
+pub mod numeric_statements;
 mod program;
 pub mod sample;
 mod verdict;
 
 pub use claim::{check_claim, CheckOptions, ClaimReport, StepReport};
 pub use diagnosis::{dag_size, free_symbols, Mistake};
-pub use program::{check_program, ProgramReport, StatementReport};
+pub use numeric_statements::NumericOptions;
+pub use program::{check_program, check_program_with, ProgramReport, StatementReport};
 pub use verdict::Verdict;

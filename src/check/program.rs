@@ -1,21 +1,16 @@
 //! Checking a whole derivation file: every claim, in order.
 
 use super::claim::{check_claim, CheckOptions, ClaimReport};
+use super::numeric_statements::{numeric_statement, NumericOptions, NumericReport};
 use crate::syntax::lower::{Lowered, LoweredStatement};
-use crate::syntax::span::Span;
 
 /// What happened to one statement of a file.
 #[derive(Clone, Debug)]
 pub enum StatementReport {
     /// A claim and the verdicts on its steps.
     Claim(ClaimReport),
-    /// A numeric statement (`descend`, `classify`, `critical`) that this version does not run.
-    NotRun {
-        /// The statement.
-        span: Span,
-        /// Which statement.
-        what: &'static str,
-    },
+    /// A numeric statement (`descend`, `classify`, `critical`) and what it found.
+    Numeric(Box<NumericReport>),
 }
 
 /// The report on a whole file.
@@ -30,7 +25,7 @@ impl ProgramReport {
     pub fn claims(&self) -> impl Iterator<Item = &ClaimReport> {
         self.statements.iter().filter_map(|s| match s {
             StatementReport::Claim(c) => Some(c),
-            StatementReport::NotRun { .. } => None,
+            StatementReport::Numeric(_) => None,
         })
     }
 
@@ -40,34 +35,43 @@ impl ProgramReport {
     }
 }
 
-/// Checks every claim of a lowered file.
+/// Checks every claim of a lowered file and runs its numeric statements with default options.
 pub fn check_program(lowered: &mut Lowered, options: &CheckOptions) -> ProgramReport {
+    check_program_with(lowered, options, &NumericOptions::default(), &mut |_, _| {})
+}
+
+/// Checks every claim of a lowered file and runs its numeric statements (`descend` uses the
+/// gradient claimed before it once verified); `progress(k, iters)` follows long descents.
+pub fn check_program_with(
+    lowered: &mut Lowered,
+    options: &CheckOptions,
+    numeric: &NumericOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> ProgramReport {
     let mut report = ProgramReport::default();
+    let mut claims = Vec::new();
     for statement in &lowered.statements {
         match statement {
             LoweredStatement::Claim(claim) => {
                 let r = check_claim(&mut lowered.pool, claim, options);
+                claims.push((claim, r.clone()));
                 report.statements.push(StatementReport::Claim(r));
             }
-            LoweredStatement::Descend { span, .. } => {
-                report.statements.push(StatementReport::NotRun {
-                    span: *span,
-                    what: "descend",
-                })
+            other => {
+                let checked: Vec<_> = claims.iter().map(|(c, r)| (*c, r)).collect();
+                if let Some(r) = numeric_statement(
+                    &mut lowered.pool,
+                    &lowered.functions,
+                    other,
+                    &checked,
+                    numeric,
+                    progress,
+                ) {
+                    report
+                        .statements
+                        .push(StatementReport::Numeric(Box::new(r)));
+                }
             }
-            LoweredStatement::Classify { span, .. } => {
-                report.statements.push(StatementReport::NotRun {
-                    span: *span,
-                    what: "classify",
-                })
-            }
-            LoweredStatement::Critical { span, .. } => {
-                report.statements.push(StatementReport::NotRun {
-                    span: *span,
-                    what: "critical",
-                })
-            }
-            _ => {}
         }
     }
     report

@@ -3,16 +3,22 @@
 use super::diagnostics::{self, use_color};
 use super::exit;
 use super::input;
+use super::numeric;
 use super::values;
 use nabla::check::compare::{CompareOptions, Counterexample, DenseValue};
-use nabla::check::{check_program, CheckOptions, ClaimReport, Mistake, StatementReport, Verdict};
+use nabla::check::{
+    check_program_with, CheckOptions, ClaimReport, Mistake, NumericOptions, StatementReport,
+    Verdict,
+};
 use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Id, Number, Pool};
+use nabla::numeric::data::load;
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
 use nabla::syntax::lower::StepRelation;
 use nabla::syntax::span::Span;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 /// The built-in example run by `nabla demo`.
@@ -42,6 +48,10 @@ pub struct CheckRequest {
     pub seed: u64,
     /// Trials per comparison.
     pub trials: usize,
+    /// Data for symbols, `NAME=PATH` (CSV or `.npy`).
+    pub data: Vec<String>,
+    /// Where to write the SVG plot of descents.
+    pub plot: Option<String>,
 }
 
 /// `nabla demo`: checks the built-in example.
@@ -54,6 +64,8 @@ pub fn demo() -> u8 {
         layout: Layout::Numerator,
         seed: 1,
         trials: 40,
+        data: Vec::new(),
+        plot: None,
     };
     let code = check_text(DEMO, "demo.nabla", &request);
     // The demo contains one wrong claim on purpose; it ran as intended.
@@ -146,10 +158,37 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
             }
         }
     };
-    let report = check_program(&mut doc.lowered, &check_options(r));
+    let numeric_options = match numeric_options(r) {
+        Ok(o) => o,
+        Err(message) => {
+            return Outcome {
+                code: exit::BAD_INPUT,
+                json: json!({ "file": origin, "error": { "kind": "data", "message": message } }),
+                human: format!("error: {message}"),
+            }
+        }
+    };
+    let report = if !r.json && r.batch.is_none() && std::io::stderr().is_terminal() {
+        let mut bar = numeric::progress_bar();
+        check_program_with(
+            &mut doc.lowered,
+            &check_options(r),
+            &numeric_options,
+            &mut bar,
+        )
+    } else {
+        check_program_with(
+            &mut doc.lowered,
+            &check_options(r),
+            &numeric_options,
+            &mut |_, _| {},
+        )
+    };
     let pool = &doc.lowered.pool;
     let mut failed = false;
     let mut unknown = false;
+    let mut numeric_code = exit::OK;
+    let mut plots_written = 0;
     let mut claims_json = Vec::new();
     let mut out = String::new();
     for statement in &report.statements {
@@ -163,21 +202,36 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
                 claims_json.push(claim_json(pool, text, claim));
                 out.push_str(&claim_text(pool, text, origin, claim));
             }
-            StatementReport::NotRun { span, what } => {
-                let (line, _) = span.line_col(text);
-                claims_json.push(
-                    json!({ "statement": what, "line": line, "status": "not-run",
-                    "reason": "numeric statements are not implemented in this version" }),
-                );
-                out.push_str(&format!(
-                    "{origin}:{line}  – {what}: not run (numeric statements are not implemented in this version)\n"
-                ));
+            StatementReport::Numeric(n) => {
+                numeric_code = numeric_code.max(numeric::exit_code(n));
+                claims_json.push(numeric::to_json(n, text));
+                out.push_str(&numeric::text(n, text, origin));
+                let plots = if r.plot.is_some() {
+                    numeric::plots(n)
+                } else {
+                    Vec::new()
+                };
+                if let (Some(path), false) = (&r.plot, plots.is_empty()) {
+                    for (suffix, svg) in plots {
+                        let file = plot_path(path, plots_written, suffix);
+                        match std::fs::write(&file, svg) {
+                            Ok(()) if !r.json => {
+                                out.push_str(&format!("   plot written to {file}\n"))
+                            }
+                            Ok(()) => {}
+                            Err(e) => eprintln!("error: cannot write {file}: {e}"),
+                        }
+                    }
+                    plots_written += 1;
+                }
             }
         }
     }
-    let code = if failed {
+    let code = if numeric_code == exit::BAD_INPUT {
+        exit::BAD_INPUT
+    } else if failed {
         exit::CLAIM_FAILED
-    } else if unknown {
+    } else if unknown || numeric_code != exit::OK {
         exit::CANNOT_ANSWER
     } else {
         exit::OK
@@ -187,6 +241,40 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
         json: json!({ "file": origin, "holds": !failed && !unknown, "statements": claims_json }),
         human: out,
     }
+}
+
+/// Loads the `--data NAME=PATH` matrices.
+fn numeric_options(r: &CheckRequest) -> Result<NumericOptions, String> {
+    let mut data = BTreeMap::new();
+    for item in &r.data {
+        let (name, path) = item
+            .split_once('=')
+            .ok_or_else(|| format!("--data {item}: expected NAME=PATH (e.g. A=matrix.csv)"))?;
+        let value = load(path.trim()).map_err(|e| format!("--data {name}: {e}"))?;
+        data.insert(name.trim().to_string(), value);
+    }
+    Ok(NumericOptions {
+        data,
+        plot: r.plot.is_some(),
+    })
+}
+
+/// The file of the `index`-th descent's plot: `plot.svg`, then `plot-2.svg`, …; a suffix names
+/// a second plot of the same descent (`plot-convergence.svg`).
+fn plot_path(path: &str, index: usize, suffix: &str) -> String {
+    let (stem, ext) = match path.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+        _ => (path, ".svg".to_string()),
+    };
+    let mut name = stem.to_string();
+    if index > 0 {
+        name.push_str(&format!("-{}", index + 1));
+    }
+    if !suffix.is_empty() {
+        name.push('-');
+        name.push_str(suffix);
+    }
+    name + &ext
 }
 
 fn slice(text: &str, span: Span) -> &str {

@@ -6,4 +6,5 @@ pub mod commands;
 pub mod diagnostics;
 pub mod exit;
 pub mod input;
+pub mod numeric;
 pub mod values;

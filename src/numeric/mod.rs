@@ -21,14 +21,21 @@
 //! assert_eq!(evaluate(&pool, norm, &at), Err(EvalError::NotRational)); // √2
 //! ```
 
+pub mod analysis;
 mod apply;
+mod compile;
+pub mod critical;
+pub mod data;
 mod dense;
+pub mod descent;
 mod error;
 mod eval;
 mod finite_difference;
 mod free;
+pub mod plot;
 mod scalar;
 
+pub use compile::{compile, Program};
 pub use dense::{Dense, MAX_ENTRIES};
 pub use error::EvalError;
 pub use eval::{evaluate, Instance};

@@ -1,0 +1,381 @@
+//! Running a compiled [`Program`](super::Program): the steps over `f64` buffers, and the kernels (dense and
+//! compressed-row matrix products, pipelined inner products).
+
+use super::{Csr, Program, Selection, Step, SPARSE_DENSITY};
+use crate::numeric::apply::apply;
+use crate::numeric::dense::Dense;
+use crate::numeric::error::EvalError;
+use crate::numeric::eval::evaluate;
+use crate::numeric::scalar::Scalar;
+
+impl Csr {
+    /// The compressed form when few entries are nonzero (and the matrix is not tiny).
+    pub(super) fn from_dense(data: &[f64], (rows, cols): (usize, usize)) -> Option<Csr> {
+        let nonzero = data.iter().filter(|a| **a != 0.0).count();
+        if rows * cols < 64 || nonzero as f64 > SPARSE_DENSITY * (rows * cols) as f64 {
+            return None;
+        }
+        let mut csr = Csr {
+            single: None,
+            rows,
+            starts: Vec::with_capacity(rows + 1),
+            cols: Vec::with_capacity(nonzero),
+            values: Vec::with_capacity(nonzero),
+        };
+        for row in data.chunks(cols.max(1)).take(rows) {
+            csr.starts.push(csr.values.len());
+            for (j, a) in row.iter().enumerate() {
+                if *a != 0.0 {
+                    csr.cols.push(j);
+                    csr.values.push(*a);
+                }
+            }
+        }
+        csr.starts.push(csr.values.len());
+        if cols > 0 && csr.starts.windows(2).all(|w| w[1] - w[0] <= 1) {
+            let (mut sel_cols, mut sel_values) =
+                (Vec::with_capacity(rows), Vec::with_capacity(rows));
+            for w in csr.starts.windows(2) {
+                let (c, v) = if w[1] > w[0] {
+                    (csr.cols[w[0]], csr.values[w[0]])
+                } else {
+                    (0, 0.0)
+                };
+                sel_cols.push(c);
+                sel_values.push(v);
+            }
+            let filled: Vec<usize> = (0..rows).filter(|&i| sel_values[i] != 0.0).collect();
+            let block = match (filled.first(), filled.last()) {
+                (Some(&r0), Some(&r1))
+                    if filled.len() == r1 - r0 + 1
+                        && filled.iter().all(|&i| {
+                            sel_values[i] == 1.0 && sel_cols[i] + r0 == sel_cols[r0] + i
+                        }) =>
+                {
+                    Some((r0, sel_cols[r0], filled.len()))
+                }
+                _ => None,
+            };
+            csr.single = Some(Selection {
+                block,
+                ones: sel_values.iter().all(|v| *v == 1.0),
+                cols: sel_cols,
+                values: sel_values,
+            });
+        }
+        Some(csr)
+    }
+}
+
+impl Program {
+    /// Evaluates the outputs with the variables (in the order given to [`compile`](super::compile)) set to
+    /// `inputs`, each row-major. Buffers are reused across calls.
+    pub fn run(&mut self, inputs: &[&[f64]]) -> Result<(), EvalError> {
+        if inputs.len() != self.inputs.len() {
+            return Err(EvalError::shape("the number of variables"));
+        }
+        for (input, value) in self.inputs.iter().zip(inputs) {
+            if input.shape.0 * input.shape.1 != value.len() {
+                return Err(EvalError::shape("the value of a variable"));
+            }
+            if let Some(slot) = input.slot {
+                self.values[slot].copy_from_slice(value);
+            }
+        }
+        if let Some(fb) = self.fallback.as_mut() {
+            for (input, value) in self.inputs.iter().zip(inputs) {
+                let (r, c) = input.shape;
+                let v = Dense::from_vec(r, c, value.to_vec())
+                    .ok_or_else(|| EvalError::shape("a variable"))?;
+                fb.instance.values.insert(input.symbol, v);
+            }
+        }
+        let steps = std::mem::take(&mut self.steps);
+        let result = steps.iter().try_for_each(|s| self.exec(s));
+        self.steps = steps;
+        result?;
+        for &o in &self.outputs {
+            if !self.values[o].iter().all(|a| a.is_finite()) {
+                return Err(EvalError::domain("a non-finite value"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `k`-th output of the last run, row-major.
+    pub fn output(&self, k: usize) -> &[f64] {
+        self.outputs
+            .get(k)
+            .and_then(|&s| self.values.get(s))
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// The `(rows, cols)` of the `k`-th output.
+    pub fn output_shape(&self, k: usize) -> (usize, usize) {
+        self.outputs
+            .get(k)
+            .and_then(|&s| self.shapes.get(s))
+            .copied()
+            .unwrap_or((0, 0))
+    }
+
+    /// The number of steps run per evaluation (constants excluded).
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Is nothing left to compute per run (all outputs constant or inputs)?
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    fn dense(&self, slot: usize) -> Dense<f64> {
+        let (rows, cols) = self.shapes[slot];
+        Dense {
+            rows,
+            cols,
+            data: self.values[slot].clone(),
+        }
+    }
+
+    fn scalar(&self, slot: usize) -> f64 {
+        self.values[slot].first().copied().unwrap_or(0.0)
+    }
+
+    pub(super) fn exec(&mut self, step: &Step) -> Result<(), EvalError> {
+        let out = step.out();
+        let mut buf = std::mem::take(&mut self.values[out]);
+        let r = self.exec_into(step, &mut buf);
+        self.values[out] = buf;
+        r
+    }
+
+    fn exec_into(&mut self, step: &Step, buf: &mut [f64]) -> Result<(), EvalError> {
+        let v = &self.values;
+        match step {
+            Step::Add { terms, .. } => {
+                let mut terms = terms.iter();
+                match terms.next() {
+                    Some(&(c, t)) => {
+                        if c == 1.0 {
+                            buf.copy_from_slice(&v[t]);
+                        } else {
+                            for (o, a) in buf.iter_mut().zip(&v[t]) {
+                                *o = c * a;
+                            }
+                        }
+                    }
+                    None => buf.fill(0.0),
+                }
+                for &(c, t) in terms {
+                    if c == 1.0 {
+                        for (o, a) in buf.iter_mut().zip(&v[t]) {
+                            *o += a;
+                        }
+                    } else {
+                        for (o, a) in buf.iter_mut().zip(&v[t]) {
+                            *o += c * a;
+                        }
+                    }
+                }
+            }
+            Step::Scale {
+                coeff,
+                scalars,
+                src,
+                ..
+            } => {
+                let c = scalars.iter().fold(*coeff, |acc, &s| acc * self.scalar(s));
+                match src {
+                    Some(s) => {
+                        for (o, a) in buf.iter_mut().zip(&v[*s]) {
+                            *o = c * a;
+                        }
+                    }
+                    None => buf.fill(c),
+                }
+            }
+            Step::MatMul { a, b, .. } => {
+                let (r, k) = self.shapes[*a];
+                let c = self.shapes[*b].1;
+                matmul(&v[*a], &v[*b], buf, r, k, c);
+            }
+            Step::SparseMatMul { a, b, .. } => {
+                let m = &self.sparse[*a];
+                let c = self.shapes[*b].1;
+                let bv = &v[*b];
+                if let (1, Some(sel)) = (c, &m.single) {
+                    if let Some((r, col, len)) = sel.block {
+                        buf.fill(0.0);
+                        buf[r..r + len].copy_from_slice(&bv[col..col + len]);
+                    } else if sel.ones {
+                        for (o, &l) in buf.iter_mut().zip(&sel.cols) {
+                            *o = bv[l];
+                        }
+                    } else {
+                        for ((o, &l), x) in buf.iter_mut().zip(&sel.cols).zip(&sel.values) {
+                            *o = x * bv[l];
+                        }
+                    }
+                    return Ok(());
+                }
+                if c == 1 {
+                    for (i, o) in buf.iter_mut().enumerate().take(m.rows) {
+                        let (lo, hi) = (m.starts[i], m.starts[i + 1]);
+                        *o = m.values[lo..hi]
+                            .iter()
+                            .zip(&m.cols[lo..hi])
+                            .map(|(x, &l)| x * bv[l])
+                            .sum();
+                    }
+                    return Ok(());
+                }
+                buf.fill(0.0);
+                for i in 0..m.rows {
+                    let row = &mut buf[i * c..(i + 1) * c];
+                    for p in m.starts[i]..m.starts[i + 1] {
+                        let (l, x) = (m.cols[p], m.values[p]);
+                        for (o, y) in row.iter_mut().zip(&bv[l * c..(l + 1) * c]) {
+                            *o += x * y;
+                        }
+                    }
+                }
+            }
+            Step::Transpose { a, .. } => {
+                let (r, c) = self.shapes[*a];
+                for i in 0..r {
+                    for j in 0..c {
+                        buf[j * r + i] = v[*a][i * c + j];
+                    }
+                }
+            }
+            Step::Hadamard { factors, .. } => {
+                let mut factors = factors.iter();
+                match factors.next() {
+                    Some(&f) => buf.copy_from_slice(&v[f]),
+                    None => buf.fill(1.0),
+                }
+                for &f in factors {
+                    for (o, a) in buf.iter_mut().zip(&v[f]) {
+                        *o *= a;
+                    }
+                }
+            }
+            Step::PowInt { base, k, .. } => {
+                buf[0] = self.scalar(*base).powi(*k);
+            }
+            Step::PowNumber { base, k, .. } => {
+                buf[0] = self.scalar(*base).pow_number(k)?;
+            }
+            Step::Pow { base, exp, .. } => {
+                buf[0] = Scalar::pow(&self.scalar(*base), &self.scalar(*exp))?;
+            }
+            Step::SumSquares { v: x, j, .. } => {
+                let s: f64 = v[*x].iter().map(|a| a * a).sum();
+                buf[0] = if j.is_one() { s } else { s.pow_number(j)? };
+            }
+            Step::Elementwise { f, a, .. } => {
+                for (o, x) in buf.iter_mut().zip(&v[*a]) {
+                    *o = x.apply(*f)?;
+                }
+            }
+            Step::Apply { f, a, shape, .. } => {
+                let r = apply(*f, &self.dense(*a), shape)?;
+                copy_checked(buf, &r.data)?;
+            }
+            Step::MatrixPow { a, k, .. } => {
+                let k = self
+                    .scalar(*k)
+                    .to_integer()
+                    .ok_or_else(|| EvalError::Unsupported {
+                        what: "a non-integer power of a matrix".to_string(),
+                    })?;
+                let r = self.dense(*a).powi(k)?;
+                copy_checked(buf, &r.data)?;
+            }
+            Step::Literal { entries, .. } => {
+                for (o, &e) in buf.iter_mut().zip(entries) {
+                    *o = self.scalar(e);
+                }
+            }
+            Step::Component { a, idx, .. } => {
+                let (r, c) = self.shapes[*a];
+                let ix: Vec<i64> = idx
+                    .iter()
+                    .map(|&i| self.scalar(i).to_integer().unwrap_or(0))
+                    .collect();
+                let (i, j) = match ix.as_slice() {
+                    [i] if c == 1 => (*i, 1),
+                    [j] if r == 1 => (1, *j),
+                    [i, j] => (*i, *j),
+                    _ => return Err(EvalError::shape("a component")),
+                };
+                let entry = usize::try_from(i - 1)
+                    .ok()
+                    .zip(usize::try_from(j - 1).ok())
+                    .filter(|&(i, j)| i < r && j < c)
+                    .map(|(i, j)| v[*a][i * c + j]);
+                buf[0] = entry.ok_or_else(|| {
+                    EvalError::domain(&format!("index ({i}, {j}) outside a {r}×{c} value"))
+                })?;
+            }
+            Step::Fallback { id, .. } => {
+                let fb = self
+                    .fallback
+                    .as_ref()
+                    .ok_or_else(|| EvalError::shape("a fallback without its pool"))?;
+                let r = evaluate(&fb.pool, *id, &fb.instance)?;
+                copy_checked(buf, &r.data)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn copy_checked(buf: &mut [f64], data: &[f64]) -> Result<(), EvalError> {
+    if buf.len() != data.len() {
+        return Err(EvalError::shape("a computed value"));
+    }
+    buf.copy_from_slice(data);
+    Ok(())
+}
+
+/// `out = a · b` for row-major `a` (r×k) and `b` (k×c).
+fn matmul(a: &[f64], b: &[f64], out: &mut [f64], r: usize, k: usize, c: usize) {
+    if c == 1 {
+        for (o, row) in out.iter_mut().zip(a.chunks_exact(k.max(1))) {
+            *o = dot(row, b);
+        }
+        return;
+    }
+    out.fill(0.0);
+    for i in 0..r {
+        let orow = &mut out[i * c..(i + 1) * c];
+        for l in 0..k {
+            let x = a[i * k + l];
+            if x != 0.0 {
+                for (o, y) in orow.iter_mut().zip(&b[l * c..(l + 1) * c]) {
+                    *o += x * y;
+                }
+            }
+        }
+    }
+}
+
+/// The inner product, with independent partial sums so the additions pipeline.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
