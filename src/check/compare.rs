@@ -29,6 +29,9 @@ pub struct CompareOptions {
     pub rel_tol: f64,
     /// Most instances drawn (trials at undefined points are re-drawn and count here).
     pub max_attempts: usize,
+    /// On a disagreement, search for a smaller counterexample (a user sees it; a caller that
+    /// only asks "do they agree?" need not pay for it).
+    pub shrink: bool,
 }
 
 impl Default for CompareOptions {
@@ -39,6 +42,7 @@ impl Default for CompareOptions {
             min_valid: 20,
             rel_tol: 1e-9,
             max_attempts: 200,
+            shrink: true,
         }
     }
 }
@@ -193,8 +197,11 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
                 exact &= e;
             }
             Trial::Differ(first) => {
-                let counterexample =
-                    shrink(pool, left, right, &symbols, &dims, first, &mut rng, opts);
+                let counterexample = if opts.shrink {
+                    shrink(pool, left, right, &symbols, &dims, first, &mut rng, opts)
+                } else {
+                    first
+                };
                 return Comparison::Disagreed { counterexample };
             }
             Trial::Undefined(e) => {

@@ -140,9 +140,20 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     found
 }
 
-/// Do two expressions agree on random instances?
+/// Trials that confirm an explanation of a step already found wrong (the verdict itself used the
+/// full count).
+const EXPLANATION_TRIALS: usize = 12;
+
+/// Do two expressions agree on random instances? Used to confirm an explanation, so no
+/// counterexample is shrunk and fewer trials are run than for a verdict.
 pub fn agrees(pool: &Pool, a: Id, b: Id, opts: &CompareOptions) -> bool {
-    matches!(compare(pool, a, b, opts), Comparison::AllAgreed { .. })
+    let opts = CompareOptions {
+        shrink: false,
+        trials: opts.trials.min(EXPLANATION_TRIALS),
+        min_valid: opts.min_valid.min(EXPLANATION_TRIALS / 2),
+        ..opts.clone()
+    };
+    matches!(compare(pool, a, b, &opts), Comparison::AllAgreed { .. })
 }
 
 /// claimed / correct at the entry of largest magnitude of a random instance: exact when both
