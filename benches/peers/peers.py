@@ -1,0 +1,877 @@
+#!/usr/bin/env python3
+"""The peer comparison of issue 8: the same tasks in nabla, SymPy, SymEngine, Symbolica and jax.
+
+    python peers.py run --nabla PATH [--out RESULTS.md] [--quick]
+    python peers.py worker TOOL TASK SIZE REPEATS      (one measurement, prints one JSON line)
+
+`run` starts one worker process per (tool, task, size) with a hard time limit, so a slow or
+crashing tool costs one cell, never the run; a tool whose cell takes more than SKIP_AFTER_S
+seconds is not run at the larger sizes of that task ("skipped"). Every result is evaluated at the
+same point (Weyl sequences: frac(k·α), computed with the same float operations as nabla's task
+runner) and compared with nabla's to 1e-9 relative; expansions are compared by their number of
+terms and their exact value at a rational point. See README.md for the columns.
+"""
+
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from fractions import Fraction
+
+ALPHA_POINT = 0.6180339887498949
+ALPHA_WEIGHT = 0.4142135623730951
+REPEAT_BUDGET_S = 10.0  # stop repeating once the repeats took this long
+SKIP_AFTER_S = 10.0  # larger sizes of a task are skipped once a tool took this long
+HARD_LIMIT_S = 45.0  # a worker is killed after this long: "timeout"
+REL_TOL = 1e-9
+
+# task -> (sizes, tools that can do it)
+SYMBOLIC = ["sympy", "symengine", "symbolica"]
+TASKS = [
+    ("grad_rosenbrock", ["10", "100", "1000", "10000"], SYMBOLIC),
+    ("hess_rosenbrock", ["10", "100", "300", "1000"], SYMBOLIC),
+    ("grad_composition", ["10", "50", "200"], SYMBOLIC),
+    ("expand", ["5,10", "10,6", "10,10"], SYMBOLIC),
+    ("matrix_grad_quadratic", ["symbolic"], ["sympy", "symengine", "symbolica"]),
+    ("matrix_hess_least_squares", ["symbolic"], ["sympy", "symengine", "symbolica"]),
+    ("eval_rosenbrock_grad", ["1000,10000"], ["jax", "symengine"]),
+]
+DESCRIPTIONS = {
+    "grad_rosenbrock": "∇ Rosenbrock, n",
+    "hess_rosenbrock": "∇² Rosenbrock (full n×n), n",
+    "grad_composition": "d/dx deep sin/cos/exp/log/√ composition, depth",
+    "expand": "expand (x₁+…+x_k)^p, k,p",
+    "matrix_grad_quadratic": "∇ₓ xᵀAx (A: n×n, n symbolic)",
+    "matrix_hess_least_squares": "∇ₓ² ½‖Ax − b‖² (A: m×n, symbolic)",
+    "eval_rosenbrock_grad": "evaluate ∇ Rosenbrock at 10,000 points, n = 1000",
+}
+SCALING = [("grad_rosenbrock", [10, 100, 1000, 3000, 10000, 30000, 100000, 300000]),
+           ("hess_rosenbrock", [10, 100, 300, 1000, 2000, 3000, 5000, 10000])]
+QUICK_SIZES = {"grad_rosenbrock": ["10", "100"], "hess_rosenbrock": ["10"],
+               "grad_composition": ["10"], "expand": ["5,10"],
+               "eval_rosenbrock_grad": ["100,100"]}
+
+
+# ---------------------------------------------------------------- shared inputs and checksums
+
+def weyl(k, alpha):
+    x = k * alpha
+    return x - math.floor(x)
+
+
+def point_value(i):
+    return 0.25 + 1.5 * weyl(i + 1, ALPHA_POINT)
+
+
+def fingerprint(values):
+    s = a = 0.0
+    for i, v in enumerate(values):
+        w = 0.5 + weyl(i + 1, ALPHA_WEIGHT)
+        s += w * v
+        a += w * abs(v)
+    return {"entries": len(values), "nnz": sum(1 for v in values if v != 0.0),
+            "checksum": s, "abs_checksum": a, "head": list(values[:4])}
+
+
+def splitmix(state):
+    state = (state + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return state, z ^ (z >> 31)
+
+
+def rational_point(k):
+    state, out = 8, []
+    for _ in range(k):
+        state, r = splitmix(state)
+        out.append(Fraction(r % 19 - 9, 2 + (r >> 32) % 7))
+    return out
+
+
+def median(ts):
+    t = sorted(ts)
+    m = len(t) // 2
+    return t[m] if len(t) % 2 else (t[m - 1] + t[m]) / 2
+
+
+def timed(op, repeats, before=None):
+    """Runs op() up to `repeats` times (fewer once the budget is spent); returns (result, times)."""
+    times, total, r = [], 0.0, None
+    while True:
+        if before:
+            before()
+        start = time.perf_counter()
+        r = op()
+        t = time.perf_counter() - start
+        times.append(t)
+        total += t
+        if len(times) >= repeats or total > REPEAT_BUDGET_S:
+            return r, times
+
+
+def dag_size(roots, children, budget=2_000_000):
+    seen, stack = set(), list(roots)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if len(seen) > budget:
+            return None
+        stack.extend(children(e))
+    return len(seen)
+
+
+# ---------------------------------------------------------------- the tools
+
+class Tool:
+    """One peer: builds the inputs and evaluates results; subclasses differ only in API."""
+
+    name = "?"
+    before = None  # called (untimed) before each repeat
+
+    def rosenbrock(self, n):
+        xs = self.symbols(["x_%d" % i for i in range(1, n + 1)])
+        terms = []
+        for i in range(n - 1):
+            terms.append(100 * (xs[i + 1] - xs[i] ** 2) ** 2)
+            terms.append((1 - xs[i]) ** 2)
+        return self.add(terms), xs
+
+    def composition(self, depth):
+        x = self.symbols(["x"])[0]
+        e = x
+        for level in range(depth):
+            k = level % 5
+            if k == 0:
+                e = self.sin(e)
+            elif k == 1:
+                e = self.cos(e)
+            elif k == 2:
+                e = self.exp(e)
+            elif k == 3:
+                e = self.log(e ** 2 + 1)
+            else:
+                e = self.sqrt(e ** 2 + x)
+        return e, x
+
+    def values_at(self, entries, xs, value=point_value):
+        vals = {self.key(x): value(i) for i, x in enumerate(xs)}
+        return [self.eval_entry(e, vals) for e in entries]
+
+    def run(self, task, size, repeats):
+        if task in ("grad_rosenbrock", "hess_rosenbrock"):
+            f, xs = self.rosenbrock(int(size))
+            op = (lambda: self.gradient(f, xs)) if task == "grad_rosenbrock" else \
+                (lambda: self.hessian(f, xs))
+            r, times = timed(op, repeats, self.before)
+            entries = self.entries(r)
+            return self.report(times, entries, f, fingerprint(self.values_at(entries, xs)))
+        if task == "grad_composition":
+            f, x = self.composition(int(size))
+            r, times = timed(lambda: self.gradient(f, [x]), repeats, self.before)
+            entries = self.entries(r)
+            return self.report(times, entries, f, fingerprint(self.values_at(entries, [x])))
+        if task == "expand":
+            k, p = (int(v) for v in size.split(","))
+            xs = self.symbols(["x_%d" % i for i in range(1, k + 1)])
+            e = self.add(xs) ** p
+            r, times = timed(lambda: self.expand(e), repeats, self.before)
+            value = self.exact_value(r, xs, rational_point(k))
+            terms = self.terms(r)
+            out = self.report(times, [r], e, {"terms": terms, "value": {
+                "exact": "%d/%d" % (value.numerator, value.denominator), "f64": float(value)}})
+            out["terms"] = terms
+            return out
+        if task.startswith("matrix_"):
+            return self.matrix(task, repeats)
+        if task == "eval_rosenbrock_grad":
+            n, points = (int(v) for v in size.split(","))
+            return self.evaluate_many(n, points, repeats)
+        raise NotImplementedError(task)
+
+    def report(self, times, entries, f, fp):
+        return {"times_s": times if len(times) <= 10 else None, "repeats": len(times),
+                "median_s": median(times), "nodes": self.nodes(entries),
+                "input_nodes": self.nodes([f]), "fingerprint": fp, "notes": []}
+
+    def nodes(self, roots):
+        return dag_size(roots, lambda e: e.args)
+
+    def matrix(self, task, repeats):
+        raise NotImplementedError("no matrix calculus (no matrix symbols with symbolic size)")
+
+    def evaluate_many(self, n, points, repeats):
+        raise NotImplementedError("no compiled evaluator in this comparison")
+
+
+class SymPy(Tool):
+    name = "sympy"
+
+    def __init__(self):
+        import sympy
+        self.sp = sympy
+        self.version = sympy.__version__
+        from sympy.core.cache import clear_cache
+        self.before = clear_cache  # otherwise repeats are answered from SymPy's cache
+
+    def symbols(self, names):
+        return [self.sp.Symbol(n) for n in names]
+
+    def add(self, terms):
+        return self.sp.Add(*terms)
+
+    sin = property(lambda self: self.sp.sin)
+    cos = property(lambda self: self.sp.cos)
+    exp = property(lambda self: self.sp.exp)
+    log = property(lambda self: self.sp.log)
+    sqrt = property(lambda self: self.sp.sqrt)
+
+    def gradient(self, f, xs):
+        return [self.sp.diff(f, x) for x in xs]
+
+    def hessian(self, f, xs):
+        return self.sp.hessian(f, xs)
+
+    def entries(self, r):
+        return list(r) if not isinstance(r, list) else r
+
+    def key(self, x):
+        return x
+
+    def eval_entry(self, e, vals):
+        if e == 0:
+            return 0.0
+        sub = {s: self.sp.Float(vals[s]) for s in e.free_symbols}
+        return float(e.xreplace(sub))
+
+    def expand(self, e):
+        return self.sp.expand(e)
+
+    def terms(self, r):
+        return len(r.args) if isinstance(r, self.sp.Add) else 1
+
+    def exact_value(self, r, xs, point):
+        v = r.xreplace({x: self.sp.Rational(p.numerator, p.denominator) for x, p in zip(xs, point)})
+        return Fraction(int(v.p), int(v.q))
+
+    def matrix(self, task, repeats):
+        sp = self.sp
+        m, n = sp.symbols("m n", integer=True, positive=True)
+        x = sp.MatrixSymbol("x", n, 1)
+        if task == "matrix_grad_quadratic":
+            A = sp.MatrixSymbol("A", n, n)
+            f = x.T * A * x
+            op = lambda: sp.diff(f, x)  # noqa: E731
+            shapes = [("A", 4, 4), ("x", 4, 1)]
+            dims = {n: 4}
+        else:
+            A = sp.MatrixSymbol("A", m, n)
+            b = sp.MatrixSymbol("b", m, 1)
+            r = A * x - b
+            f = (r.T * r) / 2
+            op = lambda: sp.diff(f, x, 2)  # noqa: E731
+            shapes = [("A", 5, 3), ("x", 3, 1), ("b", 5, 1)]
+            dims = {m: 5, n: 3}
+        res, times = timed(op, max(repeats, 1) * 100, self.before)
+        concrete = res.xreplace(dims)
+        k, subs = 0, {}
+        for name, rows, cols in shapes:
+            vals = []
+            for _ in range(rows * cols):
+                vals.append(point_value(k))
+                k += 1
+            subs[sp.MatrixSymbol(name, rows, cols)] = sp.ImmutableMatrix(rows, cols, vals)
+        value = concrete.xreplace(subs).doit()
+        out = self.report(times, [res], f, fingerprint([float(v) for v in value]))
+        out["result"] = str(res)
+        out["notes"] = ["result: %s" % res]
+        return out
+
+
+class SymEngine(Tool):
+    name = "symengine"
+
+    def __init__(self):
+        import symengine
+        self.se = symengine
+        self.version = symengine.__version__
+
+    def symbols(self, names):
+        return [self.se.Symbol(n) for n in names]
+
+    def add(self, terms):
+        return self.se.Add(*terms)
+
+    sin = property(lambda self: self.se.sin)
+    cos = property(lambda self: self.se.cos)
+    exp = property(lambda self: self.se.exp)
+    log = property(lambda self: self.se.log)
+    sqrt = property(lambda self: self.se.sqrt)
+
+    def gradient(self, f, xs):
+        return self.se.Matrix([f]).jacobian(self.se.Matrix(xs))
+
+    def hessian(self, f, xs):
+        X = self.se.Matrix(xs)
+        return self.se.Matrix([f]).jacobian(X).T.jacobian(X)
+
+    def entries(self, r):
+        return list(r)
+
+    def key(self, x):
+        return x
+
+    def eval_entry(self, e, vals):
+        if e == 0:
+            return 0.0
+        sub = {s: vals[s] for s in e.free_symbols}
+        return float(e.subs(sub))
+
+    def expand(self, e):
+        return self.se.expand(e)
+
+    def terms(self, r):
+        return len(r.args) if isinstance(r, self.se.Add) else 1
+
+    def exact_value(self, r, xs, point):
+        v = r.subs({x: self.se.Rational(p.numerator, p.denominator) for x, p in zip(xs, point)})
+        return Fraction(str(v))
+
+    def evaluate_many(self, n, points, repeats):
+        """SymEngine's compiled evaluator (Lambdify, LLVM backend where built in)."""
+        import numpy as np
+        f, xs = self.rosenbrock(n)
+        g = list(self.gradient(f, xs))
+        start = time.perf_counter()
+        try:
+            fn = self.se.Lambdify(xs, g, backend="llvm", cse=True)
+            backend = "llvm"
+        except Exception:  # noqa: BLE001 - the lambda backend is the documented fallback
+            fn = self.se.Lambdify(xs, g, backend="lambda", cse=True)
+            backend = "lambda"
+        compile_s = time.perf_counter() - start
+        X = weyl_points(np, n, points)
+        out, times = timed(lambda: fn(X), repeats)
+        out = np.asarray(out).reshape(points, n)
+        rep = self.report(times, [], f, eval_fingerprint(out))
+        rep["notes"] = ["Lambdify backend=%s, cse; compile %.2f s not included" % (backend, compile_s)]
+        rep["nodes"] = None
+        return rep
+
+
+class Symbolica(Tool):
+    name = "symbolica"
+
+    def __init__(self):
+        import symbolica
+        self.sy = symbolica
+        self.version = getattr(symbolica, "__version__", "?")
+
+    def symbols(self, names):
+        return [self.sy.S(n) for n in names]
+
+    def add(self, terms):
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return total
+
+    def sin(self, e):
+        return e.sin()
+
+    def cos(self, e):
+        return e.cos()
+
+    def exp(self, e):
+        return e.exp()
+
+    def log(self, e):
+        return e.log()
+
+    def sqrt(self, e):
+        return e.sqrt()
+
+    def gradient(self, f, xs):
+        return [f.derivative(x) for x in xs]
+
+    def hessian(self, f, xs):
+        g = [f.derivative(x) for x in xs]
+        return [[gi.derivative(y) for y in xs] for gi in g]
+
+    def entries(self, r):
+        return [e for row in r for e in row] if r and isinstance(r[0], list) else r
+
+    def key(self, x):
+        return str(x)
+
+    def eval_entry(self, e, vals):
+        syms = e.get_all_symbols(False)
+        if not syms and str(e) == "0":
+            return 0.0
+        v = e.evaluate({s: vals[str(s)] for s in syms})
+        return float(v.real) if isinstance(v, complex) else float(v)
+
+    def nodes(self, roots):
+        return None  # the Python API exposes no subexpression walk
+
+    def expand(self, e):
+        return e.expand()
+
+    def terms(self, r):
+        return len(r)
+
+    def exact_value(self, r, xs, point):
+        v = r
+        for x, p in zip(xs, point):
+            v = v.replace(x, self.sy.Expression.num(p.numerator) / p.denominator)
+        return Fraction(str(v))
+
+
+class Jax(Tool):
+    name = "jax"
+
+    def __init__(self):
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        self.jax = jax
+        self.version = jax.__version__
+
+    def evaluate_many(self, n, points, repeats):
+        import numpy as np
+        jax, jnp = self.jax, self.jax.numpy
+
+        def rosen(x):
+            return jnp.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+        g = jax.jit(jax.vmap(jax.grad(rosen)))
+        X = jnp.asarray(weyl_points(np, n, points))
+        start = time.perf_counter()
+        g(X).block_until_ready()
+        compile_s = time.perf_counter() - start
+        out, times = timed(lambda: g(X).block_until_ready(), max(repeats, 3))
+        rep = {"times_s": times, "repeats": len(times), "median_s": median(times), "nodes": None,
+               "input_nodes": None, "fingerprint": eval_fingerprint(np.asarray(out)),
+               "notes": ["jax.jit(jax.vmap(jax.grad(f))) on a 10000×1000 float64 array; "
+                         "first call (trace + compile, %.2f s) not included" % compile_s]}
+        return rep
+
+
+def weyl_points(np, n, points):
+    k = np.arange(1, n * points + 1, dtype=np.float64)
+    x = k * ALPHA_POINT
+    return (0.25 + 1.5 * (x - np.floor(x))).reshape(points, n)
+
+
+def eval_fingerprint(out):
+    fp = fingerprint([float(v) for v in out[0]])
+    fp["per_point_sum"] = [float(v) for v in out.sum(axis=1)]
+    fp["per_point_abs"] = [float(v) for v in np_abs_sum(out)]
+    return fp
+
+
+def np_abs_sum(out):
+    return abs(out).sum(axis=1)
+
+
+TOOLS = {"sympy": SymPy, "symengine": SymEngine, "symbolica": Symbolica, "jax": Jax}
+
+
+def worker(tool_name, task, size, repeats):
+    out = {"tool": tool_name, "task": task, "size": size}
+    try:
+        tool = TOOLS[tool_name]()
+        out["version"] = tool.version
+        out.update(tool.run(task, size, repeats))
+    except NotImplementedError as e:
+        out["unsupported"] = str(e) or "not supported"
+    except Exception as e:  # noqa: BLE001 - every failure is data for the table
+        out["error"] = "%s: %s" % (type(e).__name__, str(e)[:300])
+    out["vmhwm_kb"] = vmhwm_kb()
+    print(json.dumps(out))
+
+
+def vmhwm_kb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- the driver
+
+def run_one(cmd, limit=HARD_LIMIT_S):
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return {"timeout": limit}
+    wall = time.perf_counter() - start
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        err = (p.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": "exit %d: %s" % (p.returncode, err[:300]), "wall_s": wall}
+    try:
+        out = json.loads(lines[-1])
+    except json.JSONDecodeError as e:
+        return {"error": "bad JSON: %s" % e}
+    out["wall_s"] = wall
+    return out
+
+
+def drive(nabla, quick):
+    here = os.path.abspath(__file__)
+    results = {}  # (task, size, tool) -> dict
+    for task, sizes, peers in TASKS:
+        if quick:
+            sizes = QUICK_SIZES.get(task, sizes)
+        slow = set()
+        for size in sizes:
+            reps = "1" if task == "eval_rosenbrock_grad" else "3"
+            for tool in ["nabla"] + peers:
+                if tool in slow:
+                    results[(task, size, tool)] = {"skipped": True}
+                    continue
+                if tool == "nabla":
+                    cmd = [nabla, task, size, reps]
+                else:
+                    cmd = [sys.executable, here, "worker", tool, task, size, reps]
+                log("%-26s %-10s %-10s" % (task, size, tool))
+                r = run_one(cmd)
+                results[(task, size, tool)] = r
+                log("   -> %s" % short(r))
+                t = r.get("median_s")
+                if "timeout" in r or (t is not None and t * r.get("repeats", 1) > SKIP_AFTER_S) \
+                        or (t is not None and t > SKIP_AFTER_S):
+                    slow.add(tool)
+    scaling = {}
+    for task, sizes in SCALING:
+        if quick:
+            sizes = sizes[:3]
+        for n in sizes:
+            log("scaling %-18s %d" % (task, n))
+            r = run_one([nabla, task, str(n), "1" if n >= 1000 else "3", "--no-check"],
+                        limit=60)
+            scaling[(task, n)] = r
+            log("   -> %s" % short(r))
+            if "median_s" not in r or r["median_s"] > 10.0:
+                break
+    return results, scaling
+
+
+def short(r):
+    if "median_s" in r:
+        return "%s  nodes=%s" % (fmt_time(r["median_s"]), r.get("nodes"))
+    return {k: v for k, v in r.items() if k in ("error", "timeout", "unsupported", "skipped")}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def fmt_time(t):
+    if t is None:
+        return "—"
+    if t >= 1:
+        return "%.2f s" % t
+    if t >= 1e-3:
+        return "%.3g ms" % (t * 1e3)
+    return "%.3g µs" % (t * 1e6)
+
+
+def fmt_ratio(x):
+    return "%.3g×" % x if x >= 0.01 else "%.2e×" % x
+
+
+def close(a, b, scale):
+    return abs(a - b) <= REL_TOL * max(scale, 1e-300)
+
+
+def compare(ref, other, task):
+    """None when they agree, else a short description of the difference."""
+    if ref is None or other is None:
+        return "no fingerprint"
+    if task == "expand":
+        if ref["terms"] != other["terms"]:
+            return "terms %s vs %s" % (other["terms"], ref["terms"])
+        if ref.get("value") and other.get("value") and \
+                Fraction(ref["value"]["exact"]) != Fraction(other["value"]["exact"]):
+            return "value %s vs %s" % (other["value"]["exact"], ref["value"]["exact"])
+        return None
+    if ref["entries"] != other["entries"]:
+        return "%d entries vs %d" % (other["entries"], ref["entries"])
+    scale = max(ref["abs_checksum"], other["abs_checksum"])
+    bad = []
+    if not close(ref["checksum"], other["checksum"], scale):
+        bad.append("checksum rel. diff %.1e" % (abs(ref["checksum"] - other["checksum"]) / scale))
+    if not close(ref["abs_checksum"], other["abs_checksum"], scale):
+        bad.append("|checksum| rel. diff %.1e"
+                   % (abs(ref["abs_checksum"] - other["abs_checksum"]) / scale))
+    if ref["nnz"] != other["nnz"]:
+        bad.append("non-zeros %d vs %d" % (other["nnz"], ref["nnz"]))
+    if "points_evaluated" in ref and "per_point_sum" in other:
+        k = ref["points_evaluated"]
+        s = sum(other["per_point_sum"][:k])
+        a = sum(other["per_point_abs"][:k])
+        if not close(ref["total_sum"], s, max(a, ref["total_abs_sum"])):
+            bad.append("sum over %d points rel. diff %.1e" % (k, abs(ref["total_sum"] - s) / a))
+    return "; ".join(bad) or None
+
+
+def cell(r):
+    if r is None:
+        return "—"
+    if r.get("skipped"):
+        return "skipped (slower than %g s at a smaller size)" % SKIP_AFTER_S
+    if "timeout" in r:
+        return "timeout (> %g s)" % r["timeout"]
+    if "unsupported" in r:
+        return "not supported"
+    if "error" in r:
+        return "error: " + r["error"].replace("|", "/")[:120]
+    return fmt_time(r["median_s"])
+
+
+def versions():
+    vs = {}
+    for name, cls in TOOLS.items():
+        try:
+            vs[name] = cls().version
+        except Exception as e:  # noqa: BLE001
+            vs[name] = "not available (%s: %s)" % (type(e).__name__, str(e)[:200])
+    return vs
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem = "%.0f GB" % (int(f.readline().split()[1]) / 1e6)
+    except (OSError, ValueError, IndexError):
+        pass
+    return "%s, %d cores, %s RAM, %s, Python %s" % (
+        cpu, os.cpu_count() or 0, mem, platform.platform(), platform.python_version())
+
+
+def render(results, scaling, vs, rustc):
+    tools = ["sympy", "symengine", "symbolica", "jax"]
+    label = {"sympy": "SymPy", "symengine": "SymEngine", "symbolica": "Symbolica", "jax": "jax"}
+    out = []
+    out.append("# Peer comparison — results\n")
+    out.append("Generated by `benches/peers/run.sh` on %s UTC." % time.strftime(
+        "%Y-%m-%d %H:%M", time.gmtime()))
+    out.append("\n- machine: %s" % machine())
+    out.append("- nabla 0.1.0 (`examples/peer_tasks.rs`, release build; %s)" % rustc)
+    for t in tools:
+        out.append("- %s: %s" % (label[t], vs.get(t)))
+    out.append("\nMedian wall time of the operation alone (inputs built beforehand), medians of up "
+               "to 3 repeats (100 for the matrix tasks), one process per cell. "
+               "`peer/nabla` > 1 means nabla is faster; `nabla/peer` is its inverse. "
+               "Check: every result evaluated at the same point and compared with nabla's "
+               "(relative 1e-9; expansions: number of terms and exact value at a rational "
+               "point).\n")
+    out.append("| task | size | nabla | SymPy | SymEngine | Symbolica | fastest peer | "
+               "peer/nabla | nabla/peer | nodes: nabla (input) / SymPy / SymEngine | check |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    mismatches = []
+    targets = {}
+    for task, sizes, peers in TASKS:
+        for size in sizes:
+            if not any((task, size, t) in results for t in ["nabla"] + peers):
+                continue
+            nb = results.get((task, size, "nabla"))
+            row = [DESCRIPTIONS[task], size, cell(nb)]
+            peer_cols = ["sympy", "symengine", "symbolica"]
+            if task == "eval_rosenbrock_grad":
+                row[2] += " (interpreted)" if nb and "median_s" in nb else ""
+            for t in peer_cols:
+                if t in peers:
+                    row.append(cell(results.get((task, size, t))))
+                else:
+                    row.append("n/a")
+            if task == "eval_rosenbrock_grad":
+                row[3] = "n/a"
+                jr = results.get((task, size, "jax"))
+                row[5] = "n/a; **jax.jit: %s**" % cell(jr)
+            timed_peers = [(results[(task, size, t)]["median_s"], t) for t in peers
+                           if "median_s" in results.get((task, size, t), {})]
+            if timed_peers and nb and "median_s" in nb:
+                best, who = min(timed_peers)
+                row += ["%s (%s)" % (label[who], fmt_time(best)),
+                        fmt_ratio(best / nb["median_s"]), fmt_ratio(nb["median_s"] / best)]
+                targets[(task, size)] = (best, who, nb["median_s"])
+            else:
+                row += ["—", "—", "—"]
+            sizes_cell = "%s (%s)" % (nb.get("nodes"), nb.get("input_nodes")) if nb else "—"
+            for t in ["sympy", "symengine"]:
+                r = results.get((task, size, t), {})
+                sizes_cell += " / %s" % (r.get("nodes") if "median_s" in r else "—")
+            row.append(sizes_cell)
+            checks = []
+            ref = nb.get("fingerprint") if nb else None
+            for t in peers:
+                r = results.get((task, size, t), {})
+                if "median_s" not in r:
+                    continue
+                d = compare(ref, r.get("fingerprint"), task)
+                if d:
+                    checks.append("**MISMATCH %s: %s**" % (label[t], d))
+                    mismatches.append((task, size, t, d))
+                else:
+                    checks.append("%s ✓" % label[t])
+            row.append(", ".join(checks) or "—")
+            out.append("| " + " | ".join(str(c) for c in row) + " |")
+    if mismatches:
+        out.append("\n**%d MISMATCH(ES)** — see the check column." % len(mismatches))
+    else:
+        out.append("\nAll results that were computed agree with nabla's.")
+    notes = []
+    for (task, size, tool), r in sorted(results.items()):
+        for n in r.get("notes") or []:
+            if not n.startswith("result:"):
+                notes.append("- %s %s, %s: %s" % (task, size, tool, n))
+        if "error" in r:
+            notes.append("- %s %s, %s: error: %s" % (task, size, tool, r["error"]))
+        if "unsupported" in r:
+            notes.append("- %s %s, %s: %s" % (task, size, tool, r["unsupported"]))
+    for task in ("matrix_grad_quadratic", "matrix_hess_least_squares"):
+        for tool in ("nabla", "sympy"):
+            r = results.get((task, "symbolic", tool), {})
+            if "result" in r:
+                extra = ""
+                if "parse_median_s" in r:
+                    extra = "; reading the text (parse, lower, shapes) %s more" % fmt_time(
+                        r["parse_median_s"])
+                notes.append("- %s, %s result: `%s`%s" % (task, tool, r["result"], extra))
+    if notes:
+        out.append("\nNotes:\n")
+        out.extend(notes)
+    out.append("\n## Issue 8 targets, as measured in this run\n")
+    out.extend(target_lines(results, targets, scaling))
+    out.append("\n## Scaling of nabla (deliverable 4)\n")
+    out.append("One process per size, 1–3 repeats, no numeric check; memory is the process's "
+               "peak resident set (`VmHWM`, input construction included). Growth = fitted "
+               "exponent log(t₂/t₁)/log(n₂/n₁) between successive sizes. Sizes stop after the "
+               "first one over 10 s.\n")
+    out.append("| task | n | time | peak memory | result nodes | growth (time) | growth (memory) |")
+    out.append("|---|---|---|---|---|---|---|")
+    for task, sizes in SCALING:
+        prev = None
+        for n in sizes:
+            r = scaling.get((task, n))
+            if r is None:
+                break
+            if "median_s" not in r:
+                out.append("| %s | %d | %s | | | | |" % (task, n, cell(r)))
+                break
+            t, m = r["median_s"], r.get("vmhwm_kb") or 0
+            gt = gm = ""
+            if prev:
+                pn, pt, pm = prev
+                gt = "n^%.2f" % (math.log(t / pt) / math.log(n / pn)) if t > 0 and pt > 0 else ""
+                gm = "n^%.2f" % (math.log(m / pm) / math.log(n / pn)) if m > 0 and pm > 0 else ""
+            out.append("| %s | %d | %s | %.1f MB | %s | %s | %s |" % (
+                task, n, fmt_time(t), m / 1024, r.get("nodes"), gt, gm))
+            prev = (n, t, m)
+    return "\n".join(out) + "\n"
+
+
+def target_lines(results, targets, scaling):
+    lines = []
+
+    def verdict(ok):
+        return "**met**" if ok else "**not met**"
+
+    g = targets.get(("grad_rosenbrock", "1000"))
+    if g:
+        best, who, nb = g
+        lines.append("- ∇ Rosenbrock n = 1000 ≥ 50× faster than the fastest peer: %s× (%s) — %s"
+                     % ("%.3g" % (best / nb), who, verdict(best / nb >= 50)))
+    pts = [(n, r["median_s"]) for (t, n), r in sorted(scaling.items())
+           if t == "grad_rosenbrock" and "median_s" in r and n >= 1000]
+    if len(pts) >= 2:
+        (n1, t1), (n2, t2) = pts[0], pts[-1]
+        e = math.log(t2 / t1) / math.log(n2 / n1)
+        lines.append("- ∇ Rosenbrock time linear in n: exponent %.2f between n = %d and %d — %s"
+                     % (e, n1, n2, verdict(e <= 1.15)))
+    h = targets.get(("hess_rosenbrock", "300"))
+    if h:
+        best, who, nb = h
+        lines.append("- ∇² Rosenbrock n = 300 ≥ 20× faster than the fastest peer: %.3g× (%s) — %s"
+                     % (best / nb, who, verdict(best / nb >= 20)))
+    for size in ("10", "50", "200"):
+        nb = results.get(("grad_composition", size, "nabla"), {})
+        se = results.get(("grad_composition", size, "symengine"), {})
+        if "median_s" in nb and "median_s" in se:
+            dag = nb["nodes"] / nb["input_nodes"] if nb.get("input_nodes") else float("nan")
+            lines.append("- composition depth %s no slower than SymEngine: %s vs %s — %s; result "
+                         "DAG %.2f× the input's (≤ 3×) — %s" % (
+                             size, fmt_time(nb["median_s"]), fmt_time(se["median_s"]),
+                             verdict(nb["median_s"] <= se["median_s"]), dag, verdict(dag <= 3)))
+    for task in ("matrix_grad_quadratic", "matrix_hess_least_squares"):
+        nb = results.get((task, "symbolic", "nabla"), {})
+        if "median_s" in nb:
+            lines.append("- %s under 0.1 ms: %s (differentiation), %s with reading the text — %s"
+                         % (task, fmt_time(nb["median_s"]),
+                            fmt_time(nb["median_s"] + nb.get("parse_median_s", 0)),
+                            verdict(nb["median_s"] + nb.get("parse_median_s", 0) < 1e-4)))
+    nb = results.get(("eval_rosenbrock_grad", "1000,10000", "nabla"), {})
+    jx = results.get(("eval_rosenbrock_grad", "1000,10000", "jax"), {})
+    if "median_s" in nb and "median_s" in jx:
+        r = nb["median_s"] / jx["median_s"]
+        lines.append("- evaluation at 10,000 points within 1.5× of jax.jit: nabla %s vs jax %s "
+                     "(%.3g× jax's time; nabla has no compiled evaluator in this build) — %s"
+                     % (fmt_time(nb["median_s"]), fmt_time(jx["median_s"]), r, verdict(r <= 1.5)))
+    return lines or ["- (no targets measurable in this run)"]
+
+
+def main(argv):
+    if len(argv) >= 6 and argv[1] == "worker":
+        worker(argv[2], argv[3], argv[4], int(argv[5]))
+        return 0
+    if len(argv) >= 2 and argv[1] == "run":
+        args = argv[2:]
+        nabla = args[args.index("--nabla") + 1] if "--nabla" in args else None
+        out = args[args.index("--out") + 1] if "--out" in args else None
+        rustc = args[args.index("--rustc") + 1] if "--rustc" in args else "rustc ?"
+        if not nabla:
+            log("run needs --nabla PATH (the peer_tasks binary)")
+            return 2
+        vs = versions()
+        results, scaling = drive(nabla, "--quick" in args)
+        text = render(results, scaling, vs, rustc)
+        raw = {"%s|%s|%s" % k: v for k, v in results.items()}
+        raw.update({"scaling|%s|%d" % k: v for k, v in scaling.items()})
+        for v in raw.values():  # 10,000-entry lists: kept out of the committed file
+            for key in ("per_point_sum", "per_point_abs"):
+                (v.get("fingerprint") or {}).pop(key, None)
+        if out:
+            with open(out, "w") as f:
+                f.write(text)
+            with open(os.path.splitext(out)[0] + ".json", "w") as f:
+                json.dump(raw, f, indent=1, sort_keys=True)
+        print(text)
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
