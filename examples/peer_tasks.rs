@@ -41,7 +41,11 @@ fn main() {
     let check = !args.iter().any(|a| a == "--no-check");
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let (task, size, repeats) = match positional.as_slice() {
-        [t, s, r] => (t.as_str(), s.as_str(), r.parse::<usize>().unwrap_or(3).max(1)),
+        [t, s, r] => (
+            t.as_str(),
+            s.as_str(),
+            r.parse::<usize>().unwrap_or(3).max(1),
+        ),
         [t, s] => (t.as_str(), s.as_str(), 3),
         _ => {
             eprintln!("usage: peer_tasks <task> <size> [<repeats>] [--no-check]");
@@ -62,7 +66,10 @@ fn main() {
 }
 
 fn run(task: &str, size: &str, repeats: usize, check: bool) -> Outcome {
-    let number = || size.parse::<usize>().map_err(|e| format!("size {size:?}: {e}"));
+    let number = || {
+        size.parse::<usize>()
+            .map_err(|e| format!("size {size:?}: {e}"))
+    };
     match task {
         "grad_rosenbrock" => rosenbrock_task(number()?, repeats, check, false),
         "hess_rosenbrock" => rosenbrock_task(number()?, repeats, check, true),
@@ -263,7 +270,13 @@ fn rosenbrock_task(n: usize, repeats: usize, check: bool, second: bool) -> Outco
     } else {
         Value::Null
     };
-    Ok(report(&times, dag_size(&p, &[r]), dag_size(&pool, &[f]), fp, notes))
+    Ok(report(
+        &times,
+        dag_size(&p, &[r]),
+        dag_size(&pool, &[f]),
+        fp,
+        notes,
+    ))
 }
 
 /// sin(cos(exp(log(sqrt(… x …))))) nested to `depth` (as in `benches/differentiate.rs`):
@@ -311,7 +324,13 @@ fn composition_task(depth: usize, repeats: usize, check: bool) -> Outcome {
     } else {
         Value::Null
     };
-    Ok(report(&times, dag_size(&p, &[r]), dag_size(&pool, &[f]), fp, notes))
+    Ok(report(
+        &times,
+        dag_size(&p, &[r]),
+        dag_size(&pool, &[f]),
+        fp,
+        notes,
+    ))
 }
 
 /// splitmix64: the rational check point of the expansion task (same in `peers.py`).
@@ -442,6 +461,7 @@ fn matrix_task(
         }
     };
     let mut out = report(&times, dag_size(pool, &[r]), 0, fp, notes);
+    out["input_nodes"] = Value::Null;
     out["parse_median_s"] = json!(median(&parse_times));
     out["result"] = json!(text);
     Ok(out)
@@ -495,7 +515,13 @@ fn eval_task(n: usize, points: usize) -> Outcome {
     fp["points_evaluated"] = json!(done);
     fp["total_sum"] = json!(total_sum);
     fp["total_abs_sum"] = json!(total_abs);
-    Ok(report(&[time], dag_size(&p, &[g]), dag_size(&pool, &[f]), fp, notes))
+    Ok(report(
+        &[time],
+        dag_size(&p, &[g]),
+        dag_size(&pool, &[f]),
+        fp,
+        notes,
+    ))
 }
 
 /// Peak resident memory of this process in kB (`VmHWM` of `/proc/self/status`), if readable.

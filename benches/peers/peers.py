@@ -27,6 +27,7 @@ REPEAT_BUDGET_S = 10.0  # stop repeating once the repeats took this long
 SKIP_AFTER_S = 10.0  # larger sizes of a task are skipped once a tool took this long
 HARD_LIMIT_S = 45.0  # a worker is killed after this long: "timeout"
 REL_TOL = 1e-9
+PARTIAL = {}  # set by the worker: the fields of its timing-only line
 
 # task -> (sizes, tools that can do it)
 SYMBOLIC = ["sympy", "symengine", "symbolica"]
@@ -98,19 +99,30 @@ def median(ts):
     return t[m] if len(t) % 2 else (t[m - 1] + t[m]) / 2
 
 
-def timed(op, repeats, before=None):
-    """Runs op() up to `repeats` times (fewer once the budget is spent); returns (result, times)."""
-    times, total, r = [], 0.0, None
+def timed(op, repeats, prepare=lambda r: ()):
+    """Runs op(*prepare(r)) for r = 0, 1, … up to `repeats` times (fewer once the budget is
+    spent), timing only op; returns (last inputs, last result, times). `prepare` builds a fresh
+    input each repeat (fresh symbol names), so no tool can answer a repeat from a cache."""
+    times, total = [], 0.0
+    r = 0
     while True:
-        if before:
-            before()
+        args = prepare(r)
         start = time.perf_counter()
-        r = op()
+        res = op(*args)
         t = time.perf_counter() - start
         times.append(t)
         total += t
-        if len(times) >= repeats or total > REPEAT_BUDGET_S:
-            return r, times
+        r += 1
+        if r >= repeats or total > REPEAT_BUDGET_S:
+            if PARTIAL:  # the timing survives even if the check below runs out of time
+                print(json.dumps(dict(PARTIAL, times_s=times, repeats=len(times),
+                                      median_s=median(times), partial=True)), flush=True)
+            return args, res, times
+
+
+def tag(k):
+    """The suffix of repeat k's symbol names (none for the first)."""
+    return "" if k == 0 else "r%d" % k
 
 
 def dag_size(roots, children, budget=2_000_000):
@@ -132,18 +144,17 @@ class Tool:
     """One peer: builds the inputs and evaluates results; subclasses differ only in API."""
 
     name = "?"
-    before = None  # called (untimed) before each repeat
 
-    def rosenbrock(self, n):
-        xs = self.symbols(["x_%d" % i for i in range(1, n + 1)])
+    def rosenbrock(self, n, tag=""):
+        xs = self.symbols(["x%s_%d" % (tag, i) for i in range(1, n + 1)])
         terms = []
         for i in range(n - 1):
             terms.append(100 * (xs[i + 1] - xs[i] ** 2) ** 2)
             terms.append((1 - xs[i]) ** 2)
         return self.add(terms), xs
 
-    def composition(self, depth):
-        x = self.symbols(["x"])[0]
+    def composition(self, depth, tag=""):
+        x = self.symbols(["x%s" % tag])[0]
         e = x
         for level in range(depth):
             k = level % 5
@@ -165,22 +176,23 @@ class Tool:
 
     def run(self, task, size, repeats):
         if task in ("grad_rosenbrock", "hess_rosenbrock"):
-            f, xs = self.rosenbrock(int(size))
-            op = (lambda: self.gradient(f, xs)) if task == "grad_rosenbrock" else \
-                (lambda: self.hessian(f, xs))
-            r, times = timed(op, repeats, self.before)
+            op = self.gradient if task == "grad_rosenbrock" else self.hessian
+            (f, xs), r, times = timed(op, repeats, lambda k: self.rosenbrock(int(size), tag(k)))
             entries = self.entries(r)
             return self.report(times, entries, f, fingerprint(self.values_at(entries, xs)))
         if task == "grad_composition":
-            f, x = self.composition(int(size))
-            r, times = timed(lambda: self.gradient(f, [x]), repeats, self.before)
+            (f, xs), r, times = timed(self.gradient, repeats, lambda k: (
+                lambda e, x: (e, [x]))(*self.composition(int(size), tag(k))))
             entries = self.entries(r)
-            return self.report(times, entries, f, fingerprint(self.values_at(entries, [x])))
+            return self.report(times, entries, f, fingerprint(self.values_at(entries, xs)))
         if task == "expand":
             k, p = (int(v) for v in size.split(","))
-            xs = self.symbols(["x_%d" % i for i in range(1, k + 1)])
-            e = self.add(xs) ** p
-            r, times = timed(lambda: self.expand(e), repeats, self.before)
+
+            def prepare(rep):
+                xs = self.symbols(["x%s_%d" % (tag(rep), i) for i in range(1, k + 1)])
+                return self.add(xs) ** p, xs
+
+            (e, xs), r, times = timed(lambda e, xs: self.expand(e), repeats, prepare)
             value = self.exact_value(r, xs, rational_point(k))
             terms = self.terms(r)
             out = self.report(times, [r], e, {"terms": terms, "value": {
@@ -216,8 +228,6 @@ class SymPy(Tool):
         import sympy
         self.sp = sympy
         self.version = sympy.__version__
-        from sympy.core.cache import clear_cache
-        self.before = clear_cache  # otherwise repeats are answered from SymPy's cache
 
     def symbols(self, names):
         return [self.sp.Symbol(n) for n in names]
@@ -262,22 +272,27 @@ class SymPy(Tool):
     def matrix(self, task, repeats):
         sp = self.sp
         m, n = sp.symbols("m n", integer=True, positive=True)
-        x = sp.MatrixSymbol("x", n, 1)
         if task == "matrix_grad_quadratic":
-            A = sp.MatrixSymbol("A", n, n)
-            f = x.T * A * x
-            op = lambda: sp.diff(f, x)  # noqa: E731
             shapes = [("A", 4, 4), ("x", 4, 1)]
             dims = {n: 4}
+
+            def prepare(rep):
+                A = sp.MatrixSymbol("A" + tag(rep), n, n)
+                x = sp.MatrixSymbol("x" + tag(rep), n, 1)
+                return x.T * A * x, x, 1
         else:
-            A = sp.MatrixSymbol("A", m, n)
-            b = sp.MatrixSymbol("b", m, 1)
-            r = A * x - b
-            f = (r.T * r) / 2
-            op = lambda: sp.diff(f, x, 2)  # noqa: E731
             shapes = [("A", 5, 3), ("x", 3, 1), ("b", 5, 1)]
             dims = {m: 5, n: 3}
-        res, times = timed(op, max(repeats, 1) * 100, self.before)
+
+            def prepare(rep):
+                A = sp.MatrixSymbol("A" + tag(rep), m, n)
+                x = sp.MatrixSymbol("x" + tag(rep), n, 1)
+                b = sp.MatrixSymbol("b" + tag(rep), m, 1)
+                r = A * x - b
+                return (r.T * r) / 2, x, 2
+        _, res, times = timed(lambda f, x, k: sp.diff(f, x, k), max(repeats, 1) * 100, prepare)
+        f = prepare(0)[0]
+        last = tag(len(times) - 1)  # the result is in the last repeat's symbols
         concrete = res.xreplace(dims)
         k, subs = 0, {}
         for name, rows, cols in shapes:
@@ -285,11 +300,11 @@ class SymPy(Tool):
             for _ in range(rows * cols):
                 vals.append(point_value(k))
                 k += 1
-            subs[sp.MatrixSymbol(name, rows, cols)] = sp.ImmutableMatrix(rows, cols, vals)
+            subs[sp.MatrixSymbol(name + last, rows, cols)] = sp.ImmutableMatrix(rows, cols, vals)
         value = concrete.xreplace(subs).doit()
         out = self.report(times, [res], f, fingerprint([float(v) for v in value]))
-        out["result"] = str(res)
-        out["notes"] = ["result: %s" % res]
+        out["result"] = str(sp.diff(*prepare(0)))  # in the first repeat's names
+        out["notes"] = ["result: %s" % out["result"]]
         return out
 
 
@@ -356,7 +371,7 @@ class SymEngine(Tool):
             backend = "lambda"
         compile_s = time.perf_counter() - start
         X = weyl_points(np, n, points)
-        out, times = timed(lambda: fn(X), repeats)
+        _, out, times = timed(fn, repeats, lambda r: (X,))
         out = np.asarray(out).reshape(points, n)
         rep = self.report(times, [], f, eval_fingerprint(out))
         rep["notes"] = ["Lambdify backend=%s, cse; compile %.2f s not included" % (backend, compile_s)]
@@ -410,7 +425,7 @@ class Symbolica(Tool):
         return str(x)
 
     def eval_entry(self, e, vals):
-        syms = e.get_all_symbols(False)
+        syms = [s for s in e.get_all_symbols(False) if str(s) in vals]
         if not syms and str(e) == "0":
             return 0.0
         v = e.evaluate({s: vals[str(s)] for s in syms})
@@ -453,10 +468,10 @@ class Jax(Tool):
         start = time.perf_counter()
         g(X).block_until_ready()
         compile_s = time.perf_counter() - start
-        out, times = timed(lambda: g(X).block_until_ready(), max(repeats, 3))
+        _, out, times = timed(lambda: g(X).block_until_ready(), max(repeats, 3))
         rep = {"times_s": times, "repeats": len(times), "median_s": median(times), "nodes": None,
                "input_nodes": None, "fingerprint": eval_fingerprint(np.asarray(out)),
-               "notes": ["jax.jit(jax.vmap(jax.grad(f))) on a 10000×1000 float64 array; "
+               "notes": ["jax.jit(jax.vmap(jax.grad(f))) on a %d×%d float64 array; " % (points, n) +
                          "first call (trace + compile, %.2f s) not included" % compile_s]}
         return rep
 
@@ -486,6 +501,7 @@ def worker(tool_name, task, size, repeats):
     try:
         tool = TOOLS[tool_name]()
         out["version"] = tool.version
+        PARTIAL.update(out)
         out.update(tool.run(task, size, repeats))
     except NotImplementedError as e:
         out["unsupported"] = str(e) or "not supported"
@@ -512,7 +528,13 @@ def run_one(cmd, limit=HARD_LIMIT_S):
     start = time.perf_counter()
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as e:
+        partial = e.output.decode() if isinstance(e.output, bytes) else (e.output or "")
+        lines = [ln for ln in partial.splitlines() if ln.startswith("{")]
+        if lines:  # timed, but the check did not finish
+            out = json.loads(lines[-1])
+            out["notes"] = ["numeric check did not finish within %g s" % limit]
+            return out
         return {"timeout": limit}
     wall = time.perf_counter() - start
     lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
@@ -549,8 +571,7 @@ def drive(nabla, quick):
                 results[(task, size, tool)] = r
                 log("   -> %s" % short(r))
                 t = r.get("median_s")
-                if "timeout" in r or (t is not None and t * r.get("repeats", 1) > SKIP_AFTER_S) \
-                        or (t is not None and t > SKIP_AFTER_S):
+                if "timeout" in r or (t is not None and t > SKIP_AFTER_S):
                     slow.add(tool)
     scaling = {}
     for task, sizes in SCALING:
@@ -588,7 +609,9 @@ def fmt_time(t):
 
 
 def fmt_ratio(x):
-    return "%.3g×" % x if x >= 0.01 else "%.2e×" % x
+    if x >= 100:
+        return "%.0f×" % x
+    return "%.3g×" % x if x >= 0.01 else "1/%.0f×" % (1 / x)
 
 
 def close(a, b, scale):
@@ -692,10 +715,12 @@ def render(results, scaling, vs, rustc):
     out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     mismatches = []
     targets = {}
-    for task, sizes, peers in TASKS:
+    for task, _, peers in TASKS:
+        sizes = []
+        for (t, size, _) in results:
+            if t == task and size not in sizes:
+                sizes.append(size)
         for size in sizes:
-            if not any((task, size, t) in results for t in ["nabla"] + peers):
-                continue
             nb = results.get((task, size, "nabla"))
             row = [DESCRIPTIONS[task], size, cell(nb)]
             peer_cols = ["sympy", "symengine", "symbolica"]
@@ -719,7 +744,7 @@ def render(results, scaling, vs, rustc):
                 targets[(task, size)] = (best, who, nb["median_s"])
             else:
                 row += ["—", "—", "—"]
-            sizes_cell = "%s (%s)" % (nb.get("nodes"), nb.get("input_nodes")) if nb else "—"
+            sizes_cell = "%s (%s)" % (nb.get("nodes"), nb.get("input_nodes") or "—") if nb else "—"
             for t in ["sympy", "symengine"]:
                 r = results.get((task, size, t), {})
                 sizes_cell += " / %s" % (r.get("nodes") if "median_s" in r else "—")
