@@ -184,7 +184,13 @@ fn fingerprint(values: &[f64]) -> Value {
     })
 }
 
-fn report(times: &[f64], nodes: usize, input_nodes: usize, fp: Value, notes: Vec<String>) -> Value {
+fn report(
+    times: &[f64],
+    nodes: usize,
+    input_nodes: Option<usize>,
+    fp: Value,
+    notes: Vec<String>,
+) -> Value {
     json!({
         "repeats": times.len(),
         "times_s": if times.len() <= 10 { json!(times) } else { Value::Null },
@@ -273,7 +279,7 @@ fn rosenbrock_task(n: usize, repeats: usize, check: bool, second: bool) -> Outco
     Ok(report(
         &times,
         dag_size(&p, &[r]),
-        dag_size(&pool, &[f]),
+        Some(dag_size(&pool, &[f])),
         fp,
         notes,
     ))
@@ -327,7 +333,7 @@ fn composition_task(depth: usize, repeats: usize, check: bool) -> Outcome {
     Ok(report(
         &times,
         dag_size(&p, &[r]),
-        dag_size(&pool, &[f]),
+        Some(dag_size(&pool, &[f])),
         fp,
         notes,
     ))
@@ -387,7 +393,7 @@ fn expand_task(k: usize, p: usize, repeats: usize) -> Outcome {
     let mut out = report(
         &times,
         dag_size(&p_out, &[r]),
-        dag_size(&pool, &[e]),
+        Some(dag_size(&pool, &[e])),
         json!({ "terms": terms, "value": value }),
         notes,
     );
@@ -460,8 +466,7 @@ fn matrix_task(
             Value::Null
         }
     };
-    let mut out = report(&times, dag_size(pool, &[r]), 0, fp, notes);
-    out["input_nodes"] = Value::Null;
+    let mut out = report(&times, dag_size(pool, &[r]), None, fp, notes);
     out["parse_median_s"] = json!(median(&parse_times));
     out["result"] = json!(text);
     Ok(out)
@@ -518,7 +523,7 @@ fn eval_task(n: usize, points: usize) -> Outcome {
     Ok(report(
         &[time],
         dag_size(&p, &[g]),
-        dag_size(&pool, &[f]),
+        Some(dag_size(&pool, &[f])),
         fp,
         notes,
     ))
