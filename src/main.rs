@@ -4,6 +4,7 @@ mod cli;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
+use std::time::Duration;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -68,6 +69,30 @@ struct InputArgs {
     /// Jacobian layout convention.
     #[arg(long, value_enum, default_value_t = LayoutArg::Numerator)]
     layout: LayoutArg,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Resource limits: exceeding one is an error (or, when checking, an *unknown* verdict) that
+/// names the limit.
+#[derive(Args, Clone, Copy)]
+struct LimitArgs {
+    /// Most expression nodes the work may create [default: 20000000].
+    #[arg(long, value_name = "N")]
+    max_nodes: Option<usize>,
+    /// Most terms an expansion may produce [default: 100000 for expand, 5000 when checking].
+    #[arg(long, value_name = "N")]
+    max_terms: Option<usize>,
+    /// Wall-clock limit in seconds: per claim for check, for the whole command otherwise.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    time_limit: Option<Duration>,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let s: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(s).map_err(|_| format!("{text:?} is not a duration in seconds"))
 }
 
 #[derive(Args)]
@@ -102,6 +127,11 @@ struct CheckArgs {
     /// Random instances per numeric comparison.
     #[arg(long, default_value_t = 40)]
     trials: usize,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Wall-clock limit in seconds for a whole file (each batch submission: default 60).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    file_time_limit: Option<Duration>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,15 +155,61 @@ enum LayoutArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let time_limit = cli.command.whole_time_limit();
     // Deeply nested input recurses deeply; give the work a large stack.
+    let (done, finished) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(move || run(cli));
-    match worker.map(|h| h.join()) {
-        Ok(Ok(code)) => ExitCode::from(code),
-        _ => {
+        .spawn(move || done.send(run(cli)));
+    if worker.is_err() {
+        eprintln!("error: nabla could not start its worker thread");
+        return ExitCode::from(cli::exit::INTERNAL);
+    }
+    let outcome = match time_limit {
+        Some(limit) => finished.recv_timeout(limit).map_err(|e| match e {
+            std::sync::mpsc::RecvTimeoutError::Timeout => Some(limit),
+            std::sync::mpsc::RecvTimeoutError::Disconnected => None,
+        }),
+        None => finished.recv().map_err(|_| None),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(Some(limit)) => {
+            eprintln!(
+                "error: the time limit of {} was reached (--time-limit) [limit]",
+                nabla::check::describe_duration(limit)
+            );
+            ExitCode::from(cli::exit::BAD_INPUT)
+        }
+        Err(None) => {
             eprintln!("error: nabla failed internally; please report this input");
             ExitCode::from(cli::exit::INTERNAL)
+        }
+    }
+}
+
+impl Command {
+    /// The time limit of the whole command (`check` applies its own per claim instead).
+    fn whole_time_limit(&self) -> Option<Duration> {
+        match self {
+            Command::Parse(a) | Command::Print(a) | Command::Simplify(a) | Command::Expand(a) => {
+                a.limits.time_limit
+            }
+            Command::Grad(a) | Command::Hess(a) | Command::Jac(a) | Command::Diff(a) => {
+                a.input.limits.time_limit
+            }
+            Command::Check(_) | Command::Demo => None,
+        }
+    }
+}
+
+impl From<LimitArgs> for cli::commands::Budget {
+    fn from(a: LimitArgs) -> Self {
+        cli::commands::Budget {
+            max_nodes: a.max_nodes,
+            max_terms: a.max_terms,
+            time_limit: a.time_limit,
+            file_time_limit: None,
         }
     }
 }
@@ -182,6 +258,7 @@ impl From<InputArgs> for cli::commands::Request {
             layout: a.layout.into(),
             wrt: None,
             at: None,
+            budget: a.limits.into(),
         }
     }
 }
@@ -204,6 +281,10 @@ impl From<CheckArgs> for cli::check::CheckRequest {
             layout: a.layout.into(),
             seed: a.seed,
             trials: a.trials,
+            budget: cli::commands::Budget {
+                file_time_limit: a.file_time_limit,
+                ..a.limits.into()
+            },
         }
     }
 }

@@ -8,7 +8,7 @@ mod program;
 pub mod sample;
 mod verdict;
 
-pub use claim::{check_claim, CheckOptions, ClaimReport, StepReport};
+pub use claim::{check_claim, describe_duration, CheckOptions, ClaimReport, StepReport};
 pub use diagnosis::{dag_size, free_symbols, Mistake};
 pub use program::{check_program, ProgramReport, StatementReport};
 pub use verdict::Verdict;

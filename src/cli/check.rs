@@ -29,6 +29,7 @@ claim ∇ₓ‖Ax − b‖² = Aᵀ(Ax − b)
 ";
 
 /// Options of `nabla check`.
+#[derive(Clone)]
 pub struct CheckRequest {
     /// Files to check.
     pub files: Vec<String>,
@@ -42,6 +43,9 @@ pub struct CheckRequest {
     pub seed: u64,
     /// Trials per comparison.
     pub trials: usize,
+    /// Resource limits (`--max-nodes`, `--max-terms`, `--time-limit` per claim,
+    /// `--file-time-limit`).
+    pub budget: super::commands::Budget,
 }
 
 /// `nabla demo`: checks the built-in example.
@@ -54,6 +58,7 @@ pub fn demo() -> u8 {
         layout: Layout::Numerator,
         seed: 1,
         trials: 40,
+        budget: super::commands::Budget::default(),
     };
     let code = check_text(DEMO, "demo.nabla", &request);
     // The demo contains one wrong claim on purpose; it ran as intended.
@@ -102,7 +107,15 @@ fn check_options(r: &CheckRequest) -> CheckOptions {
             min_valid: (r.trials / 2).max(1),
             ..CompareOptions::default()
         },
-        ..CheckOptions::default()
+        max_terms: r
+            .budget
+            .max_terms
+            .unwrap_or(CheckOptions::default().max_terms),
+        time_limit: r.budget.time_limit,
+        deadline: r
+            .budget
+            .file_time_limit
+            .and_then(|d| std::time::Instant::now().checked_add(d)),
     }
 }
 
@@ -145,6 +158,9 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
             }
         }
     };
+    if let Some(n) = r.budget.max_nodes {
+        doc.lowered.pool.limits.max_nodes = n;
+    }
     let report = check_program(&mut doc.lowered, &check_options(r));
     let pool = &doc.lowered.pool;
     let mut failed = false;

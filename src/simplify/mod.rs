@@ -6,7 +6,7 @@ mod expand;
 mod functions;
 mod rebuild;
 
-pub use expand::{expand, ExpansionLimit};
+pub use expand::{expand, expand_until, ExpansionLimit};
 mod textbook;
 
 pub use textbook::textbook_form;
