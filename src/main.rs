@@ -83,7 +83,8 @@ struct LimitArgs {
     /// Most terms an expansion may produce [default: 100000 for expand, 5000 when checking].
     #[arg(long, value_name = "N")]
     max_terms: Option<usize>,
-    /// Wall-clock limit in seconds: per claim for check, for the whole command otherwise.
+    /// Wall-clock limit in seconds: per claim for check (default 30), for the whole command
+    /// otherwise (default none).
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     time_limit: Option<Duration>,
 }

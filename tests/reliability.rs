@@ -76,17 +76,18 @@ fn check_line(k: usize, line: &str) {
     let v: serde_json::Value =
         serde_json::from_str(line).unwrap_or_else(|e| panic!("line {k} is not JSON ({e}): {line}"));
     let id = &v["id"];
+    let own = serde_json::Value::String(k.to_string());
     if k % 10 == 0 {
         assert_eq!(
             v["exit"], 2,
             "malformed submission {k} must be an input error: {line}"
         );
         assert!(
-            id.is_null() || *id == k.to_string() || *id == 7,
+            id.is_null() || *id == own || *id == 7,
             "line {k}: {line}"
         );
     } else {
-        assert_eq!(*id, k.to_string(), "line {k} is out of order: {line}");
+        assert_eq!(*id, own, "line {k} is out of order: {line}");
         assert_eq!(v["exit"], 0, "submission {k} holds: {line}");
     }
 }

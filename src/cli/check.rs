@@ -28,6 +28,9 @@ claim ∇²f(x) = AᵀA
 claim ∇ₓ‖Ax − b‖² = Aᵀ(Ax − b)
 ";
 
+/// Each claim's time budget unless `--time-limit` says otherwise.
+const CLAIM_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Options of `nabla check`.
 #[derive(Clone)]
 pub struct CheckRequest {
@@ -111,7 +114,7 @@ fn check_options(r: &CheckRequest) -> CheckOptions {
             .budget
             .max_terms
             .unwrap_or(CheckOptions::default().max_terms),
-        time_limit: r.budget.time_limit,
+        time_limit: r.budget.time_limit.or(Some(CLAIM_TIME_LIMIT)),
         deadline: r
             .budget
             .file_time_limit
