@@ -82,10 +82,7 @@ fn check_line(k: usize, line: &str) {
             v["exit"], 2,
             "malformed submission {k} must be an input error: {line}"
         );
-        assert!(
-            id.is_null() || *id == own || *id == 7,
-            "line {k}: {line}"
-        );
+        assert!(id.is_null() || *id == own || *id == 7, "line {k}: {line}");
     } else {
         assert_eq!(*id, own, "line {k} is out of order: {line}");
         assert_eq!(v["exit"], 0, "submission {k} holds: {line}");

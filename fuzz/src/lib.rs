@@ -1,9 +1,159 @@
-//! Shared by the fuzz targets: random well-shaped expressions read from the fuzzer's bytes (a
-//! recipe, so the same expression can be built in two pools), and the declarations they use.
+//! The fuzz targets' bodies (one function per target, so `tests/regressions.rs` can replay the
+//! committed corpora without libFuzzer), and random well-shaped expressions read from the
+//! fuzzer's bytes (a recipe, so the same expression can be built in two pools).
 
-use nabla::diff::Layout;
-use nabla::document::ReadOptions;
-use nabla::expr::{Func, Id, NormKind, Number, Pool};
+use nabla::check::compare::CompareOptions;
+use nabla::check::{check_program, CheckOptions};
+use nabla::diff::{derivative, gradient, hessian, jacobian, Layout};
+use nabla::document::{Document, ReadOptions};
+use nabla::expr::{Func, Id, Node, NormKind, Number, Pool};
+use nabla::print::{print, Dialect, PrintOptions};
+use nabla::simplify::{expand, textbook_form};
+use nabla::syntax::{parse_expression, parse_program};
+use std::time::Duration;
+
+/// `parse`: the parser on any text, as a program, as one expression, and as LaTeX inside `$…$`.
+pub fn parse_target(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = parse_program(&text);
+    let _ = parse_expression(&text);
+    let _ = parse_program(&format!("${text}$"));
+    let _ = parse_program(&format!("claim ${text}$ = 0"));
+}
+
+/// `lower`: parsing, lowering and shape inference on any text, with and without declarations.
+pub fn lower_target(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = Document::read(&text, &ReadOptions::default());
+    let _ = Document::read(&text, &options());
+}
+
+/// A fresh document declaring [`DECLS`] and the recipe the bytes describe.
+fn recipe_in_document(data: &[u8], depth: u32) -> Option<(Document, Sh, Recipe, Bytes<'_>)> {
+    let doc = Document::read("0", &options()).ok()?;
+    let mut b = Bytes::new(data);
+    let sh = shape(&mut b);
+    let recipe = gen(sh, depth, &mut b);
+    Some((doc, sh, recipe, b))
+}
+
+/// `simplify`: canonical construction, expansion (under a term budget) and the display form.
+pub fn simplify_target(data: &[u8]) {
+    let Some((mut doc, _, recipe, _)) = recipe_in_document(data, 5) else {
+        return;
+    };
+    let pool = &mut doc.lowered.pool;
+    let Some(e) = build(pool, &recipe) else {
+        return;
+    };
+    let _ = textbook_form(pool, e);
+    if let Ok(x) = expand(pool, e, 2_000) {
+        let _ = textbook_form(pool, x);
+    }
+}
+
+/// `diff`: gradients, Hessians, Jacobians and derivatives of random expressions.
+pub fn diff_target(data: &[u8]) {
+    let Some((mut doc, sh, recipe, mut b)) = recipe_in_document(data, 4) else {
+        return;
+    };
+    let wrt_name = ["x", "s", "t", "A", "B", "y"][usize::from(b.below(6))];
+    let pool = &mut doc.lowered.pool;
+    let (Some(f), Some(sym)) = (build(pool, &recipe), pool.lookup(wrt_name)) else {
+        return;
+    };
+    let v = pool.symbol_expr(sym);
+    let results = if sh == Sh::S {
+        vec![
+            gradient(pool, f, &[v]),
+            hessian(pool, f, &[v]),
+            derivative(pool, f, v),
+        ]
+    } else {
+        vec![
+            jacobian(pool, f, &[v], Layout::Numerator),
+            jacobian(pool, f, &[v], Layout::Denominator),
+        ]
+    };
+    for r in results.into_iter().flatten() {
+        let _ = textbook_form(pool, r);
+    }
+}
+
+/// `check`: the checker on any text read as a derivation file, with few trials for speed.
+pub fn check_target(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let check = CheckOptions {
+        compare: CompareOptions {
+            trials: 3,
+            min_valid: 1,
+            max_attempts: 8,
+            ..CompareOptions::default()
+        },
+        max_terms: 500,
+        time_limit: Some(Duration::from_secs(2)),
+        ..CheckOptions::default()
+    };
+    for read in [ReadOptions::default(), options()] {
+        if let Ok(mut doc) = Document::read(&text, &read) {
+            let _ = check_program(&mut doc.lowered, &check);
+        }
+    }
+}
+
+/// A zero matrix prints as `0` and a matrix with no matrix symbol (`2I`) has its size only from
+/// context: neither can be read back alone. A power of zero (`0⁻³`, `1/0³`) has no value, so no
+/// canonical form either: reading `1/0³` back gives `1/0`.
+fn not_round_trip_material(pool: &Pool, e: Id) -> bool {
+    let mut stack = vec![e];
+    let mut has_matrix_symbol = false;
+    while let Some(x) = stack.pop() {
+        match pool.node(x) {
+            Node::Zero(_) => return true,
+            Node::Pow(base, _) if pool.is_zero(*base) => return true,
+            Node::Sym(_) if !pool.is_scalar(x) => has_matrix_symbol = true,
+            node => stack.extend(node.children()),
+        }
+    }
+    !pool.is_scalar(e) && !has_matrix_symbol
+}
+
+/// `roundtrip`: printing then reading back gives the same expression, in every dialect.
+/// `Err` describes the first dialect where it does not.
+pub fn roundtrip_target(data: &[u8]) -> Result<(), String> {
+    let Some((mut base, _, recipe, _)) = recipe_in_document(data, 4) else {
+        return Ok(());
+    };
+    let Some(e) = build(&mut base.lowered.pool, &recipe) else {
+        return Ok(());
+    };
+    if not_round_trip_material(base.pool(), e) {
+        return Ok(());
+    }
+    for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
+        let text = print(base.pool(), e, &PrintOptions::for_dialect(dialect));
+        let input = match dialect {
+            Dialect::Latex => format!("${text}$"),
+            _ => text.clone(),
+        };
+        let mut doc = Document::read(&input, &options()).map_err(|err| {
+            format!(
+                "{dialect:?} text {input:?} does not read back: {:?}",
+                err.diagnostic
+            )
+        })?;
+        let parsed = doc.last_expression();
+        let rebuilt = build(&mut doc.lowered.pool, &recipe);
+        if parsed != rebuilt {
+            let unicode = PrintOptions::for_dialect(Dialect::Unicode);
+            let back = parsed.map(|p| print(doc.pool(), p, &unicode));
+            return Err(format!(
+                "{dialect:?}: printed {input:?}, read back as {back:?}\nrecipe: {recipe:?}"
+            ));
+        }
+    }
+    Ok(())
+}
 
 /// The symbols every recipe may use.
 pub const DECLS: &str = "A: ℝ^(m×n), B: ℝ^(n×n), S: ℝ^(n×n) symmetric, x: ℝ^n, y: ℝ^m, s: ℝ, t: ℝ";
@@ -184,8 +334,13 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
             Recipe::Apply(f, bx(gen(Sh::S, d, b)))
         }
         5 if shape == Sh::N => {
-            let f = [Func::Exp, Func::Sin, Func::Tanh, Func::Sigmoid, Func::Softmax]
-                [usize::from(b.below(5))];
+            let f = [
+                Func::Exp,
+                Func::Sin,
+                Func::Tanh,
+                Func::Sigmoid,
+                Func::Softmax,
+            ][usize::from(b.below(5))];
             Recipe::Apply(f, bx(gen(Sh::N, d, b)))
         }
         6 if shape == Sh::S => match b.below(7) {
