@@ -120,6 +120,7 @@ fn ten_thousand_submissions_give_ten_thousand_lines_in_order_with_bounded_memory
     // The input is ~3 MB; a grader holding the whole batch or all results would still stay
     // small, but one that leaked per submission would not. 512 MiB leaves room for the largest
     // submissions in flight.
+    eprintln!("peak resident set of the grader: {peak} KiB");
     assert!(peak > 0, "the peak resident set was read");
     assert!(peak < 512 * 1024, "peak resident set {peak} KiB");
     std::fs::remove_file(&path).ok();
