@@ -330,3 +330,18 @@ fn huge_literal_matrices_are_evaluated_within_the_entry_limit() {
     );
     assert!(v[0].holds(), "{v:?}");
 }
+
+#[test]
+fn a_whole_command_ends_at_its_time_limit_or_another_named_limit() {
+    // Which limit comes first depends on the machine's speed; either way the command ends with
+    // an error naming it.
+    let (_, err, code) = nabla(&["expand", "(a + b + c + d + e)^40", "--time-limit", "1"]);
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        err.contains("time limit of 1s was reached (--time-limit)")
+            || err.contains("limit of 100000 terms"),
+        "{err}"
+    );
+    let (out, err, code) = nabla(&["simplify", "x + x", "--time-limit", "60"]);
+    assert_eq!((out.as_str(), code), ("2x\n", 0), "{err}");
+}
