@@ -1,7 +1,8 @@
 //! Batch grading: many submissions graded in parallel, one JSON line each, in input order,
 //! flushed as it goes. A malformed submission, or even a failure inside nabla, yields its own
 //! error line and never stops the batch or loses another submission's result. Memory stays
-//! bounded: at most a fixed window of submissions is in flight. Time is bounded per submission
+//! bounded: at most a fixed window of submissions is in flight, each under a node limit
+//! (`--max-nodes`, 4,000,000 unless given). Time is bounded per submission
 //! (`--file-time-limit`, 60 s unless given). An interrupt (SIGINT) ends the batch after the line
 //! being written, so standard output always holds complete lines (exit code 130).
 
@@ -18,6 +19,10 @@ use std::time::Duration;
 
 /// Each submission's time budget unless `--file-time-limit` says otherwise.
 const SUBMISSION_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Each submission's node budget unless `--max-nodes` says otherwise: several submissions are in
+/// flight at once, so each gets less than a single file's default.
+const SUBMISSION_MAX_NODES: usize = 4_000_000;
 
 /// Exit code after an interrupt (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
@@ -60,6 +65,7 @@ pub fn run(path: &str, request: &CheckRequest) -> u8 {
         .budget
         .file_time_limit
         .get_or_insert(SUBMISSION_TIME_LIMIT);
+    request.budget.max_nodes.get_or_insert(SUBMISSION_MAX_NODES);
     interrupt::install();
     grade_in_order(items, workers, &request);
     exit::OK
