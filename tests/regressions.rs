@@ -93,3 +93,36 @@ fn a_negative_power_of_zero_is_not_round_trip_material() {
         Ok(())
     );
 }
+
+/// The command line's own code (reading input, rendering diagnostics against the source, JSON)
+/// is not a fuzz target; feed it a sample of the `lower` and `check` corpora through standard
+/// input: it must never report an internal failure (exit 70) or panic.
+#[test]
+fn the_command_line_never_fails_internally_on_corpus_inputs() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut inputs = corpus("lower");
+    inputs.extend(corpus("check"));
+    let step = (inputs.len() / 120).max(1);
+    for (name, data) in inputs.iter().step_by(step) {
+        for args in [&["parse", "-"][..], &["check", "-", "--trials", "4"][..]] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_nabla"))
+                .args(args)
+                .env("NO_COLOR", "1")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("nabla runs");
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(data).ok();
+            }
+            let out = child.wait_with_output().expect("nabla finishes");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.code() != Some(70) && !err.contains("panicked"),
+                "{args:?} on {name}: {err}"
+            );
+        }
+    }
+}
