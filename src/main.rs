@@ -4,6 +4,7 @@ mod cli;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
+use std::time::Duration;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -72,6 +73,31 @@ struct InputArgs {
     /// Also list the rewrite rules applied, by name.
     #[arg(long)]
     explain: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Resource limits: exceeding one is an error (or, when checking, an *unknown* verdict) that
+/// names the limit.
+#[derive(Args, Clone, Copy)]
+struct LimitArgs {
+    /// Most expression nodes the work may create [default: 20000000].
+    #[arg(long, value_name = "N")]
+    max_nodes: Option<usize>,
+    /// Most terms an expansion may produce [default: 100000 for expand, 5000 when checking].
+    #[arg(long, value_name = "N")]
+    max_terms: Option<usize>,
+    /// Wall-clock limit in seconds: per claim for check (default 30), for the whole command
+    /// otherwise (default none).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    time_limit: Option<Duration>,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let s: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(s).map_err(|_| format!("{text:?} is not a duration in seconds"))
 }
 
 #[derive(Args)]
@@ -113,6 +139,11 @@ struct CheckArgs {
     /// convergence plot of log ‖∇f‖ (further descents: FILE-2.svg, …).
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Wall-clock limit in seconds for a whole file (each batch submission: default 60).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    file_time_limit: Option<Duration>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -143,15 +174,43 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
+    let time_limit = cli.command.whole_time_limit();
     // Deeply nested input recurses deeply; give the work a large stack.
+    let (done, finished) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(move || run(cli));
-    match worker.map(|h| h.join()) {
-        Ok(Ok(code)) => ExitCode::from(code),
-        // The reader of our output went away (`nabla … | head`): stop quietly, as tools do.
-        Ok(Err(payload)) if is_broken_pipe(payload.as_ref()) => ExitCode::from(cli::exit::OK),
-        _ => {
+        .spawn(move || done.send(run(cli)));
+    let worker = match worker {
+        Ok(w) => w,
+        Err(_) => {
+            eprintln!("error: nabla could not start its worker thread");
+            return ExitCode::from(cli::exit::INTERNAL);
+        }
+    };
+    let outcome = match time_limit {
+        Some(limit) => finished.recv_timeout(limit).map_err(|e| match e {
+            std::sync::mpsc::RecvTimeoutError::Timeout => Some(limit),
+            std::sync::mpsc::RecvTimeoutError::Disconnected => None,
+        }),
+        None => finished.recv().map_err(|_| None),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(Some(limit)) => {
+            eprintln!(
+                "error: the time limit of {} was reached (--time-limit) [limit]",
+                nabla::check::describe_duration(limit)
+            );
+            ExitCode::from(cli::exit::BAD_INPUT)
+        }
+        Err(None) => {
+            // The worker ended without an answer: it panicked. A closed stdout (`nabla … | head`)
+            // ends quietly, as tools do.
+            if let Err(payload) = worker.join() {
+                if is_broken_pipe(payload.as_ref()) {
+                    return ExitCode::from(cli::exit::OK);
+                }
+            }
             eprintln!("error: nabla failed internally; please report this input");
             ExitCode::from(cli::exit::INTERNAL)
         }
@@ -166,6 +225,32 @@ fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("");
     text.contains("Broken pipe")
+}
+
+impl Command {
+    /// The time limit of the whole command (`check` applies its own per claim instead).
+    fn whole_time_limit(&self) -> Option<Duration> {
+        match self {
+            Command::Parse(a) | Command::Print(a) | Command::Simplify(a) | Command::Expand(a) => {
+                a.limits.time_limit
+            }
+            Command::Grad(a) | Command::Hess(a) | Command::Jac(a) | Command::Diff(a) => {
+                a.input.limits.time_limit
+            }
+            Command::Check(_) | Command::Demo => None,
+        }
+    }
+}
+
+impl From<LimitArgs> for cli::commands::Budget {
+    fn from(a: LimitArgs) -> Self {
+        cli::commands::Budget {
+            max_nodes: a.max_nodes,
+            max_terms: a.max_terms,
+            time_limit: a.time_limit,
+            file_time_limit: None,
+        }
+    }
 }
 
 fn run(cli: Cli) -> u8 {
@@ -213,6 +298,7 @@ impl From<InputArgs> for cli::commands::Request {
             explain: a.explain,
             wrt: None,
             at: None,
+            budget: a.limits.into(),
         }
     }
 }
@@ -237,6 +323,10 @@ impl From<CheckArgs> for cli::check::CheckRequest {
             trials: a.trials,
             data: a.data,
             plot: a.plot,
+            budget: cli::commands::Budget {
+                file_time_limit: a.file_time_limit,
+                ..a.limits.into()
+            },
         }
     }
 }

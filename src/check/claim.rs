@@ -6,10 +6,11 @@ use super::verdict::Verdict;
 use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
-use crate::simplify::{expand, textbook_form};
+use crate::simplify::{expand_until, textbook_form, ExpansionLimit};
 use crate::syntax::lower::{LoweredClaim, StepRelation};
 use crate::syntax::span::Span;
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 /// Settings for checking. (The Jacobian layout is a reading option: see `ReadOptions`.)
 #[derive(Clone, Debug)]
@@ -18,6 +19,13 @@ pub struct CheckOptions {
     pub compare: CompareOptions,
     /// Most terms an expansion may produce when trying to prove a step.
     pub max_terms: usize,
+    /// Wall-clock budget for one claim (all its steps: expansion, numeric trials, diagnosis).
+    /// Past it, the steps not yet decided get *unknown (time limit of … reached)*. `None`: no
+    /// time limit.
+    pub time_limit: Option<Duration>,
+    /// An instant after which no claim is checked further (a budget shared by several claims,
+    /// e.g. a whole file's); the earlier of this and `time_limit` applies. `None`: none.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for CheckOptions {
@@ -25,6 +33,60 @@ impl Default for CheckOptions {
         CheckOptions {
             compare: CompareOptions::default(),
             max_terms: 5_000,
+            time_limit: None,
+            deadline: None,
+        }
+    }
+}
+
+/// `2s`, `0.5s`, `1.25s`: a duration as a person writes it.
+pub fn describe_duration(d: Duration) -> String {
+    let text = format!("{:.3}", d.as_secs_f64());
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}s")
+}
+
+/// The deadline in force for one claim, and what to say when it passes.
+struct Budget {
+    deadline: Option<Instant>,
+    reason: String,
+}
+
+impl Budget {
+    fn new(options: &CheckOptions) -> Budget {
+        let per_claim = options
+            .time_limit
+            .and_then(|d| Instant::now().checked_add(d));
+        match (per_claim, options.deadline) {
+            (Some(a), Some(b)) if b < a => Budget {
+                deadline: Some(b),
+                reason: "the time limit for the whole file was reached".into(),
+            },
+            (Some(a), _) => Budget {
+                deadline: Some(a),
+                reason: format!(
+                    "time limit of {} per claim reached",
+                    describe_duration(options.time_limit.unwrap_or_default())
+                ),
+            },
+            (None, Some(b)) => Budget {
+                deadline: Some(b),
+                reason: "the time limit for the whole file was reached".into(),
+            },
+            (None, None) => Budget {
+                deadline: None,
+                reason: String::new(),
+            },
+        }
+    }
+
+    fn passed(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    fn unknown(&self) -> Verdict {
+        Verdict::Unknown {
+            reason: self.reason.clone(),
         }
     }
 }
@@ -69,6 +131,10 @@ impl ClaimReport {
 
 /// Checks every step of a claim against the step before it.
 pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions) -> ClaimReport {
+    let budget = Budget::new(options);
+    let mut options = options.clone();
+    options.compare.deadline = budget.deadline;
+    let options = &options;
     let at: HashMap<Id, Id> = claim
         .at
         .iter()
@@ -77,7 +143,19 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
     let mut previous = (claim.first, claim.first_span);
     let mut steps = Vec::with_capacity(claim.steps.len());
     for step in &claim.steps {
-        let report = check_step(pool, previous.0, step.expr, step.relation, &at, options);
+        let report = if budget.passed() {
+            (budget.unknown(), None)
+        } else {
+            check_step(
+                pool,
+                previous.0,
+                step.expr,
+                step.relation,
+                &at,
+                options,
+                &budget,
+            )
+        };
         steps.push(StepReport {
             span: step.span,
             previous_span: previous.1,
@@ -111,6 +189,7 @@ fn check_step(
     relation: StepRelation,
     at: &HashMap<Id, Id>,
     options: &CheckOptions,
+    budget: &Budget,
 ) -> (Verdict, Option<Id>) {
     let g = match value_of(pool, previous, at) {
         Ok(v) => v,
@@ -131,7 +210,7 @@ fn check_step(
     };
     let verdict = match relation {
         StepRelation::Approx { decimals } => approx_verdict(pool, g, c, decimals),
-        StepRelation::Equal => equal_verdict(pool, g, c, derivative.as_ref(), options),
+        StepRelation::Equal => equal_verdict(pool, g, c, derivative.as_ref(), options, budget),
     };
     (verdict, expected)
 }
@@ -142,6 +221,7 @@ fn equal_verdict(
     c: Id,
     derivative: Option<&Derivative>,
     options: &CheckOptions,
+    budget: &Budget,
 ) -> Verdict {
     if pool.shape(g) != pool.shape(c) {
         let mistakes = mistakes(pool, g, c, derivative, options);
@@ -155,16 +235,19 @@ fn equal_verdict(
         return Verdict::Proved { expanded: false };
     }
     let difference = pool.sub(g, c);
-    if let Ok(d) = expand(pool, difference, options.max_terms) {
-        if pool.is_zero(d) {
-            return Verdict::Proved { expanded: true };
-        }
+    match expand_until(pool, difference, options.max_terms, budget.deadline) {
+        Ok(d) if pool.is_zero(d) => return Verdict::Proved { expanded: true },
+        Err(ExpansionLimit::Time) => return budget.unknown(),
+        _ => {}
     }
     match compare(pool, g, c, &options.compare) {
         Comparison::AllAgreed { trials, exact } => Verdict::ConfirmedNumerically { trials, exact },
         Comparison::Disagreed { counterexample } => Verdict::Wrong {
             counterexample,
             mistakes: mistakes(pool, g, c, derivative, options),
+        },
+        Comparison::OutOfTime { valid, .. } => Verdict::Unknown {
+            reason: format!("{} ({valid} random points agreed before it)", budget.reason),
         },
         Comparison::ShapeMismatch { left, right } => Verdict::IllFormed {
             left,

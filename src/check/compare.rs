@@ -15,6 +15,7 @@ use crate::numeric::{evaluate, free_dimensions, free_symbols, Dense, EvalError, 
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 /// How hard and how strictly to compare.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +33,10 @@ pub struct CompareOptions {
     /// On a disagreement, search for a smaller counterexample (a user sees it; a caller that
     /// only asks "do they agree?" need not pay for it).
     pub shrink: bool,
+    /// No instance is drawn once this instant has passed: the comparison ends
+    /// [`Comparison::OutOfTime`]. The checker sets it from `CheckOptions::time_limit`; `None`
+    /// means no time limit.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for CompareOptions {
@@ -43,6 +48,7 @@ impl Default for CompareOptions {
             rel_tol: 1e-9,
             max_attempts: 200,
             shrink: true,
+            deadline: None,
         }
     }
 }
@@ -141,6 +147,13 @@ pub enum Comparison {
         /// Shape of the right side.
         right: Shape,
     },
+    /// The deadline passed before enough valid instances were tried.
+    OutOfTime {
+        /// Valid trials done (all agreed).
+        valid: usize,
+        /// Instances drawn.
+        attempted: usize,
+    },
     /// Too few instances where both sides are defined (or evaluation is impossible).
     TooFewValid {
         /// Valid trials.
@@ -181,6 +194,9 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
     let (mut valid, mut undefined, mut attempted, mut exact) = (0, 0, 0, true);
     let mut reason = String::new();
     while valid < opts.trials && attempted < opts.max_attempts {
+        if out_of_time(opts) {
+            return Comparison::OutOfTime { valid, attempted };
+        }
         attempted += 1;
         // After repeated undefined points, every other draw is entrywise positive.
         let positive = if undefined > valid && attempted % 2 == 0 {
@@ -254,6 +270,9 @@ fn shrink(
     let none = BTreeSet::new();
     let all: BTreeSet<SymbolId> = symbols.iter().copied().collect();
     for k in 0..SHRINK_ATTEMPTS {
+        if out_of_time(opts) {
+            break;
+        }
         // Every third draw is entrywise positive, for sides defined only there (log, √).
         let positive = if k % 3 == 2 { &all } else { &none };
         let small = SampleOptions {
@@ -275,6 +294,11 @@ fn shrink(
         }
     }
     best
+}
+
+/// Has the comparison's deadline passed?
+fn out_of_time(opts: &CompareOptions) -> bool {
+    opts.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational.

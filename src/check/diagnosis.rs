@@ -6,7 +6,7 @@ use super::sample::{sample_instance, to_f64, SampleOptions};
 use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
-use crate::simplify::expand;
+use crate::simplify::expand_until;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 use std::collections::{BTreeSet, HashMap};
@@ -124,7 +124,7 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
         found.extend(symmetry(pool, c, g, ctx.compare));
     }
     if found.is_empty() {
-        found.extend(term_difference(pool, c, g, ctx.max_terms));
+        found.extend(term_difference(pool, c, g, ctx));
     }
     if found.is_empty() {
         found.extend(wrong_entries(pool, c, g, ctx.compare));
@@ -288,15 +288,16 @@ fn symmetry(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake
 }
 
 /// The difference is a single term of one side's expansion.
-fn term_difference(pool: &mut Pool, c: Id, g: Id, max_terms: usize) -> Vec<Mistake> {
-    let Ok(diff) = pool_expand_sub(pool, g, c, max_terms) else {
+fn term_difference(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
+    let (max_terms, deadline) = (ctx.max_terms, ctx.compare.deadline);
+    let Ok(diff) = pool_expand_sub(pool, g, c, max_terms, deadline) else {
         return Vec::new();
     };
     if pool.is_zero(diff) || matches!(pool.node(diff), Node::Add(_)) {
         return Vec::new();
     }
     let terms_of = |pool: &mut Pool, e: Id| -> Vec<Id> {
-        match expand(pool, e, max_terms) {
+        match expand_until(pool, e, max_terms, deadline) {
             Ok(x) => match pool.node(x) {
                 Node::Add(ts) => ts.to_vec(),
                 _ => vec![x],
@@ -314,9 +315,15 @@ fn term_difference(pool: &mut Pool, c: Id, g: Id, max_terms: usize) -> Vec<Mista
     }
 }
 
-fn pool_expand_sub(pool: &mut Pool, a: Id, b: Id, max_terms: usize) -> Result<Id, ()> {
+fn pool_expand_sub(
+    pool: &mut Pool,
+    a: Id,
+    b: Id,
+    max_terms: usize,
+    deadline: Option<std::time::Instant>,
+) -> Result<Id, ()> {
     let d = pool.sub(a, b);
-    expand(pool, d, max_terms).map_err(|_| ())
+    expand_until(pool, d, max_terms, deadline).map_err(|_| ())
 }
 
 /// Entry-by-entry comparison of two literal matrices.

@@ -9,7 +9,7 @@ mod program;
 pub mod sample;
 mod verdict;
 
-pub use claim::{check_claim, CheckOptions, ClaimReport, StepReport};
+pub use claim::{check_claim, describe_duration, CheckOptions, ClaimReport, StepReport};
 pub use diagnosis::{dag_size, free_symbols, Mistake};
 pub use numeric_statements::NumericOptions;
 pub use program::{check_program, check_program_with, ProgramReport, StatementReport};

@@ -1,7 +1,10 @@
 //! Batch grading: many submissions graded in parallel, one JSON line each, in input order,
 //! flushed as it goes. A malformed submission, or even a failure inside nabla, yields its own
 //! error line and never stops the batch or loses another submission's result. Memory stays
-//! bounded: at most a fixed window of submissions is in flight.
+//! bounded: at most a fixed window of submissions is in flight, each under a node limit
+//! (`--max-nodes`, 4,000,000 unless given). Time is bounded per submission
+//! (`--file-time-limit`, 60 s unless given). An interrupt (SIGINT) ends the batch after the line
+//! being written, so standard output always holds complete lines (exit code 130).
 
 use super::check::{grade, CheckRequest};
 use super::exit;
@@ -12,6 +15,17 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// Each submission's time budget unless `--file-time-limit` says otherwise.
+const SUBMISSION_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// Each submission's node budget unless `--max-nodes` says otherwise: several submissions are in
+/// flight at once, so each gets less than a single file's default.
+const SUBMISSION_MAX_NODES: usize = 4_000_000;
+
+/// Exit code after an interrupt (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
 
 /// The largest submission graded; a larger one gets an error line.
 const MAX_SOURCE: usize = 1 << 20;
@@ -46,8 +60,67 @@ pub fn run(path: &str, request: &CheckRequest) -> u8 {
         }
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    grade_in_order(items, workers, request);
+    let mut request = request.clone();
+    request
+        .budget
+        .file_time_limit
+        .get_or_insert(SUBMISSION_TIME_LIMIT);
+    request.budget.max_nodes.get_or_insert(SUBMISSION_MAX_NODES);
+    interrupt::install();
+    grade_in_order(items, workers, &request);
     exit::OK
+}
+
+/// SIGINT sets a flag that the writer reads between lines (the default action would kill the
+/// process, possibly in the middle of a line). Only `signal(2)` from the C library std links
+/// anyway is used, so no extra dependency is needed.
+#[cfg(unix)]
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+    /// SIGINT on every Unix.
+    const SIGINT: i32 = 2;
+
+    extern "C" {
+        fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
+    }
+
+    /// Only an atomic store: async-signal-safe.
+    extern "C" fn on_interrupt(_: i32) {
+        REQUESTED.store(true, Ordering::SeqCst);
+    }
+
+    pub fn install() {
+        // SAFETY: `on_interrupt` is an `extern "C" fn(i32)` that only stores to an atomic, which
+        // is async-signal-safe; `signal` has this C signature on every Unix.
+        unsafe {
+            signal(SIGINT, on_interrupt);
+        }
+    }
+
+    pub fn requested() -> bool {
+        REQUESTED.load(Ordering::SeqCst)
+    }
+}
+
+/// Elsewhere an interrupt keeps its default action.
+#[cfg(not(unix))]
+mod interrupt {
+    pub fn install() {}
+
+    pub fn requested() -> bool {
+        false
+    }
+}
+
+/// Ends the process after an interrupt, once the last complete line is flushed.
+fn stop_if_interrupted(stdout: &std::io::Stdout) {
+    if interrupt::requested() {
+        let _ = stdout.lock().flush();
+        std::process::exit(i32::from(INTERRUPTED));
+    }
 }
 
 fn fail(message: &str) -> u8 {
@@ -278,9 +351,16 @@ fn write_in_order(rx: Receiver<(usize, String)>, window: &Window) {
     let stdout = std::io::stdout();
     let mut pending: BTreeMap<usize, String> = BTreeMap::new();
     let mut next = 0;
-    'results: for (k, line) in rx.iter() {
+    'results: loop {
+        stop_if_interrupted(&stdout);
+        let (k, line) = match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(result) => result,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         pending.insert(k, line);
         while let Some(line) = pending.remove(&next) {
+            stop_if_interrupted(&stdout);
             let mut out = stdout.lock();
             // One write per line, flushed: an interrupted batch leaves complete lines only.
             if out

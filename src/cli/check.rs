@@ -34,7 +34,11 @@ claim ∇²f(x) = AᵀA
 claim ∇ₓ‖Ax − b‖² = Aᵀ(Ax − b)
 ";
 
+/// Each claim's time budget unless `--time-limit` says otherwise.
+const CLAIM_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Options of `nabla check`.
+#[derive(Clone)]
 pub struct CheckRequest {
     /// Files to check.
     pub files: Vec<String>,
@@ -52,6 +56,9 @@ pub struct CheckRequest {
     pub data: Vec<String>,
     /// Where to write the SVG plot of descents.
     pub plot: Option<String>,
+    /// Resource limits (`--max-nodes`, `--max-terms`, `--time-limit` per claim,
+    /// `--file-time-limit`).
+    pub budget: super::commands::Budget,
 }
 
 /// `nabla demo`: checks the built-in example.
@@ -66,6 +73,7 @@ pub fn demo() -> u8 {
         trials: 40,
         data: Vec::new(),
         plot: None,
+        budget: super::commands::Budget::default(),
     };
     let code = check_text(DEMO, "demo.nabla", &request);
     // The demo contains one wrong claim on purpose; it ran as intended.
@@ -114,7 +122,15 @@ fn check_options(r: &CheckRequest) -> CheckOptions {
             min_valid: (r.trials / 2).max(1),
             ..CompareOptions::default()
         },
-        ..CheckOptions::default()
+        max_terms: r
+            .budget
+            .max_terms
+            .unwrap_or(CheckOptions::default().max_terms),
+        time_limit: r.budget.time_limit.or(Some(CLAIM_TIME_LIMIT)),
+        deadline: r
+            .budget
+            .file_time_limit
+            .and_then(|d| std::time::Instant::now().checked_add(d)),
     }
 }
 
@@ -158,6 +174,9 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
             }
         }
     };
+    if let Some(n) = r.budget.max_nodes {
+        doc.lowered.pool.limits.max_nodes = n;
+    }
     let numeric_options = match numeric_options(r) {
         Ok(o) => o,
         Err(message) => {

@@ -29,6 +29,31 @@ pub struct Request {
     pub wrt: Option<String>,
     /// A point to evaluate at.
     pub at: Option<String>,
+    /// Resource limits (`--max-nodes`, `--max-terms`, `--time-limit`).
+    pub budget: Budget,
+}
+
+/// Resource limits given on the command line; `None` keeps the library's default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Budget {
+    /// Most expression nodes (`Pool::limits.max_nodes`).
+    pub max_nodes: Option<usize>,
+    /// Most terms an expansion may produce.
+    pub max_terms: Option<usize>,
+    /// Wall-clock limit: per claim when checking, the whole command otherwise (enforced by
+    /// `main`).
+    pub time_limit: Option<std::time::Duration>,
+    /// Wall-clock limit of a whole checked file (or batch submission).
+    pub file_time_limit: Option<std::time::Duration>,
+}
+
+impl Budget {
+    /// Applies the node limit to a freshly read document.
+    pub fn apply(&self, doc: &mut Document) {
+        if let Some(n) = self.max_nodes {
+            doc.lowered.pool.limits.max_nodes = n;
+        }
+    }
 }
 
 /// Which derivative a command asks for.
@@ -75,7 +100,10 @@ fn read_document(r: &Request) -> Result<(Document, String), u8> {
         }
     };
     match Document::read(&input.text, &options(r)) {
-        Ok(d) => Ok((d, input.origin)),
+        Ok(mut d) => {
+            r.budget.apply(&mut d);
+            Ok((d, input.origin))
+        }
         Err(e) => Err(report_source_error(r.json, &e, &input.origin)),
     }
 }
@@ -307,7 +335,7 @@ pub fn simplify(r: &Request) -> u8 {
 /// `nabla expand`.
 pub fn expand(r: &Request) -> u8 {
     show_expressions(r, move |doc, id| {
-        doc.expand(id, 100_000)
+        doc.expand(id, r.budget.max_terms.unwrap_or(100_000))
             .map_err(|e| (exit::CANNOT_ANSWER, e))
     })
 }
@@ -333,6 +361,7 @@ pub fn derivative(op: Operator, r: &Request) -> u8 {
             Ok(x) => x,
             Err(e) => return report_source_error(r.json, &e, &input.origin),
         };
+    r.budget.apply(&mut doc);
     let result = match doc.evaluate(id) {
         Ok(v) => v,
         Err(e) => {

@@ -4,25 +4,66 @@
 use super::rules::Rule;
 use crate::expr::{Func, Id, Node, NormKind, Pool};
 use std::collections::HashMap;
+use std::time::Instant;
 
-/// Expansion produced more terms than its budget allows.
+/// Expansion stopped at a limit; the message names the limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExpansionLimit {
-    /// The budget that was exceeded (number of terms).
-    pub max_terms: usize,
+pub enum ExpansionLimit {
+    /// A sum would have more terms than the budget.
+    Terms {
+        /// The budget (number of terms).
+        max_terms: usize,
+    },
+    /// A power of a sum has a larger exponent than the pool allows (`Limits::max_exponent`).
+    Exponent {
+        /// The largest exponent multiplied out.
+        max_exponent: u64,
+    },
+    /// The pool grew past its node limit (`Limits::max_nodes`).
+    Nodes {
+        /// The node limit.
+        max_nodes: usize,
+    },
+    /// The deadline passed.
+    Time,
 }
 
 impl std::fmt::Display for ExpansionLimit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "expansion would exceed {} terms", self.max_terms)
+        match self {
+            ExpansionLimit::Terms { max_terms } => {
+                write!(f, "expansion would exceed the limit of {max_terms} terms")
+            }
+            ExpansionLimit::Exponent { max_exponent } => write!(
+                f,
+                "expansion of a power above the exponent limit of {max_exponent}"
+            ),
+            ExpansionLimit::Nodes { max_nodes } => write!(
+                f,
+                "expansion would exceed the limit of {max_nodes} expression nodes"
+            ),
+            ExpansionLimit::Time => write!(f, "expansion reached the time limit"),
+        }
     }
 }
 
 /// Expands `e` fully (see module docs); fails when a sum would exceed `max_terms` terms.
 pub fn expand(pool: &mut Pool, e: Id, max_terms: usize) -> Result<Id, ExpansionLimit> {
+    expand_until(pool, e, max_terms, None)
+}
+
+/// [`expand`], also stopping with [`ExpansionLimit::Time`] once `deadline` has passed (checked
+/// at every node, so a deadline bounds the work done after it).
+pub fn expand_until(
+    pool: &mut Pool,
+    e: Id,
+    max_terms: usize,
+    deadline: Option<Instant>,
+) -> Result<Id, ExpansionLimit> {
     let mut expander = Expander {
         memo: HashMap::new(),
         max_terms,
+        deadline,
     };
     expander.expand(pool, e)
 }
@@ -30,6 +71,7 @@ pub fn expand(pool: &mut Pool, e: Id, max_terms: usize) -> Result<Id, ExpansionL
 struct Expander {
     memo: HashMap<Id, Id>,
     max_terms: usize,
+    deadline: Option<Instant>,
 }
 
 impl Expander {
@@ -60,8 +102,16 @@ impl Expander {
     }
 
     fn check(&self, pool: &Pool, e: Id) -> Result<(), ExpansionLimit> {
+        if pool.over_limit() {
+            return Err(ExpansionLimit::Nodes {
+                max_nodes: pool.limits.max_nodes,
+            });
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(ExpansionLimit::Time);
+        }
         match pool.node(e) {
-            Node::Add(ts) if ts.len() > self.max_terms => Err(ExpansionLimit {
+            Node::Add(ts) if ts.len() > self.max_terms => Err(ExpansionLimit::Terms {
                 max_terms: self.max_terms,
             }),
             _ => Ok(()),
@@ -92,7 +142,7 @@ impl Expander {
         for &f in factors {
             let ts = Self::terms(pool, f);
             if partial.len().saturating_mul(ts.len()) > self.max_terms {
-                return Err(ExpansionLimit {
+                return Err(ExpansionLimit::Terms {
                     max_terms: self.max_terms,
                 });
             }
@@ -145,14 +195,15 @@ impl Expander {
         match (k, pool.node(base)) {
             (Some(k), Node::Add(_)) if k > 1 => {
                 if (k as u64) > pool.limits.max_exponent {
-                    return Err(ExpansionLimit {
-                        max_terms: self.max_terms,
+                    return Err(ExpansionLimit::Exponent {
+                        max_exponent: pool.limits.max_exponent,
                     });
                 }
                 pool.note(Rule::ExpandPower);
                 let mut acc = base;
                 for _ in 1..k {
                     acc = self.distribute(pool, &[acc, base], Distribute::Product)?;
+                    self.check(pool, acc)?;
                 }
                 Ok(acc)
             }

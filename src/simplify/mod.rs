@@ -7,7 +7,7 @@ mod functions;
 mod rebuild;
 mod rules;
 
-pub use expand::{expand, ExpansionLimit};
+pub use expand::{expand, expand_until, ExpansionLimit};
 pub use rules::Rule;
 mod textbook;
 

@@ -1,0 +1,8 @@
+//! The checker on any text (see `nabla_fuzz::check_target`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    nabla_fuzz::check_target(data);
+});
