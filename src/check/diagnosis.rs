@@ -94,7 +94,8 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let (c, g) = (ctx.claimed, ctx.correct);
     if pool.shape(c) == pool.shape(g) {
         if let Some(k) = estimate_ratio(pool, c, g, ctx.compare.seed) {
-            if !k.is_one() {
+            // A zero ratio is a claim of 0, not a factor.
+            if !k.is_one() && !k.is_zero() {
                 let kg = pool.scale(k.clone(), g);
                 if agrees(pool, c, kg, ctx.compare) {
                     found.push(if k.is_minus_one() {
@@ -306,9 +307,11 @@ fn term_difference(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<
         }
     };
     let neg = pool.neg(diff);
-    if terms_of(pool, g).contains(&diff) {
+    // One term of several: a claim missing the whole result has no term to name.
+    let (g_terms, c_terms) = (terms_of(pool, g), terms_of(pool, c));
+    if g_terms.len() > 1 && g_terms.contains(&diff) {
         vec![Mistake::MissingTerm { term: diff }]
-    } else if terms_of(pool, c).contains(&neg) {
+    } else if c_terms.len() > 1 && c_terms.contains(&neg) {
         vec![Mistake::ExtraTerm { term: neg }]
     } else {
         Vec::new()
