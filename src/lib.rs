@@ -8,4 +8,5 @@ pub mod expr;
 pub mod numeric;
 pub mod print;
 pub mod simplify;
+pub mod solve;
 pub mod syntax;

@@ -49,8 +49,51 @@ enum Command {
     Diff(DerivativeArgs),
     /// Check the claims of derivation files: every step proved, confirmed or refuted.
     Check(CheckArgs),
+    /// Write a worked solution: every step with the rule it uses (LaTeX, Markdown or Unicode).
+    Solve(SolveArgs),
     /// Check a built-in example derivation (linear least squares) and show the report.
     Demo,
+}
+
+#[derive(Args)]
+struct SolveArgs {
+    /// An expression, a derivation file (its claims with verdicts, wrong steps corrected), or
+    /// `-` for standard input.
+    input: String,
+    /// Declarations, as after `let`: 'A: ℝ^(m×n), x: ℝ^n'.
+    #[arg(long = "let", value_name = "DECLARATIONS")]
+    declarations: Option<String>,
+    /// The variables, comma-separated (needed for an expression): `x`, `x,y`, `X`.
+    #[arg(long, value_name = "VARIABLES")]
+    wrt: Option<String>,
+    /// Derive the Hessian (after the gradient).
+    #[arg(long, conflicts_with = "jac")]
+    hess: bool,
+    /// Derive the Jacobian of a vector expression.
+    #[arg(long)]
+    jac: bool,
+    /// Jacobian layout convention.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Numerator)]
+    layout: LayoutArg,
+    /// What to print: unicode (terminal), markdown ($$ math, for notes and Jupyter), latex (a
+    /// standalone document).
+    #[arg(long = "to", value_enum, default_value_t = SolveFormatArg::Unicode)]
+    to: SolveFormatArg,
+    /// Write a standalone LaTeX document (article, amsmath) to FILE; compile with pdflatex.
+    #[arg(long, value_name = "FILE")]
+    latex: Option<String>,
+    /// Print only the math, as one KaTeX-safe `aligned` block, for pasting into homework.
+    #[arg(long, conflicts_with = "to")]
+    fragment: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SolveFormatArg {
+    Unicode,
+    Markdown,
+    Latex,
 }
 
 /// Where input comes from and how to read and show it.
@@ -237,6 +280,7 @@ impl Command {
             Command::Grad(a) | Command::Hess(a) | Command::Jac(a) | Command::Diff(a) => {
                 a.input.limits.time_limit
             }
+            Command::Solve(a) => a.limits.time_limit,
             Command::Check(_) | Command::Demo => None,
         }
     }
@@ -264,6 +308,7 @@ fn run(cli: Cli) -> u8 {
         Command::Jac(a) => cli::commands::derivative(cli::commands::Operator::Jacobian, &a.into()),
         Command::Diff(a) => cli::commands::derivative(cli::commands::Operator::Partial, &a.into()),
         Command::Check(a) => cli::check::run(&a.into()),
+        Command::Solve(a) => cli::solve::run(&a.into()),
         Command::Demo => cli::check::demo(),
     }
 }
@@ -309,6 +354,29 @@ impl From<DerivativeArgs> for cli::commands::Request {
         r.wrt = Some(a.wrt);
         r.at = a.at;
         r
+    }
+}
+
+impl From<SolveArgs> for cli::solve::SolveRequest {
+    fn from(a: SolveArgs) -> Self {
+        use nabla::solve::Format;
+        let format = match (a.fragment, a.to) {
+            (true, _) => Format::LatexFragment,
+            (false, SolveFormatArg::Unicode) => Format::Unicode,
+            (false, SolveFormatArg::Markdown) => Format::Markdown,
+            (false, SolveFormatArg::Latex) => Format::LatexDocument,
+        };
+        cli::solve::SolveRequest {
+            input: a.input,
+            declarations: a.declarations,
+            wrt: a.wrt,
+            hessian: a.hess,
+            jacobian: a.jac,
+            layout: a.layout.into(),
+            format,
+            latex_file: a.latex,
+            budget: a.limits.into(),
+        }
     }
 }
 

@@ -465,7 +465,8 @@ fn value_text(v: &DenseValue) -> String {
     }
 }
 
-fn counterexample_text(c: &Counterexample) -> String {
+/// A counterexample in words: the instance and both sides' values.
+pub fn counterexample_text(c: &Counterexample) -> String {
     let mut parts: Vec<String> = c.dims.iter().map(|(d, v)| format!("{d} = {v}")).collect();
     parts.extend(c.values.iter().map(|(name, v)| {
         format!(

@@ -119,7 +119,8 @@ pub fn report_source_error(json: bool, e: &SourceError, origin: &str) -> u8 {
     exit::BAD_INPUT
 }
 
-fn report_plain_error(json: bool, message: &str) {
+/// Prints an error without a source location (JSON or text).
+pub fn report_plain_error(json: bool, message: &str) {
     if json {
         println!(
             "{}",

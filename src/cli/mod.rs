@@ -7,4 +7,5 @@ pub mod diagnostics;
 pub mod exit;
 pub mod input;
 pub mod numeric;
+pub mod solve;
 pub mod values;

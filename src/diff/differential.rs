@@ -4,6 +4,7 @@
 //! direction `u` it is the directional derivative.
 
 use super::rules::{component_of, elementwise_derivative, inner};
+use super::step::{classify, is_squared_norm, DiffStep};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Assumptions, Func, Id, Node, NormKind, Pool, Shape, SymbolOrigin};
@@ -42,6 +43,77 @@ pub fn differential_symbol(pool: &mut Pool, var: Id, shape: &Shape) -> Result<Id
 
 /// The tangent of `f` when each variable `v` has the tangent `seed` (of `v`'s shape).
 pub fn forward(pool: &mut Pool, f: Id, seeds: &[(Variable, Id)]) -> Result<Id, DiffError> {
+    run(pool, f, seeds, None)
+}
+
+/// Makes the placeholder that stands for the differential of an operand in a traced rule.
+pub type Placeholder<'a> = &'a mut dyn FnMut(&mut Pool, Id) -> Id;
+
+/// [`forward`], recording every rule application: for each differentiated node its rule, the
+/// rule's formula with `placeholder(operand)` standing for the operands' differentials, and the
+/// differential computed. The tangent is the same as [`forward`]'s.
+pub fn forward_traced(
+    pool: &mut Pool,
+    f: Id,
+    seeds: &[(Variable, Id)],
+    placeholder: Placeholder<'_>,
+) -> Result<(Id, Vec<DiffStep>), DiffError> {
+    let mut tracer = Tracer {
+        placeholder,
+        placeholders: HashMap::default(),
+        steps: Vec::new(),
+    };
+    let t = run(pool, f, seeds, Some(&mut tracer))?;
+    Ok((t, tracer.steps))
+}
+
+/// What a traced run records.
+struct Tracer<'a> {
+    placeholder: Placeholder<'a>,
+    placeholders: HashMap<Id, Id>,
+    steps: Vec<DiffStep>,
+}
+
+impl Tracer<'_> {
+    /// The placeholders of the dependent, non-leaf operands of `id` and of their operands (a
+    /// rule may look one level deeper, as the squared-norm rule does), made on first use.
+    fn placeholders_near(
+        &mut self,
+        pool: &mut Pool,
+        id: Id,
+        dep: &HashSet<Id>,
+        leaves: &HashSet<Id>,
+    ) -> HashMap<Id, Id> {
+        let mut near = HashMap::default();
+        let children = pool.node(id).children();
+        let grandchildren: Vec<Id> = children
+            .iter()
+            .flat_map(|&c| pool.node(c).children())
+            .collect();
+        for c in children.into_iter().chain(grandchildren) {
+            if !dep.contains(&c) || leaves.contains(&c) {
+                continue;
+            }
+            let p = match self.placeholders.get(&c) {
+                Some(&p) => p,
+                None => {
+                    let p = (self.placeholder)(pool, c);
+                    self.placeholders.insert(c, p);
+                    p
+                }
+            };
+            near.insert(c, p);
+        }
+        near
+    }
+}
+
+fn run(
+    pool: &mut Pool,
+    f: Id,
+    seeds: &[(Variable, Id)],
+    mut tracer: Option<&mut Tracer<'_>>,
+) -> Result<Id, DiffError> {
     let mut tangents: HashMap<Id, Id> = HashMap::default();
     let mut leaves: HashSet<Id> = HashSet::default();
     for (v, seed) in seeds {
@@ -79,13 +151,31 @@ pub fn forward(pool: &mut Pool, f: Id, seeds: &[(Variable, Id)]) -> Result<Id, D
         dep,
         tangents,
         containers,
+        leaves,
+        symbolic: None,
     };
     for (step, &id) in order.iter().enumerate() {
-        if leaves.contains(&id) {
+        if fw.leaves.contains(&id) {
             continue;
         }
-        let t = fw.rule(id)?;
-        fw.tangents.insert(id, t);
+        if let Some(tracer) = tracer.as_deref_mut() {
+            fw.symbolic = Some(tracer.placeholders_near(fw.pool, id, &fw.dep, &fw.leaves));
+            let formula = fw.rule(id);
+            fw.symbolic = None;
+            let formula = formula?;
+            let result = fw.rule(id)?;
+            let rule = classify(fw.pool, id, &fw.dep);
+            tracer.steps.push(DiffStep {
+                node: id,
+                rule,
+                formula,
+                result,
+            });
+            fw.tangents.insert(id, result);
+        } else {
+            let t = fw.rule(id)?;
+            fw.tangents.insert(id, t);
+        }
         if step % 256 == 0 {
             check_limit(fw.pool, "the forward differential")?;
         }
@@ -124,13 +214,20 @@ struct Forward<'p> {
     dep: HashSet<Id>,
     tangents: HashMap<Id, Id>,
     containers: HashSet<Id>,
+    leaves: HashSet<Id>,
+    /// While a traced rule's formula is built: the placeholders of the operands' differentials
+    /// (the tangents of non-leaf operands read as placeholders instead).
+    symbolic: Option<HashMap<Id, Id>>,
 }
 
 impl Forward<'_> {
     /// The tangent of a node: `None` when it does not depend on the variables (zero).
-    fn tangent(&self, id: Id) -> Result<Option<Id>, DiffError> {
+    fn tangent(&mut self, id: Id) -> Result<Option<Id>, DiffError> {
         if !self.dep.contains(&id) {
             return Ok(None);
+        }
+        if let Some(&p) = self.symbolic.as_ref().and_then(|ps| ps.get(&id)) {
+            return Ok(Some(p));
         }
         match self.tangents.get(&id) {
             Some(&t) => Ok(Some(t)),
@@ -262,6 +359,21 @@ impl Forward<'_> {
     fn power(&mut self, id: Id, b: Id, e: Id) -> Result<Id, DiffError> {
         let shape = self.pool.shape(id).clone();
         if shape.is_scalar() {
+            if is_squared_norm(self.pool, b, e) {
+                if let Node::Apply(_, args) = self.pool.node(b) {
+                    if let [u] = **args {
+                        return Ok(match self.tangent(u)? {
+                            // d‖u‖² = 2⟨u, du⟩
+                            Some(tu) => {
+                                let ip = inner(self.pool, u, tu);
+                                let two = self.pool.int(2);
+                                self.pool.mul(&[two, ip])
+                            }
+                            None => self.pool.zero(shape),
+                        });
+                    }
+                }
+            }
             let mut parts = Vec::new();
             if let Some(tb) = self.tangent(b)? {
                 let one = self.pool.int(1);

@@ -43,12 +43,15 @@ mod evaluate;
 mod identify;
 mod points;
 mod rules;
+mod step;
 mod taylor;
 mod variable;
 
 pub use describe::describe;
 pub use evaluate::evaluate_derivatives;
+pub use differential::Placeholder;
 pub use points::non_differentiable_points;
+pub use step::{DiffRule, DiffStep};
 pub use taylor::taylor;
 
 use crate::expr::{Id, Node, Pool, Shape};
@@ -352,4 +355,31 @@ pub fn directional(pool: &mut Pool, f: Id, wrt: Id, direction: Id) -> Result<Id,
         let d = differential::forward(pool, f, &[(v.clone(), direction)])?;
         Ok(d)
     }
+}
+
+/// The differential of `f` when the variable `wrt` has the differential `seed` (`1` for a
+/// derivative with respect to a scalar, a direction such as `dx` otherwise), with the record of
+/// every rule applied (see [`DiffStep`]): `placeholder(u)` stands for the differential of an
+/// operand `u` in the recorded formulas. This is the computation `hess` and `jac` use.
+pub fn traced_differential(
+    pool: &mut Pool,
+    f: Id,
+    wrt: Id,
+    seed: Id,
+    placeholder: Placeholder<'_>,
+) -> Result<(Id, Vec<DiffStep>), DiffError> {
+    let f = prepare(pool, f)?;
+    let vars = variable::variables(pool, &[wrt])?;
+    let Some(v) = vars.first() else {
+        return Err(DiffError::NotAVariable {
+            what: describe(pool, wrt),
+        });
+    };
+    differential::forward_traced(pool, f, &[(v.clone(), seed)], placeholder)
+}
+
+/// `J` with `dg = J·dx`, for a differential `dg` (scalar or column) linear in the column-vector
+/// direction `dx`: the identification step of the differential method.
+pub fn identify_linear_map(pool: &mut Pool, dg: Id, dx: Id) -> Result<Id, DiffError> {
+    identify::identify(pool, dg, dx)
 }

@@ -331,7 +331,16 @@ impl Lowerer {
         if let Some(v) = implicit {
             return Ok(v);
         }
-        let free = free_symbols(&self.pool, body);
+        let mut free = free_symbols(&self.pool, body);
+        if let (DerivativeKind::Directional, Some(u), true) =
+            (d.kind, &d.direction, free.len() > 1)
+        {
+            // D_u (…): the variable is the only free symbol of the direction's shape.
+            let direction = self.lower(u)?;
+            let own = free_symbols(&self.pool, direction);
+            let shape = self.pool.shape(direction).clone();
+            free.retain(|s| !own.contains(s) && self.pool.symbol(*s).shape == shape);
+        }
         match free.as_slice() {
             [s] => Ok(vec![(self.pool.symbol_expr(*s), d.body.span)]),
             _ => Err(Diagnostic::new(

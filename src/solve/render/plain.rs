@@ -1,0 +1,215 @@
+//! Unicode text for the terminal, and Markdown with `$$` display math.
+
+use super::breaking::rows;
+use super::relation_sign;
+use crate::expr::Pool;
+use crate::print::{print, print_name, print_shape, Dialect, PrintOptions};
+use crate::solve::{Block, Equation, Inline, Solution, Table};
+use std::fmt::Write;
+
+/// Row width of Markdown's display math.
+const MARKDOWN_WIDTH: usize = 70;
+
+/// Terminal text: headings underlined, equations indented, each rule stated beneath.
+pub fn unicode(s: &Solution, pool: &Pool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n{}", s.title, "=".repeat(s.title.chars().count()));
+    if !s.symbols.is_empty() {
+        let _ = writeln!(out, "where {}", declarations(s, pool, Dialect::Unicode));
+    }
+    for block in &s.blocks {
+        match block {
+            Block::Heading(h) => {
+                let h = inline(h, pool);
+                let _ = writeln!(out, "\n{h}\n{}", "-".repeat(h.chars().count()));
+            }
+            Block::Text(t) => {
+                let _ = writeln!(out, "{}", inline(t, pool));
+            }
+            Block::Equation(eq) => {
+                let _ = writeln!(out, "  {}", equation_unicode(eq, pool));
+                if let Some(r) = &eq.reason {
+                    let _ = writeln!(out, "      by {}: {}", r.name, r.statement);
+                }
+            }
+            Block::Table(t) => out.push_str(&table_unicode(t)),
+        }
+    }
+    out
+}
+
+/// `lhs = a = b (at x = 1)`, the result marked with ▸ … ◂.
+fn equation_unicode(eq: &Equation, pool: &Pool) -> String {
+    let mut line = print(pool, eq.lhs, &PrintOptions::unicode());
+    let last = eq.chain.len().saturating_sub(1);
+    for (i, (relation, e)) in eq.chain.iter().enumerate() {
+        let e = print(pool, *e, &PrintOptions::unicode());
+        let e = if eq.boxed && i == last {
+            format!("▸ {e} ◂")
+        } else {
+            e
+        };
+        let _ = write!(line, " {} {e}", relation_sign(*relation).0);
+    }
+    if !eq.at.is_empty() {
+        let _ = write!(line, "   at {}", at(eq, pool, Dialect::Unicode));
+    }
+    line
+}
+
+/// Markdown: `#` headings, paragraphs, `$$\begin{aligned}…\end{aligned}$$` equations with the
+/// rule in italics above, pipe tables.
+pub fn markdown(s: &Solution, pool: &Pool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", s.title);
+    if !s.symbols.is_empty() {
+        let _ = writeln!(out, "Throughout, {}.\n", declarations(s, pool, Dialect::Latex));
+    }
+    for block in &s.blocks {
+        match block {
+            Block::Heading(h) => {
+                let _ = writeln!(out, "## {}\n", inline_markdown(h, pool));
+            }
+            Block::Text(t) => {
+                let _ = writeln!(out, "{}\n", inline_markdown(t, pool));
+            }
+            Block::Equation(eq) => {
+                if let Some(r) = &eq.reason {
+                    let _ = writeln!(out, "*{}*: {}\n", r.name, r.statement);
+                }
+                let _ = writeln!(out, "$$\n\\begin{{aligned}}\n{}\n\\end{{aligned}}\n$$\n", {
+                    aligned(eq, pool)
+                });
+                if !eq.at.is_empty() {
+                    let _ = writeln!(out, "at ${}$\n", at(eq, pool, Dialect::Latex));
+                }
+            }
+            Block::Table(t) => out.push_str(&table_markdown(t)),
+        }
+    }
+    out
+}
+
+fn aligned(eq: &Equation, pool: &Pool) -> String {
+    let lhs = print(pool, eq.lhs, &PrintOptions::latex());
+    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode()).chars().count();
+    let mut out = Vec::new();
+    let mut prefix = lhs;
+    let mut used = lhs_width + 3;
+    let last = eq.chain.len().saturating_sub(1);
+    for (i, (relation, e)) in eq.chain.iter().enumerate() {
+        let pieces = rows(pool, *e, MARKDOWN_WIDTH, used);
+        let boxed = eq.boxed && i == last && pieces.len() == 1;
+        for (k, p) in pieces.into_iter().enumerate() {
+            let body = if boxed {
+                format!("\\boxed{{{}}}", p.latex)
+            } else {
+                p.latex
+            };
+            out.push(if k == 0 {
+                format!("{prefix} &{} {body}", relation_sign(*relation).1)
+            } else {
+                format!("&\\quad {body}")
+            });
+        }
+        prefix = String::new();
+        used = 3;
+    }
+    out.join(" \\\\\n")
+}
+
+fn declarations(s: &Solution, pool: &Pool, dialect: Dialect) -> String {
+    let parts: Vec<String> = s
+        .symbols
+        .iter()
+        .map(|&id| {
+            let sym = pool.symbol(id);
+            let name = print_name(&sym.name, dialect);
+            let shape = print_shape(&sym.shape, dialect);
+            let mut d = match dialect {
+                Dialect::Latex => format!("${name} \\in {shape}$"),
+                _ => format!("{name} ∈ {shape}"),
+            };
+            if sym.assumptions.positive_definite {
+                d.push_str(" (symmetric positive definite)");
+            } else if sym.assumptions.symmetric {
+                d.push_str(" (symmetric)");
+            }
+            d
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn at(eq: &Equation, pool: &Pool, dialect: Dialect) -> String {
+    let options = PrintOptions::for_dialect(dialect);
+    let parts: Vec<String> = eq
+        .at
+        .iter()
+        .map(|(name, v)| {
+            format!(
+                "{} = {}",
+                print_name(name, dialect),
+                print(pool, *v, &options)
+            )
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn inline(parts: &[Inline], pool: &Pool) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Inline::Text(t) => t.clone(),
+            Inline::Math(id) => print(pool, *id, &PrintOptions::unicode()),
+        })
+        .collect()
+}
+
+fn inline_markdown(parts: &[Inline], pool: &Pool) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Inline::Text(t) => t.clone(),
+            Inline::Math(id) => format!("${}$", print(pool, *id, &PrintOptions::latex())),
+        })
+        .collect()
+}
+
+fn table_unicode(t: &Table) -> String {
+    let cols = t.header.len();
+    let mut widths: Vec<usize> = t.header.iter().map(|h| h.chars().count()).collect();
+    for row in &t.rows {
+        for (i, c) in row.iter().enumerate().take(cols) {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{}{c}", " ".repeat(w.saturating_sub(c.chars().count()))))
+            .collect();
+        format!("  {}\n", padded.join("  "))
+    };
+    let mut out = line(&t.header);
+    let rule: Vec<String> = widths.iter().map(|&w| "─".repeat(w)).collect();
+    out.push_str(&format!("  {}\n", rule.join("  ")));
+    for row in &t.rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+fn table_markdown(t: &Table) -> String {
+    let mut out = format!("| {} |\n", t.header.join(" | "));
+    out.push_str(&format!("|{}\n", "---:|".repeat(t.header.len())));
+    for row in &t.rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out.push('\n');
+    out
+}
