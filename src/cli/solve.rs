@@ -143,7 +143,10 @@ fn expression_solution(
 /// A checked derivation file as a worked solution.
 fn file_solution(doc: &mut Document, origin: &str, r: &SolveRequest) -> (Solution, u8) {
     let options = CheckOptions {
-        max_terms: r.budget.max_terms.unwrap_or(CheckOptions::default().max_terms),
+        max_terms: r
+            .budget
+            .max_terms
+            .unwrap_or(CheckOptions::default().max_terms),
         ..CheckOptions::default()
     };
     let report = check_program(&mut doc.lowered, &options);
@@ -161,7 +164,12 @@ fn file_solution(doc: &mut Document, origin: &str, r: &SolveRequest) -> (Solutio
                     let params: Vec<String> = def
                         .params
                         .iter()
-                        .map(|&p| nabla::print::print_name(&pool.symbol(p).name, nabla::print::Dialect::Unicode))
+                        .map(|&p| {
+                            nabla::print::print_name(
+                                &pool.symbol(p).name,
+                                nabla::print::Dialect::Unicode,
+                            )
+                        })
                         .collect();
                     blocks.push(Block::Text(vec![
                         Inline::Text(format!("Define {name}({}) = ", params.join(", "))),
@@ -188,16 +196,26 @@ fn file_solution(doc: &mut Document, origin: &str, r: &SolveRequest) -> (Solutio
             _ => {}
         }
     }
+    let undecided = report.claims().any(|c| {
+        c.steps
+            .iter()
+            .any(|s| matches!(s.verdict, Verdict::Unknown { .. }))
+    });
+    let numeric_failed = report.statements.iter().any(|s| match s {
+        StatementReport::Numeric(n) => numeric::exit_code(n) != exit::OK,
+        StatementReport::Claim(_) => false,
+    });
+    // As `nabla check`: 1 a claim is wrong, 3 something is undecided, else 0.
     let code = if report.has_failure() {
         exit::CLAIM_FAILED
+    } else if undecided || numeric_failed {
+        exit::CANNOT_ANSWER
     } else {
         exit::OK
     };
     let symbols: Vec<_> = pool
         .symbols()
-        .filter(|(_, s)| {
-            s.origin == nabla::expr::SymbolOrigin::Declared && !s.name.contains('·')
-        })
+        .filter(|(_, s)| s.origin == nabla::expr::SymbolOrigin::Declared && !s.name.contains('·'))
         .map(|(id, _)| id)
         .collect();
     let declarations = symbols
@@ -214,7 +232,12 @@ fn file_solution(doc: &mut Document, origin: &str, r: &SolveRequest) -> (Solutio
         .join(", ");
     (
         Solution {
-            title: format!("Worked solution: {origin}"),
+            title: vec![Inline::Text(format!(
+                "Worked solution: {}",
+                std::path::Path::new(origin)
+                    .file_name()
+                    .map_or(origin.into(), |n| n.to_string_lossy())
+            ))],
             declarations,
             symbols,
             blocks,
@@ -234,7 +257,9 @@ fn claim_blocks(
     report: &ClaimReport,
 ) {
     let first = claim.first;
-    blocks.push(Block::Heading(vec![Inline::Text(format!("Claim {number}"))]));
+    blocks.push(Block::Heading(vec![Inline::Text(format!(
+        "Claim {number}"
+    ))]));
     let at: Vec<(String, Id)> = claim
         .at
         .iter()
@@ -247,11 +272,18 @@ fn claim_blocks(
         // Each relation holds between consecutive expressions, as the checker checks them.
         let relation = match (&step.verdict, claim.steps.get(k).map(|s| s.relation)) {
             (v, _) if v.fails() => Relation::NotEqual,
+            (Verdict::Unknown { .. }, _) => Relation::Undecided,
             (_, Some(StepRelation::Approx { .. })) => Relation::Approx,
             _ => Relation::Equals,
         };
         chain.push((relation, e));
-        verdicts.push(verdict_text(pool, &step.verdict, k + 1, step.expected, previous));
+        verdicts.push(verdict_text(
+            pool,
+            &step.verdict,
+            k + 1,
+            step.expected,
+            previous,
+        ));
         previous = e;
     }
     blocks.push(Block::Equation(Equation {
@@ -311,13 +343,24 @@ fn claim_blocks(
 fn verdict_text(pool: &Pool, v: &Verdict, k: usize, expected: Option<Id>, left: Id) -> String {
     let unicode = |id: Id| print(pool, id, &PrintOptions::unicode());
     match v {
-        Verdict::Proved { expanded: false } => format!("✓ Step {k} is proved: both sides have the same canonical form."),
-        Verdict::Proved { expanded: true } => format!("✓ Step {k} is proved: both sides expand to the same canonical form."),
+        Verdict::Proved { expanded: false } => {
+            format!("✓ Step {k} is proved: both sides have the same canonical form.")
+        }
+        Verdict::Proved { expanded: true } => {
+            format!("✓ Step {k} is proved: both sides expand to the same canonical form.")
+        }
         Verdict::ConfirmedNumerically { trials, exact } => format!(
             "≈ Step {k} is confirmed numerically: equal on {trials} random instances ({}).",
-            if *exact { "exact rational arithmetic" } else { "floating point" }
+            if *exact {
+                "exact rational arithmetic"
+            } else {
+                "floating point"
+            }
         ),
-        Verdict::Wrong { counterexample, mistakes } => {
+        Verdict::Wrong {
+            counterexample,
+            mistakes,
+        } => {
             let left = unicode(left);
             let correct = expected.map(|e| {
                 let mut p = pool.clone();
@@ -329,11 +372,16 @@ fn verdict_text(pool: &Pool, v: &Verdict, k: usize, expected: Option<Id>, left: 
                 .map(|m| mistake_text(pool, m, &left, correct.as_deref()))
                 .collect();
             let why = if why.is_empty() {
-                correct.map(|c| format!("the correct value is {left} = {c}")).unwrap_or_else(|| "the two sides differ".into())
+                correct
+                    .map(|c| format!("the correct value is {left} = {c}"))
+                    .unwrap_or_else(|| "the two sides differ".into())
             } else {
                 why.join("; ")
             };
-            format!("✗ Step {k} is wrong: {why}. Counterexample: {}.", counterexample_text(counterexample))
+            format!(
+                "✗ Step {k} is wrong: {why}. Counterexample: {}.",
+                counterexample_text(counterexample)
+            )
         }
         Verdict::IllFormed { left, right, .. } => format!(
             "✗ Step {k} is ill-formed: the left side has shape {left}, the right side {right}."
@@ -350,7 +398,11 @@ fn numeric_blocks(blocks: &mut Vec<Block>, n: &NumericReport, source: &str, orig
     if let Ok(Outcome::Descend(d)) = &n.outcome {
         let iterates = &d.run.iterates;
         let shown: Vec<_> = if iterates.len() > 12 {
-            iterates.iter().take(6).chain(iterates.iter().skip(iterates.len() - 6)).collect()
+            iterates
+                .iter()
+                .take(6)
+                .chain(iterates.iter().skip(iterates.len() - 6))
+                .collect()
         } else {
             iterates.iter().collect()
         };
@@ -360,7 +412,11 @@ fn numeric_blocks(blocks: &mut Vec<Block>, n: &NumericReport, source: &str, orig
                 let x: Vec<String> = it.x.iter().map(|&v| numeric::num(v)).collect();
                 vec![
                     it.k.to_string(),
-                    if x.len() > 4 { format!("[{}; …]", x[..4].join("; ")) } else { format!("[{}]", x.join("; ")) },
+                    if x.len() > 4 {
+                        format!("[{}; …]", x[..4].join("; "))
+                    } else {
+                        format!("[{}]", x.join("; "))
+                    },
                     numeric::num(it.f),
                     numeric::num(it.grad_norm),
                 ]

@@ -48,8 +48,8 @@ mod taylor;
 mod variable;
 
 pub use describe::describe;
-pub use evaluate::evaluate_derivatives;
 pub use differential::Placeholder;
+pub use evaluate::evaluate_derivatives;
 pub use points::non_differentiable_points;
 pub use step::{DiffRule, DiffStep};
 pub use taylor::taylor;

@@ -169,12 +169,23 @@ impl<'p> Reader<'p> {
                 upper: Box::new(self.form(*upper)),
                 body: Box::new(self.form(*body)),
             },
-            Node::Derivative(d) => Form::Derivative {
-                kind: d.kind,
-                body: Box::new(self.form(d.expr)),
-                wrt: d.wrt.iter().map(|&w| self.form(w)).collect(),
-                direction: d.direction.map(|u| Box::new(self.form(u))),
-            },
+            Node::Derivative(d) => {
+                let mut wrt: Vec<Form> = d.wrt.iter().map(|&w| self.form(w)).collect();
+                let mut direction = d.direction.map(|u| Box::new(self.form(u)));
+                if let (Some(u), [var]) = (d.direction, &*d.wrt) {
+                    if !variable_is_implied(pool, d.expr, *var, u) {
+                        // `D_u (…)` would not say which variable: the call spelling, with
+                        // the variable and the direction as arguments.
+                        wrt.extend(direction.take().map(|b| *b));
+                    }
+                }
+                Form::Derivative {
+                    kind: d.kind,
+                    body: Box::new(self.form(d.expr)),
+                    wrt,
+                    direction,
+                }
+            }
             Node::At(body, binds) => Form::At(
                 Box::new(self.form(*body)),
                 binds
@@ -409,6 +420,39 @@ impl<'p> Reader<'p> {
             form
         }
     }
+}
+
+/// Does `D_u body` name its variable `var` without writing it: `var` is the body's only free
+/// symbol, or its only free symbol of the direction's shape (as the reader infers it)?
+fn variable_is_implied(pool: &Pool, body: Id, var: Id, direction: Id) -> bool {
+    let symbols = |root: Id| -> Vec<Id> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![root];
+        while let Some(e) = stack.pop() {
+            if !seen.insert(e) {
+                continue;
+            }
+            match pool.node(e) {
+                Node::Sym(s) if pool.symbol(*s).origin != crate::expr::SymbolOrigin::SumIndex => {
+                    out.push(e)
+                }
+                n => stack.extend(n.children()),
+            }
+        }
+        out
+    };
+    let free = symbols(body);
+    if free == [var] {
+        return true;
+    }
+    let own = symbols(direction);
+    let shape = pool.shape(direction);
+    let candidates: Vec<Id> = free
+        .into_iter()
+        .filter(|s| !own.contains(s) && pool.shape(*s) == shape)
+        .collect();
+    candidates == [var]
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl Printer {
         match self.dialect {
             Dialect::Ascii => self.derivative_call(kind, body, wrt, direction, ctx),
             Dialect::Unicode => self.unicode_derivative(kind, body, wrt, &vars, direction, ctx),
-            Dialect::Latex => self.latex_derivative(kind, body, &vars, direction, ctx),
+            Dialect::Latex => self.latex_derivative(kind, body, wrt, &vars, direction, ctx),
         }
     }
 
@@ -191,11 +191,27 @@ impl Printer {
         &self,
         kind: DerivativeKind,
         body: &Form,
+        wrt: &[Form],
         vars: &[String],
         direction: Option<&Form>,
         ctx: Ctx,
     ) -> Piece {
         let joined = vars.join(", ");
+        if vars.len() > 1
+            && matches!(
+                kind,
+                DerivativeKind::Gradient | DerivativeKind::Hessian | DerivativeKind::Jacobian
+            )
+        {
+            // Several variables: the call spelling, which the reader takes back.
+            let name = match kind {
+                DerivativeKind::Gradient => "\\operatorname{grad}",
+                DerivativeKind::Hessian => "\\operatorname{hess}",
+                _ => "\\operatorname{jac}",
+            };
+            let args: Vec<&Form> = std::iter::once(body).chain(wrt.iter()).collect();
+            return self.call_text(name, &args, ctx);
+        }
         let operator = match kind {
             DerivativeKind::Gradient => format!("\\nabla_{{{joined}}}"),
             DerivativeKind::Hessian => format!("\\nabla^2_{{{joined}}}"),
@@ -222,10 +238,13 @@ impl Printer {
                 }
                 format!("\\frac{{{d}{order}}}{{{bottom}}}")
             }
-            DerivativeKind::Directional => {
-                let u = direction.map(|u| self.flat_text(u)).unwrap_or_default();
-                format!("D_{{{u}}}")
-            }
+            DerivativeKind::Directional => match direction {
+                Some(u) => format!("D_{{{}}}", self.flat_text(u)),
+                None => {
+                    let args: Vec<&Form> = std::iter::once(body).chain(wrt.iter()).collect();
+                    return self.call_text("\\operatorname{ddir}", &args, ctx);
+                }
+            },
         };
         self.prefixed(operator, self.operand(body, ctx))
     }

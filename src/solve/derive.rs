@@ -47,7 +47,6 @@ pub fn derive(pool: &mut Pool, f: Id, wrt: &[Id], goal: Goal) -> Result<Solution
         Goal::Hessian => "Hessian",
         Goal::Jacobian(_) => "Jacobian",
     };
-    let fname = unicode(w.pool, f);
     match (goal, single) {
         _ if wrt.is_empty() => {
             return Err(DiffError::NotAVariable {
@@ -57,7 +56,11 @@ pub fn derive(pool: &mut Pool, f: Id, wrt: &[Id], goal: Goal) -> Result<Solution
         (Goal::Derivative, _) | (Goal::Gradient, _) if scalars => {
             let mut partials = Vec::new();
             for &v in wrt {
-                partials.push(w.scalar_derivative(f, v, goal == Goal::Derivative || wrt.len() > 1)?);
+                partials.push(w.scalar_derivative(
+                    f,
+                    v,
+                    goal == Goal::Derivative || wrt.len() > 1,
+                )?);
             }
             if goal == Goal::Gradient && wrt.len() > 1 {
                 let answer = diff::gradient(w.pool, f, wrt)?;
@@ -133,9 +136,19 @@ pub fn derive(pool: &mut Pool, f: Id, wrt: &[Id], goal: Goal) -> Result<Solution
         }
     }
     let (declarations, symbols) = declarations(w.pool);
-    let wrt_names: Vec<String> = wrt.iter().map(|&v| unicode(w.pool, v)).collect();
+    let mut heading = vec![
+        text(format!("{title} of ")),
+        Inline::Math(f),
+        text(" with respect to "),
+    ];
+    for (i, &v) in wrt.iter().enumerate() {
+        if i > 0 {
+            heading.push(text(", "));
+        }
+        heading.push(Inline::Math(v));
+    }
     Ok(Solution {
-        title: format!("{title} of {fname} with respect to {}", wrt_names.join(", ")),
+        title: heading,
         declarations,
         symbols,
         blocks: w.blocks,
@@ -187,7 +200,9 @@ impl Writer<'_> {
                 let n = self.pool.shape(*v).rows.clone();
                 Shape::matrix(n.clone(), n)
             }
-            (DerivativeKind::Gradient, _) => Shape::vector(crate::expr::Dim::known(wrt.len() as u64)),
+            (DerivativeKind::Gradient, _) => {
+                Shape::vector(crate::expr::Dim::known(wrt.len() as u64))
+            }
             (DerivativeKind::Hessian, [_]) => Shape::scalar(),
             (DerivativeKind::Hessian, _) => {
                 let k = crate::expr::Dim::known(wrt.len() as u64);
@@ -287,7 +302,8 @@ impl Writer<'_> {
         } else {
             ("identification", "d f = tr(GᵀdX) for every dX ⇔ ∇f = G")
         };
-        self.blocks.push(Block::Heading(vec![text("Identification")]));
+        self.blocks
+            .push(Block::Heading(vec![text("Identification")]));
         let mut eq = Equation::new(dlhs, form, Some(Reason::new(name, statement)));
         if form != df {
             eq.chain.insert(0, (Relation::Equals, df));
@@ -363,7 +379,8 @@ impl Writer<'_> {
         if form != dg {
             eq.chain.insert(0, (Relation::Equals, dg));
         }
-        self.blocks.push(Block::Heading(vec![text("Identification")]));
+        self.blocks
+            .push(Block::Heading(vec![text("Identification")]));
         self.blocks.push(Block::Equation(eq));
         Ok(j)
     }
@@ -414,7 +431,10 @@ impl Writer<'_> {
             let reason = if df == seed {
                 Reason::new("the variable itself", "d x = dx")
             } else {
-                Reason::new("a constant", "d c = 0: the expression does not depend on the variable")
+                Reason::new(
+                    "a constant",
+                    "d c = 0: the expression does not depend on the variable",
+                )
             };
             self.blocks
                 .push(Block::Equation(Equation::new(lhs, df, Some(reason))));
@@ -454,7 +474,8 @@ impl Writer<'_> {
         if composite.is_empty() {
             return Ok(df);
         }
-        self.blocks.push(Block::Heading(vec![text("Substituting back")]));
+        self.blocks
+            .push(Block::Heading(vec![text("Substituting back")]));
         let results: std::collections::HashMap<Id, Id> = steps
             .iter()
             .map(|s| (op.apply(self.pool, s.node), s.result))
@@ -616,8 +637,12 @@ fn direction_symbol(pool: &mut Pool, v: Id) -> Result<Id, DiffError> {
         if pool.lookup(&name).is_some() {
             continue;
         }
-        if let Ok(s) = pool.declare(&name, shape.clone(), Assumptions::default(), SymbolOrigin::Declared)
-        {
+        if let Ok(s) = pool.declare(
+            &name,
+            shape.clone(),
+            Assumptions::default(),
+            SymbolOrigin::Declared,
+        ) {
             return Ok(pool.symbol_expr(s));
         }
     }

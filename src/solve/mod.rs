@@ -35,8 +35,8 @@ use crate::expr::{Id, SymbolId};
 /// A worked solution: a title and a sequence of blocks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Solution {
-    /// What is solved, in words.
-    pub title: String,
+    /// What is solved.
+    pub title: Vec<Inline>,
     /// The declarations the equations need (`A: ℝ^(m×n), x: ℝ^n`), Unicode, without `let`.
     pub declarations: String,
     /// The symbols those declarations declare (shown as "where A ∈ ℝ^(m×n), …").
@@ -91,6 +91,8 @@ pub enum Relation {
     Approx,
     /// `≠`: a step found wrong.
     NotEqual,
+    /// `=?`: a step claimed equal that could not be decided.
+    Undecided,
 }
 
 /// The rule behind a step: its name, and its statement (a formula in Unicode).

@@ -19,7 +19,7 @@ pub fn rows(pool: &Pool, e: Id, limit: usize, first_used: usize) -> Vec<Piece> {
     if whole.width + first_used <= limit {
         return vec![whole];
     }
-    let pieces = split(pool, e, limit);
+    let pieces = split(pool, e, limit, true);
     let mut out: Vec<Piece> = Vec::new();
     let mut current = Piece {
         latex: String::new(),
@@ -54,16 +54,16 @@ fn piece(pool: &Pool, e: Id) -> Piece {
 /// Break opportunities of `e`, whose concatenation is `e`'s LaTeX: the terms of a sum (with
 /// their signs) and the factors of a product (joined by `\cdot`), recursively while a piece is
 /// longer than `limit`.
-fn split(pool: &Pool, e: Id, limit: usize) -> Vec<Piece> {
+fn split(pool: &Pool, e: Id, limit: usize, force: bool) -> Vec<Piece> {
     let whole = piece(pool, e);
-    if whole.width <= limit {
+    if whole.width <= limit && !force {
         return vec![whole];
     }
     match pool.node(e) {
         Node::Add(terms) => {
             let mut out = Vec::new();
             for (i, &t) in terms.iter().enumerate() {
-                let mut parts = split(pool, t, limit);
+                let mut parts = split(pool, t, limit, false);
                 let negative = parts.first().is_some_and(|p| p.latex.starts_with('-'));
                 if let Some(first) = parts.first_mut() {
                     let sign = match (i, negative) {
@@ -85,7 +85,7 @@ fn split(pool: &Pool, e: Id, limit: usize) -> Vec<Piece> {
             let mut out: Vec<Piece> = Vec::new();
             for (i, &f) in factors.iter().enumerate() {
                 let mut parts = if matches!(pool.node(f), Node::Add(_)) {
-                    let mut inner = split(pool, f, limit);
+                    let mut inner = split(pool, f, limit, false);
                     if let Some(first) = inner.first_mut() {
                         first.latex.insert(0, '(');
                         first.width += 1;
@@ -96,7 +96,7 @@ fn split(pool: &Pool, e: Id, limit: usize) -> Vec<Piece> {
                     }
                     inner
                 } else {
-                    split(pool, f, limit)
+                    split(pool, f, limit, false)
                 };
                 // A leading −1 coefficient prints as a sign.
                 if i == 0 && parts.len() == 1 && parts.first().is_some_and(|p| p.latex == "-1") {
@@ -106,7 +106,9 @@ fn split(pool: &Pool, e: Id, limit: usize) -> Vec<Piece> {
                     });
                     continue;
                 }
-                if i > 0 && !(i == 1 && out.len() == 1 && out[0].latex == "-") {
+                let after_sign =
+                    i == 1 && out.len() == 1 && out.first().is_some_and(|p| p.latex == "-");
+                if i > 0 && !after_sign {
                     if let Some(first) = parts.first_mut() {
                         first.latex.insert_str(0, " \\cdot ");
                         first.width += 3;

@@ -20,7 +20,7 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
          \\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.6em}\n\\allowdisplaybreaks\n\
          \\begin{document}\n",
     );
-    let _ = writeln!(out, "\\section*{{{}}}", text(&s.title));
+    let _ = writeln!(out, "\\section*{{{}}}", inline(&s.title, pool));
     if !s.symbols.is_empty() {
         let decls: Vec<String> = s
             .symbols
@@ -52,7 +52,12 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
             }
             Block::Equation(eq) => {
                 if let Some(r) = &eq.reason {
-                    let _ = writeln!(out, "\\textit{{{}}}: {}.", text(&r.name), text(&r.statement));
+                    let _ = writeln!(
+                        out,
+                        "\\textit{{{}}}: {}.",
+                        text(&r.name),
+                        text(&r.statement)
+                    );
                 }
                 out.push_str("\\begin{align*}\n");
                 out.push_str(&align_rows(eq, pool, DOCUMENT_WIDTH, true));
@@ -98,7 +103,9 @@ pub fn fragment(s: &Solution, pool: &Pool) -> String {
 /// document an unbreakable row that is still too wide is scaled to the line.
 fn align_rows(eq: &Equation, pool: &Pool, limit: usize, document: bool) -> String {
     let lhs = print(pool, eq.lhs, &PrintOptions::latex());
-    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode()).chars().count();
+    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode())
+        .chars()
+        .count();
     let mut out: Vec<String> = Vec::new();
     let mut first_used = lhs_width + 3;
     let mut prefix = lhs.clone();
@@ -110,7 +117,14 @@ fn align_rows(eq: &Equation, pool: &Pool, limit: usize, document: bool) -> Strin
     let last = eq.chain.len().saturating_sub(1);
     for (i, (relation, e)) in eq.chain.iter().enumerate() {
         let sign = relation_sign(*relation).1;
-        let pieces: Vec<Piece> = rows(pool, *e, limit, first_used);
+        let mut pieces: Vec<Piece> = rows(pool, *e, limit, first_used);
+        let too_wide = pieces.first().is_some_and(|p| p.width > limit + limit / 4);
+        if too_wide && !prefix.is_empty() {
+            // An unbreakable first row: the left side goes on a row of its own.
+            out.push(fit(format!("& {prefix}"), lhs_width, limit, document));
+            prefix = String::new();
+            pieces = rows(pool, *e, limit, 3);
+        }
         let boxed = eq.boxed && i == last && pieces.len() == 1;
         for (k, p) in pieces.into_iter().enumerate() {
             let body = if boxed {
@@ -182,7 +196,10 @@ fn inline(parts: &[Inline], pool: &Pool) -> String {
 
 fn table(t: &Table) -> String {
     let cols = t.header.len().max(1);
-    let mut out = format!("\\begin{{center}}\n\\begin{{tabular}}{{{}}}\n", "r".repeat(cols));
+    let mut out = format!(
+        "\\begin{{center}}\n\\begin{{tabular}}{{{}}}\n",
+        "r".repeat(cols)
+    );
     let header: Vec<String> = t.header.iter().map(|h| text(h)).collect();
     let _ = writeln!(out, "{} \\\\\n\\hline", header.join(" & "));
     for row in &t.rows {

@@ -38,5 +38,6 @@ fn relation_sign(r: Relation) -> (&'static str, &'static str) {
         Relation::Equals => ("=", "="),
         Relation::Approx => ("≈", "\\approx"),
         Relation::NotEqual => ("≠", "\\neq"),
+        Relation::Undecided => ("=?", "\\stackrel{?}{=}"),
     }
 }

@@ -13,7 +13,8 @@ const MARKDOWN_WIDTH: usize = 70;
 /// Terminal text: headings underlined, equations indented, each rule stated beneath.
 pub fn unicode(s: &Solution, pool: &Pool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}\n{}", s.title, "=".repeat(s.title.chars().count()));
+    let title = inline(&s.title, pool);
+    let _ = writeln!(out, "{title}\n{}", "=".repeat(title.chars().count()));
     if !s.symbols.is_empty() {
         let _ = writeln!(out, "where {}", declarations(s, pool, Dialect::Unicode));
     }
@@ -61,9 +62,13 @@ fn equation_unicode(eq: &Equation, pool: &Pool) -> String {
 /// rule in italics above, pipe tables.
 pub fn markdown(s: &Solution, pool: &Pool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", s.title);
+    let _ = writeln!(out, "# {}\n", inline_markdown(&s.title, pool));
     if !s.symbols.is_empty() {
-        let _ = writeln!(out, "Throughout, {}.\n", declarations(s, pool, Dialect::Latex));
+        let _ = writeln!(
+            out,
+            "Throughout, {}.\n",
+            declarations(s, pool, Dialect::Latex)
+        );
     }
     for block in &s.blocks {
         match block {
@@ -92,7 +97,9 @@ pub fn markdown(s: &Solution, pool: &Pool) -> String {
 
 fn aligned(eq: &Equation, pool: &Pool) -> String {
     let lhs = print(pool, eq.lhs, &PrintOptions::latex());
-    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode()).chars().count();
+    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode())
+        .chars()
+        .count();
     let mut out = Vec::new();
     let mut prefix = lhs;
     let mut used = lhs_width + 3;

@@ -332,8 +332,7 @@ impl Lowerer {
             return Ok(v);
         }
         let mut free = free_symbols(&self.pool, body);
-        if let (DerivativeKind::Directional, Some(u), true) =
-            (d.kind, &d.direction, free.len() > 1)
+        if let (DerivativeKind::Directional, Some(u), true) = (d.kind, &d.direction, free.len() > 1)
         {
             // D_u (…): the variable is the only free symbol of the direction's shape.
             let direction = self.lower(u)?;

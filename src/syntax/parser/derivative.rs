@@ -268,10 +268,11 @@ impl Parser<'_, '_> {
             "diff" => DerivativeKind::Partial,
             _ => DerivativeKind::Directional,
         };
+        // grad and hess take the variables written (none: the function's parameters).
         let needs = match word {
             "ddir" => Some(2),
             "diff" | "jac" => None,
-            _ => Some(wrt.len().min(1)),
+            _ => Some(wrt.len()),
         };
         let ok = match needs {
             Some(n) => wrt.len() == n,
@@ -282,7 +283,7 @@ impl Parser<'_, '_> {
                 "ddir" => "write `ddir(f(x), x, u)`",
                 "diff" => "write `diff(f, x)` or `diff(f, x, y)`",
                 "jac" => "write `jac(g(x), x)`",
-                _ => "write it with one variable, like `grad(f(x), x)`",
+                _ => "write it like `grad(f(x), x)` or `grad(f, x, y)`",
             };
             return Err(Diagnostic::new(
                 DiagnosticKind::BadArguments,
