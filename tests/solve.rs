@@ -405,6 +405,7 @@ fn assert_all_check(name: &str, declarations: &str, tex: &str) -> usize {
         })
         .collect();
     assert_eq!(claims.len(), expectations.len(), "{name}");
+    check_with_the_cli(name, &file, &expectations);
     for (c, (relation, line)) in claims.iter().zip(&expectations) {
         let verdict = &c.steps[0].verdict;
         match *relation {
@@ -420,6 +421,26 @@ fn assert_all_check(name: &str, declarations: &str, tex: &str) -> usize {
         }
     }
     expectations.len()
+}
+
+/// The same file through `nabla check`: exit 1 exactly when a step is shown as `≠`, else 0
+/// (or 3 when a step is shown undecided).
+fn check_with_the_cli(name: &str, file: &str, expectations: &[(&str, String)]) {
+    let dir = scratch("cli-check");
+    let path = dir.join(format!("{}.nabla", name.replace(['/', '.'], "_")));
+    std::fs::write(&path, file).expect("write");
+    let (_, err, code) = nabla(&["check", &path.to_string_lossy()]);
+    let wrong = expectations.iter().any(|(r, _)| *r == "≠");
+    let undecided = expectations.iter().any(|(r, _)| *r == "?");
+    let expected: &[i32] = match (wrong, undecided) {
+        (true, _) => &[1],
+        (false, true) => &[0, 3],
+        (false, false) => &[0],
+    };
+    assert!(
+        expected.contains(&code),
+        "{name}: nabla check exits {code}: {err}"
+    );
 }
 
 #[test]
@@ -600,4 +621,51 @@ fn every_document_compiles_with_pdflatex() {
             "{name}.tex has overfull lines: {overfull:?}"
         );
     }
+}
+
+/// Every fragment and every `$$` block of the Markdown renders in KaTeX (strict mode, errors
+/// thrown). Needs `node` and KaTeX: `NABLA_KATEX` names the katex module directory (`.ci/run`
+/// installs it with npm). Without it the test says so and passes locally; in CI it fails.
+#[test]
+fn every_fragment_renders_in_katex() {
+    let Some(katex) = std::env::var_os("NABLA_KATEX") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "NABLA_KATEX is not set, but CI must render the fragments with KaTeX"
+        );
+        eprintln!(
+            "NOTE: NABLA_KATEX not set — the fragments were NOT rendered with KaTeX. Run \
+             `npm install --prefix target/katex katex@0.16` and set \
+             NABLA_KATEX=target/katex/node_modules/katex to run this test."
+        );
+        return;
+    };
+    let dir = scratch("katex");
+    let mut files = Vec::new();
+    for problem in PROBLEMS {
+        let (solution, doc) = solve(problem);
+        let fragment = render(&solution, doc.pool(), Format::LatexFragment);
+        let path = dir.join(format!("{}-fragment.tex", problem.name));
+        std::fs::write(&path, fragment).expect("write");
+        files.push(path);
+        let markdown = render(&solution, doc.pool(), Format::Markdown);
+        for (k, block) in markdown.split("$$").skip(1).step_by(2).enumerate() {
+            let path = dir.join(format!("{}-markdown-{k}.tex", problem.name));
+            std::fs::write(&path, block).expect("write");
+            files.push(path);
+        }
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/katex-render.js");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(katex)
+        .args(&files)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "KaTeX rejects some output:\n{report}");
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok ")).count(),
+        files.len()
+    );
 }
