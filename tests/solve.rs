@@ -188,6 +188,21 @@ fn worked_solutions_match_their_snapshots() {
     }
 }
 
+/// A derivation file with a wrong claim and a descent: verdicts, the correction, the iterates
+/// as a table.
+#[test]
+fn a_checked_file_with_a_descent_is_pinned() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/numeric/bowl-wrong.nabla");
+    let (text, err, code) = nabla(&["solve", &path.to_string_lossy()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(text.contains("✗ Step 1 is wrong"), "{text}");
+    assert!(text.contains("  ──  "), "the iterates as a table: {text}");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("solve_file_bowl_wrong", text));
+}
+
 #[test]
 fn latex_documents_are_pinned_for_two_problems() {
     let mut settings = insta::Settings::clone_current();
@@ -597,9 +612,15 @@ fn every_document_compiles_with_pdflatex() {
             )
         })
         .collect();
-    let hw = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/homework-mistakes.nabla");
-    let (tex, _, _) = nabla(&["solve", &hw.to_string_lossy(), "--to", "latex"]);
-    documents.push(("homework".into(), tex));
+    for (name, file) in [
+        ("homework", "examples/homework-mistakes.nabla"),
+        ("descent", "tests/numeric/bowl-wrong.nabla"),
+        ("classify", "tests/numeric/saddle.nabla"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let (tex, _, _) = nabla(&["solve", &path.to_string_lossy(), "--to", "latex"]);
+        documents.push((name.into(), tex));
+    }
     for (name, tex) in documents {
         let file = dir.join(format!("{name}.tex"));
         std::fs::write(&file, tex).expect("write");

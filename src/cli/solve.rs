@@ -391,10 +391,8 @@ fn verdict_text(pool: &Pool, v: &Verdict, k: usize, expected: Option<Id>, left: 
 }
 
 fn numeric_blocks(blocks: &mut Vec<Block>, n: &NumericReport, source: &str, origin: &str) {
-    blocks.push(Block::Heading(vec![Inline::Text(format!(
-        "{} {}",
-        n.statement, n.function
-    ))]));
+    let written = source.get(n.span.range()).unwrap_or(n.statement).trim();
+    blocks.push(Block::Heading(vec![Inline::Text(written.to_string())]));
     if let Ok(Outcome::Descend(d)) = &n.outcome {
         let iterates = &d.run.iterates;
         let shown: Vec<_> = if iterates.len() > 12 {
@@ -439,9 +437,13 @@ fn numeric_blocks(blocks: &mut Vec<Block>, n: &NumericReport, source: &str, orig
                 .collect(),
         }));
     }
-    for line in numeric::text(n, source, origin).lines() {
+    // The report's summary lines; its location line and its own iterate table are left out.
+    for line in numeric::text(n, source, origin).lines().skip(1) {
         let line = line.trim();
-        if !line.is_empty() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        let table_row =
+            first == "k" || (!first.is_empty() && first.chars().all(|c| c.is_ascii_digit()));
+        if !line.is_empty() && !table_row {
             blocks.push(Block::Text(vec![Inline::Text(line.to_string())]));
         }
     }

@@ -164,7 +164,7 @@ fn run(
             fw.symbolic = None;
             let formula = formula?;
             let result = fw.rule(id)?;
-            let rule = classify(fw.pool, id, &fw.dep);
+            let rule = classify(fw.pool, id, &fw.dep, &fw.leaves);
             tracer.steps.push(DiffStep {
                 node: id,
                 rule,

@@ -28,6 +28,8 @@ pub enum DiffRule {
     SquaredNorm,
     /// `d f(u) = f′(u) du` for an elementwise function (entrywise `f′(u) ⊙ du` for vectors).
     Chain(Func),
+    /// `d f(x) = f′(x) dx` for an elementwise function of the variable itself.
+    Elementary(Func),
     /// `d(Uᵀ) = (dU)ᵀ`.
     Transpose,
     /// `d(u ⊙ v) = du ⊙ v + u ⊙ dv`.
@@ -69,6 +71,7 @@ impl DiffRule {
             DiffRule::GeneralPower => "general power rule".into(),
             DiffRule::SquaredNorm => "differential of a squared norm".into(),
             DiffRule::Chain(f) => format!("chain rule with the derivative of {}", func_name(f)),
+            DiffRule::Elementary(f) => format!("derivative of {}", func_name(f)),
             DiffRule::Transpose => "transpose rule".into(),
             DiffRule::Hadamard => "product rule (elementwise)".into(),
             DiffRule::Kronecker => "product rule (Kronecker)".into(),
@@ -91,7 +94,7 @@ impl DiffRule {
             DiffRule::Sum => "d(u + v) = du + dv".into(),
             DiffRule::ConstantMultiple => "d(cu) = c du, d(AuB) = A du B".into(),
             DiffRule::Product => "d(uv) = du v + u dv".into(),
-            DiffRule::Quotient => "d(u/v) = (du v − u dv)/v²".into(),
+            DiffRule::Quotient => "d(u/v) = du/v + u d(1/v) = (du v − u dv)/v²".into(),
             DiffRule::Power => "d(uⁿ) = n uⁿ⁻¹ du".into(),
             DiffRule::Exponential => "d(aᵘ) = aᵘ ln a du".into(),
             DiffRule::GeneralPower => "d(uᵛ) = v uᵛ⁻¹ du + uᵛ ln u dv".into(),
@@ -99,6 +102,7 @@ impl DiffRule {
             DiffRule::Chain(f) => format!("d {0}(u) = {0}′(u) du, {1}", func_name(f), {
                 derivative_statement(f)
             }),
+            DiffRule::Elementary(f) => derivative_statement(f).into(),
             DiffRule::Transpose => "d(Uᵀ) = (dU)ᵀ".into(),
             DiffRule::Hadamard => "d(u ⊙ v) = du ⊙ v + u ⊙ dv".into(),
             DiffRule::Kronecker => "d(A ⊗ B) = dA ⊗ B + A ⊗ dB".into(),
@@ -173,8 +177,8 @@ pub struct DiffStep {
 }
 
 /// The rule the forward differential applies at `id` (whose operands in `dep` depend on the
-/// variables). Mirrors the branches of the forward rules.
-pub(crate) fn classify(pool: &Pool, id: Id, dep: &HashSet<Id>) -> DiffRule {
+/// variables; `leaves` are the variables). Mirrors the branches of the forward rules.
+pub(crate) fn classify(pool: &Pool, id: Id, dep: &HashSet<Id>, leaves: &HashSet<Id>) -> DiffRule {
     let depends = |c: &Id| dep.contains(c);
     match pool.node(id) {
         Node::Add(_) => DiffRule::Sum,
@@ -212,7 +216,10 @@ pub(crate) fn classify(pool: &Pool, id: Id, dep: &HashSet<Id>) -> DiffRule {
         Node::Transpose(_) => DiffRule::Transpose,
         Node::Hadamard(_) => DiffRule::Hadamard,
         Node::Kron(..) => DiffRule::Kronecker,
-        Node::Apply(f, _) => match f {
+        Node::Apply(f, args) => match f {
+            f if f.is_elementwise() && args.iter().all(|a| leaves.contains(a)) => {
+                DiffRule::Elementary(*f)
+            }
             f if f.is_elementwise() => DiffRule::Chain(*f),
             Func::Trace | Func::Sum | Func::Diag => DiffRule::Linear(*f),
             Func::Det => DiffRule::Determinant,

@@ -21,7 +21,8 @@
 //! let x = doc.lowered.pool.symbol_expr(x);
 //! let solution = derive(&mut doc.lowered.pool, f, &[x], Goal::Gradient).unwrap();
 //! let text = render(&solution, &doc.lowered.pool, Format::Unicode);
-//! assert!(text.contains("∇ₓ(½‖Ax − b‖²) = Aᵀ(Ax − b)"));
+//! assert!(text.contains("∇ₓ (½‖Ax − b‖²) = ▸ Aᵀ(Ax − b) ◂"));
+//! assert!(text.contains("by differential of a squared norm"));
 //! ```
 
 mod derive;

@@ -17,7 +17,7 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
     let mut out = String::new();
     out.push_str(
         "\\documentclass[11pt]{article}\n\\usepackage{amsmath,amssymb}\n\\usepackage{graphicx}\n\
-         \\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.6em}\n\\allowdisplaybreaks\n\
+         \\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.6em}\n\\allowdisplaybreaks\n\\sloppy\n\\setlength{\\emergencystretch}{3em}\n\
          \\begin{document}\n",
     );
     let _ = writeln!(out, "\\section*{{{}}}", inline(&s.title, pool));

@@ -39,23 +39,46 @@ pub fn unicode(s: &Solution, pool: &Pool) -> String {
     out
 }
 
-/// `lhs = a = b (at x = 1)`, the result marked with ▸ … ◂.
+/// `lhs = a = b (at x = 1)`, the result marked with ▸ … ◂; multi-line pieces (matrices) are
+/// set side by side.
 fn equation_unicode(eq: &Equation, pool: &Pool) -> String {
-    let mut line = print(pool, eq.lhs, &PrintOptions::unicode());
+    let mut pieces = vec![print(pool, eq.lhs, &PrintOptions::unicode())];
     let last = eq.chain.len().saturating_sub(1);
     for (i, (relation, e)) in eq.chain.iter().enumerate() {
         let e = print(pool, *e, &PrintOptions::unicode());
-        let e = if eq.boxed && i == last {
-            format!("▸ {e} ◂")
+        pieces.push(format!(" {} ", relation_sign(*relation).0));
+        if eq.boxed && i == last {
+            pieces.extend(["▸ ".to_string(), e, " ◂".to_string()]);
         } else {
-            e
-        };
-        let _ = write!(line, " {} {e}", relation_sign(*relation).0);
+            pieces.push(e);
+        }
     }
     if !eq.at.is_empty() {
-        let _ = write!(line, "   at {}", at(eq, pool, Dialect::Unicode));
+        pieces.push(format!("   at {}", at(eq, pool, Dialect::Unicode)));
     }
-    line
+    side_by_side(&pieces).replace('\n', "\n  ")
+}
+
+/// Sets multi-line texts next to each other, each centred vertically.
+fn side_by_side(pieces: &[String]) -> String {
+    let blocks: Vec<Vec<&str>> = pieces.iter().map(|p| p.lines().collect()).collect();
+    let height = blocks.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let mut rows = vec![String::new(); height];
+    for block in &blocks {
+        let width = block.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let top = (height - block.len().max(1)) / 2;
+        for (r, row) in rows.iter_mut().enumerate() {
+            let line = r
+                .checked_sub(top)
+                .and_then(|k| block.get(k))
+                .copied()
+                .unwrap_or("");
+            row.push_str(line);
+            row.push_str(&" ".repeat(width - line.chars().count()));
+        }
+    }
+    let trimmed: Vec<&str> = rows.iter().map(|r| r.trim_end()).collect();
+    trimmed.join("\n")
 }
 
 /// Markdown: `#` headings, paragraphs, `$$\begin{aligned}…\end{aligned}$$` equations with the
