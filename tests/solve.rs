@@ -55,6 +55,13 @@ const PROBLEMS: &[Problem] = &[
         "",
         "diff",
     ),
+    p(
+        "deep_composition",
+        "sin(cos(exp(log(√(1 + x^2 + x^4)))))^3 tanh(x^2 + 3x)^5 + (x^7 − 3x^5 + 2x^3 − x + 4)^6",
+        "x",
+        "",
+        "diff",
+    ),
     // vector calculus
     p(
         "least_squares",
@@ -108,6 +115,13 @@ const PROBLEMS: &[Problem] = &[
         "w",
         "X: ℝ^(N×d), w: ℝ^d, λ: ℝ",
         "hess",
+    ),
+    p(
+        "two_layer_network",
+        "‖W₂ tanh(W₁x + b₁) − y‖²",
+        "x",
+        "W₁: ℝ^(h×n), W₂: ℝ^(m×h), x: ℝ^n, b₁: ℝ^h, y: ℝ^m",
+        "grad",
     ),
     // matrix calculus
     p(

@@ -84,7 +84,12 @@ fn split(pool: &Pool, e: Id, limit: usize, force: bool) -> Vec<Piece> {
         Node::Mul(factors) => {
             let mut out: Vec<Piece> = Vec::new();
             for (i, &f) in factors.iter().enumerate() {
-                let mut parts = if matches!(pool.node(f), Node::Add(_)) {
+                // Operands that bind more loosely than a product keep their parentheses.
+                let loose = matches!(
+                    pool.node(f),
+                    Node::Add(_) | Node::Hadamard(_) | Node::Kron(..)
+                );
+                let mut parts = if loose {
                     let mut inner = split(pool, f, limit, false);
                     if let Some(first) = inner.first_mut() {
                         first.latex.insert(0, '(');

@@ -20,7 +20,7 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
          \\setlength{\\parindent}{0pt}\n\\setlength{\\parskip}{0.6em}\n\\allowdisplaybreaks\n\\sloppy\n\\setlength{\\emergencystretch}{3em}\n\
          \\begin{document}\n",
     );
-    let _ = writeln!(out, "\\section*{{{}}}", inline(&s.title, pool));
+    let _ = writeln!(out, "\\section*{{{}}}", heading(&s.title, pool));
     if !s.symbols.is_empty() {
         let decls: Vec<String> = s
             .symbols
@@ -45,7 +45,7 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
     for block in &s.blocks {
         match block {
             Block::Heading(h) => {
-                let _ = writeln!(out, "\\subsection*{{{}}}\n", inline(h, pool));
+                let _ = writeln!(out, "\\subsection*{{{}}}\n", heading(h, pool));
             }
             Block::Text(t) => {
                 let _ = writeln!(out, "{}\n", inline(t, pool));
@@ -182,6 +182,25 @@ fn at_math(eq: &Equation, pool: &Pool) -> String {
         })
         .collect();
     parts.join(", ")
+}
+
+/// Widest expression (Unicode characters) written inside a heading; a wider one is named "the
+/// expression" there (the equations below show it, broken over rows).
+const HEADING_MATH_WIDTH: usize = 36;
+
+fn heading(parts: &[Inline], pool: &Pool) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Inline::Math(id)
+                if print(pool, *id, &PrintOptions::unicode()).chars().count()
+                    > HEADING_MATH_WIDTH =>
+            {
+                "the expression".to_string()
+            }
+            p => inline(std::slice::from_ref(p), pool),
+        })
+        .collect()
 }
 
 fn inline(parts: &[Inline], pool: &Pool) -> String {
