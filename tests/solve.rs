@@ -45,6 +45,7 @@ const PROBLEMS: &[Problem] = &[
     p("sqrt", "√(1 + x^2)", "x", "", "diff"),
     p("exponential", "2^x + x^2", "x", "", "diff"),
     p("tanh_sigmoid", "tanh(3x) + σ(x)", "x", "", "diff"),
+    p("kinks", "relu(x) + |x − 1|", "x", "", "diff"),
     p("second_derivative", "x^4 − 3x^2 + cos x", "x", "", "hess"),
     p("two_variables", "x^2 y + y^3", "x,y", "", "grad"),
     p("hessian_two_variables", "x^2 y + y^3", "x,y", "", "hess"),

@@ -135,6 +135,13 @@ pub fn derive(pool: &mut Pool, f: Id, wrt: &[Id], goal: Goal) -> Result<Solution
             })
         }
     }
+    let points = diff::non_differentiable_points(w.pool, f);
+    if !points.is_empty() {
+        w.blocks.push(Block::Text(vec![text(format!(
+            "Not differentiable where {}; the result holds everywhere else.",
+            points.join(", or where ")
+        ))]));
+    }
     let (declarations, symbols) = declarations(w.pool);
     let mut heading = vec![
         text(format!("{title} of ")),
