@@ -118,6 +118,11 @@ fn expression_solution(
     };
     r.budget.apply(&mut doc);
     let pool = &mut doc.lowered.pool;
+    // A denominator-layout Jacobian is read as the transpose of the numerator one.
+    let id = match pool.node(id) {
+        Node::Transpose(inner) if matches!(pool.node(*inner), Node::Derivative(_)) => *inner,
+        _ => id,
+    };
     let (f, vars) = match pool.node(id) {
         Node::Derivative(d) => (d.expr, d.wrt.to_vec()),
         _ => {
