@@ -112,7 +112,7 @@ impl Counterexample {
         }
     }
 
-    /// Smaller is better: total entry count, then largest |entry|.
+    /// Smaller is better: total entry count, then largest |entry| (as `instance_size`).
     fn size(&self) -> (usize, Number) {
         let count = self.values.iter().map(|(_, v)| v.len()).sum();
         let max = self
@@ -207,7 +207,7 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(&dims, &mut rng, sample.max_dim);
         sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst);
-        match trial(pool, left, right, &inst, opts.rel_tol) {
+        match trial(pool, left, right, &inst, opts.rel_tol, Precision::ExactOrFloat) {
             Trial::Agreed { exact: e } => {
                 valid += 1;
                 exact &= e;
@@ -284,10 +284,21 @@ fn shrink(
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(dims, rng, small.max_dim);
         sample_values(pool, symbols, positive, rng, &small, &mut inst);
-        if let Trial::Differ(c) = trial(pool, left, right, &inst, opts.rel_tol) {
+        // The instance's size is known before evaluating: one no smaller than the best can
+        // only win by being exact where the best is not, so it is evaluated exactly or not
+        // at all (the draws, and so the result, are the same as evaluating every instance).
+        let smaller = instance_size(&inst) < best.size();
+        if !smaller && best.exact {
+            continue;
+        }
+        let mode = if smaller {
+            Precision::ExactOrFloat
+        } else {
+            Precision::ExactOnly
+        };
+        if let Trial::Differ(c) = trial(pool, left, right, &inst, opts.rel_tol, mode) {
             // An exact counterexample beats a floating-point one of any size.
-            let better =
-                (c.exact && !best.exact) || (c.exact == best.exact && c.size() < best.size());
+            let better = (c.exact && !best.exact) || (c.exact == best.exact && smaller);
             if better {
                 best = c;
             }
@@ -296,21 +307,55 @@ fn shrink(
     best
 }
 
+/// Smaller is better: total entry count, then largest |entry| (as [`Counterexample::size`]).
+fn instance_size(inst: &Instance<Number>) -> (usize, Number) {
+    let count = inst.values.values().map(Dense::len).sum();
+    let max = inst
+        .values
+        .values()
+        .flat_map(|v| v.data.iter().map(Number::abs))
+        .max()
+        .unwrap_or_else(Number::zero);
+    (count, max)
+}
+
+/// Which arithmetic a trial may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// Exact rationals, or `f64` where a side is not rational.
+    ExactOrFloat,
+    /// Exact rationals only: a side that is not rational makes the trial undefined.
+    ExactOnly,
+}
+
 /// Has the comparison's deadline passed?
 fn out_of_time(opts: &CompareOptions) -> bool {
     opts.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
-/// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational.
-fn trial(pool: &Pool, left: Id, right: Id, inst: &Instance<Number>, rel_tol: f64) -> Trial {
-    let l = evaluate(pool, left, inst);
-    let r = evaluate(pool, right, inst);
+/// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational (and
+/// `mode` allows it).
+fn trial(
+    pool: &Pool,
+    left: Id,
+    right: Id,
+    inst: &Instance<Number>,
+    rel_tol: f64,
+    mode: Precision,
+) -> Trial {
     let counterexample = |left: DenseValue, right: DenseValue, exact: bool| Counterexample {
         dims: inst.dims.clone(),
         values: named_values(pool, inst),
         left,
         right,
         exact,
+    };
+    // A left side that is not rational sends the trial to `f64` whatever the right side is, so
+    // the right side is then not evaluated exactly.
+    let l = evaluate(pool, left, inst);
+    let r = match &l {
+        Err(e) if falls_back(e) => Err(EvalError::NotRational),
+        _ => evaluate(pool, right, inst),
     };
     match (l, r) {
         (Ok(a), Ok(b)) => {
@@ -333,6 +378,9 @@ fn trial(pool: &Pool, left: Id, right: Id, inst: &Instance<Number>, rel_tol: f64
                 .find_map(|x| x.err().filter(|e| !falls_back(e)))
             {
                 return Trial::Failed(e);
+            }
+            if mode == Precision::ExactOnly {
+                return Trial::Undefined(EvalError::NotRational);
             }
             let fl = to_f64(inst);
             match (evaluate(pool, left, &fl), evaluate(pool, right, &fl)) {

@@ -6,7 +6,8 @@ use super::error::EvalError;
 use super::free::FreeSymbols;
 use super::scalar::Scalar;
 use crate::expr::{Dim, Func, Id, Node, NormKind, Number, Pool, Shape, SymbolId};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Most summand evaluations one call may perform (over all sums, nested ones multiply).
@@ -73,14 +74,14 @@ pub fn evaluate<T: Scalar>(
 /// Symbols bound by an enclosing `∑` or `at`, and the values computed under those bindings.
 struct Scope<T> {
     bound: BTreeMap<SymbolId, Rc<Dense<T>>>,
-    memo: HashMap<Id, Rc<Dense<T>>>,
+    memo: FxHashMap<Id, Rc<Dense<T>>>,
 }
 
 impl<T> Default for Scope<T> {
     fn default() -> Scope<T> {
         Scope {
             bound: BTreeMap::new(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }
@@ -105,7 +106,7 @@ impl<T: Scalar> Evaluator<'_, T> {
         // only the summand of a `∑` and the body of an `at` (evaluated under new bindings) are
         // left to `compute`.
         let mut stack = vec![(id, false)];
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         while let Some((n, expanded)) = stack.pop() {
             if expanded {
                 self.compute_and_store(n)?;
@@ -191,15 +192,16 @@ impl<T: Scalar> Evaluator<'_, T> {
 
     fn dim(&self, d: &Dim) -> Result<usize, EvalError> {
         let dims = &self.instance.dims;
-        if let Some(missing) = d.symbols.iter().find(|s| !dims.contains_key(*s)) {
-            return Err(EvalError::MissingDimension {
-                name: missing.clone(),
-            });
+        // One pass; a missing dimension is reported even after an overflow.
+        let mut v = Some(d.coeff);
+        for s in &d.symbols {
+            let value = dims.get(s).ok_or_else(|| EvalError::MissingDimension {
+                name: s.clone(),
+            })?;
+            v = v.and_then(|v| v.checked_mul(*value));
         }
-        let v = d
-            .evaluate(&|s| dims.get(s).copied())
-            .ok_or(EvalError::TooLarge)?;
-        usize::try_from(v).map_err(|_| EvalError::TooLarge)
+        v.and_then(|v| usize::try_from(v).ok())
+            .ok_or(EvalError::TooLarge)
     }
 
     fn concrete_shape(&self, s: &Shape) -> Result<(usize, usize), EvalError> {
@@ -285,7 +287,7 @@ impl<T: Scalar> Evaluator<'_, T> {
                 }
                 self.scopes.push(Scope {
                     bound,
-                    memo: HashMap::new(),
+                    memo: FxHashMap::default(),
                 });
                 let r = self.eval(*body);
                 self.scopes.pop();
