@@ -11,7 +11,7 @@
 
 use super::sample::{sample_dimensions, sample_values, to_f64, SampleOptions};
 use crate::expr::{Id, Number, Pool, Shape, SymbolId};
-use crate::numeric::{evaluate, free_dimensions, free_symbols, Dense, EvalError, Instance};
+use crate::numeric::{free_dimensions, free_symbols, Dense, EvalError, Evaluation, Instance};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
 use std::collections::{BTreeMap, BTreeSet};
@@ -165,6 +165,12 @@ pub enum Comparison {
     },
 }
 
+/// The outcome of an instance tried before that did not end the comparison.
+enum Repeat {
+    Agreed { exact: bool },
+    Undefined(EvalError),
+}
+
 /// The outcome of one instance.
 enum Trial {
     Agreed { exact: bool },
@@ -193,6 +199,9 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
     };
     let (mut valid, mut undefined, mut attempted, mut exact) = (0, 0, 0, true);
     let mut reason = String::new();
+    // Instances already tried that agreed or were undefined: a repeated draw (likely when there
+    // are few symbols) has the same outcome, so it is counted again without evaluating.
+    let mut seen: Vec<(Instance<Number>, Repeat)> = Vec::new();
     while valid < opts.trials && attempted < opts.max_attempts {
         if out_of_time(opts) {
             return Comparison::OutOfTime { valid, attempted };
@@ -207,7 +216,20 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(&dims, &mut rng, sample.max_dim);
         sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst);
-        match trial(pool, left, right, &inst, opts.rel_tol, Precision::ExactOrFloat) {
+        let outcome = match seen.iter().find(|(i, _)| *i == inst) {
+            Some((_, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
+            Some((_, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
+            None => {
+                let t = trial(pool, left, right, &inst, opts.rel_tol, Precision::ExactOrFloat);
+                match &t {
+                    Trial::Agreed { exact } => seen.push((inst, Repeat::Agreed { exact: *exact })),
+                    Trial::Undefined(e) => seen.push((inst, Repeat::Undefined(e.clone()))),
+                    Trial::Differ(_) | Trial::Failed(_) => {}
+                }
+                t
+            }
+        };
+        match outcome {
             Trial::Agreed { exact: e } => {
                 valid += 1;
                 exact &= e;
@@ -269,6 +291,8 @@ fn shrink(
     let mut best = first;
     let none = BTreeSet::new();
     let all: BTreeSet<SymbolId> = symbols.iter().copied().collect();
+    // Small instances repeat often; one already evaluated cannot win the second time.
+    let mut tried: Vec<Instance<Number>> = Vec::new();
     for k in 0..SHRINK_ATTEMPTS {
         if out_of_time(opts) {
             break;
@@ -288,7 +312,7 @@ fn shrink(
         // only win by being exact where the best is not, so it is evaluated exactly or not
         // at all (the draws, and so the result, are the same as evaluating every instance).
         let smaller = instance_size(&inst) < best.size();
-        if !smaller && best.exact {
+        if (!smaller && best.exact) || tried.contains(&inst) {
             continue;
         }
         let mode = if smaller {
@@ -296,7 +320,9 @@ fn shrink(
         } else {
             Precision::ExactOnly
         };
-        if let Trial::Differ(c) = trial(pool, left, right, &inst, opts.rel_tol, mode) {
+        let outcome = trial(pool, left, right, &inst, opts.rel_tol, mode);
+        tried.push(inst);
+        if let Trial::Differ(c) = outcome {
             // An exact counterexample beats a floating-point one of any size.
             let better = (c.exact && !best.exact) || (c.exact == best.exact && smaller);
             if better {
@@ -350,12 +376,14 @@ fn trial(
         right,
         exact,
     };
-    // A left side that is not rational sends the trial to `f64` whatever the right side is, so
-    // the right side is then not evaluated exactly.
-    let l = evaluate(pool, left, inst);
+    // Both sides share one evaluation (and so their common subexpressions). A left side that is
+    // not rational sends the trial to `f64` whatever the right side is, so the right side is
+    // then not evaluated exactly.
+    let mut exact = Evaluation::new(pool, inst);
+    let l = exact.value(left);
     let r = match &l {
         Err(e) if falls_back(e) => Err(EvalError::NotRational),
-        _ => evaluate(pool, right, inst),
+        _ => exact.value(right),
     };
     match (l, r) {
         (Ok(a), Ok(b)) => {
@@ -383,7 +411,8 @@ fn trial(
                 return Trial::Undefined(EvalError::NotRational);
             }
             let fl = to_f64(inst);
-            match (evaluate(pool, left, &fl), evaluate(pool, right, &fl)) {
+            let mut float = Evaluation::new(pool, &fl);
+            match (float.value(left), float.value(right)) {
                 (Ok(a), Ok(b)) => {
                     if close(&a, &b, rel_tol) {
                         Trial::Agreed { exact: false }

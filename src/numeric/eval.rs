@@ -60,15 +60,35 @@ pub fn evaluate<T: Scalar>(
     id: Id,
     instance: &Instance<T>,
 ) -> Result<Dense<T>, EvalError> {
-    let mut ev = Evaluator {
-        pool,
-        instance,
-        scopes: vec![Scope::default()],
-        free: FreeSymbols::default(),
-        iterations: 0,
-    };
-    let v = ev.eval(id)?;
+    let mut ev = Evaluator::new(pool, instance);
+    let v = ev.eval(id);
+    // Dropping the memo first lets the result be moved out rather than copied.
+    drop(ev);
+    let v = v?;
     Ok(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))
+}
+
+/// Several expressions evaluated at one instance, each as [`evaluate`] would, sharing the values
+/// of their common subexpressions (both sides of an equation, say).
+pub struct Evaluation<'a, T> {
+    ev: Evaluator<'a, T>,
+}
+
+impl<'a, T: Scalar> Evaluation<'a, T> {
+    /// Nothing evaluated yet.
+    pub fn new(pool: &'a Pool, instance: &'a Instance<T>) -> Evaluation<'a, T> {
+        Evaluation {
+            ev: Evaluator::new(pool, instance),
+        }
+    }
+
+    /// The value of `id`, reusing every subexpression value computed so far (an error leaves
+    /// the values computed before it usable).
+    pub fn value(&mut self, id: Id) -> Result<Dense<T>, EvalError> {
+        self.ev.iterations = 0;
+        let v = self.ev.eval(id)?;
+        Ok((*v).clone())
+    }
 }
 
 /// Symbols bound by an enclosing `∑` or `at`, and the values computed under those bindings.
@@ -96,7 +116,23 @@ struct Evaluator<'a, T> {
     iterations: u64,
 }
 
-impl<T: Scalar> Evaluator<'_, T> {
+/// Initial capacity of the memo of the outermost scope (typical claims have tens of nodes).
+const MEMO_CAPACITY: usize = 64;
+
+impl<'a, T: Scalar> Evaluator<'a, T> {
+    fn new(pool: &'a Pool, instance: &'a Instance<T>) -> Evaluator<'a, T> {
+        Evaluator {
+            pool,
+            instance,
+            scopes: vec![Scope {
+                bound: BTreeMap::new(),
+                memo: FxHashMap::with_capacity_and_hasher(MEMO_CAPACITY, Default::default()),
+            }],
+            free: FreeSymbols::default(),
+            iterations: 0,
+        }
+    }
+
     /// The value of `id` in the current scopes, memoised.
     fn eval(&mut self, id: Id) -> Result<Rc<Dense<T>>, EvalError> {
         if let Some(v) = self.memoised(id) {
