@@ -10,11 +10,13 @@
 //! (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement kept.
 
 use super::sample::{sample_dimensions, sample_values, to_f64, SampleOptions};
-use crate::expr::{Id, Number, Pool, Shape, SymbolId};
+use crate::expr::{Id, Number, Pool, Shape, SymbolId, SymbolOrigin};
 use crate::numeric::{free_dimensions, free_symbols, Dense, EvalError, Evaluation, Instance};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
+use rustc_hash::FxHasher;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 /// How hard and how strictly to compare.
@@ -201,7 +203,7 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
     let mut reason = String::new();
     // Instances already tried that agreed or were undefined: a repeated draw (likely when there
     // are few symbols) has the same outcome, so it is counted again without evaluating.
-    let mut seen: Vec<(Instance<Number>, Repeat)> = Vec::new();
+    let mut seen: Vec<(u64, Instance<Number>, Repeat)> = Vec::new();
     while valid < opts.trials && attempted < opts.max_attempts {
         if out_of_time(opts) {
             return Comparison::OutOfTime { valid, attempted };
@@ -216,15 +218,19 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(&dims, &mut rng, sample.max_dim);
         sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst);
-        let outcome = match seen.iter().find(|(i, _)| *i == inst) {
-            Some((_, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
-            Some((_, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
+        let key = fingerprint(&inst);
+        let outcome = match seen.iter().find(|(k, i, _)| *k == key && *i == inst) {
+            Some((_, _, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
+            Some((_, _, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
             None => {
                 let t = trial(pool, left, right, &inst, opts.rel_tol, Precision::ExactOrFloat);
-                match &t {
-                    Trial::Agreed { exact } => seen.push((inst, Repeat::Agreed { exact: *exact })),
-                    Trial::Undefined(e) => seen.push((inst, Repeat::Undefined(e.clone()))),
-                    Trial::Differ(_) | Trial::Failed(_) => {}
+                let repeat = match &t {
+                    Trial::Agreed { exact } => Some(Repeat::Agreed { exact: *exact }),
+                    Trial::Undefined(e) => Some(Repeat::Undefined(e.clone())),
+                    Trial::Differ(_) | Trial::Failed(_) => None,
+                };
+                if let Some(r) = repeat {
+                    seen.push((key, inst, r));
                 }
                 t
             }
@@ -289,12 +295,17 @@ fn shrink(
 ) -> Counterexample {
     const SHRINK_ATTEMPTS: u64 = 48;
     let mut best = first;
+    let mut best_size = best.size();
     let none = BTreeSet::new();
     let all: BTreeSet<SymbolId> = symbols.iter().copied().collect();
+    // No instance has fewer entries than with every dimension 1, and every drawn value has an
+    // entry of magnitude ≥ 1: an exact counterexample that small cannot be beaten.
+    let fewest = fewest_entries(pool, symbols);
     // Small instances repeat often; one already evaluated cannot win the second time.
-    let mut tried: Vec<Instance<Number>> = Vec::new();
+    let mut tried: Vec<(u64, Instance<Number>)> = Vec::new();
     for k in 0..SHRINK_ATTEMPTS {
-        if out_of_time(opts) {
+        if out_of_time(opts) || (best.exact && best_size.0 <= fewest && best_size.1 <= Number::one())
+        {
             break;
         }
         // Every third draw is entrywise positive, for sides defined only there (log, √).
@@ -311,8 +322,12 @@ fn shrink(
         // The instance's size is known before evaluating: one no smaller than the best can
         // only win by being exact where the best is not, so it is evaluated exactly or not
         // at all (the draws, and so the result, are the same as evaluating every instance).
-        let smaller = instance_size(&inst) < best.size();
-        if (!smaller && best.exact) || tried.contains(&inst) {
+        let smaller = is_smaller(&inst, &best_size);
+        if !smaller && best.exact {
+            continue;
+        }
+        let key = fingerprint(&inst);
+        if tried.iter().any(|(k, i)| *k == key && *i == inst) {
             continue;
         }
         let mode = if smaller {
@@ -321,16 +336,55 @@ fn shrink(
             Precision::ExactOnly
         };
         let outcome = trial(pool, left, right, &inst, opts.rel_tol, mode);
-        tried.push(inst);
+        tried.push((key, inst));
         if let Trial::Differ(c) = outcome {
             // An exact counterexample beats a floating-point one of any size.
             let better = (c.exact && !best.exact) || (c.exact == best.exact && smaller);
             if better {
                 best = c;
+                best_size = best.size();
             }
         }
     }
     best
+}
+
+/// Total entries of the symbols' values when every dimension is 1 (sum indices have none).
+fn fewest_entries(pool: &Pool, symbols: &[SymbolId]) -> usize {
+    symbols
+        .iter()
+        .map(|&s| pool.symbol(s))
+        .filter(|sym| sym.origin != SymbolOrigin::SumIndex)
+        .map(|sym| {
+            let one = |d: &crate::expr::Dim| usize::try_from(d.coeff).unwrap_or(usize::MAX);
+            one(&sym.shape.rows).saturating_mul(one(&sym.shape.cols))
+        })
+        .fold(0, usize::saturating_add)
+}
+
+/// Is the instance smaller than `size` (entry count first, the largest |entry| on a tie)?
+fn is_smaller(inst: &Instance<Number>, size: &(usize, Number)) -> bool {
+    let count: usize = inst.values.values().map(Dense::len).sum();
+    match count.cmp(&size.0) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => instance_size(inst).1 < size.1,
+    }
+}
+
+/// A hash of an instance, to find repeats quickly (equal instances have equal fingerprints).
+fn fingerprint(inst: &Instance<Number>) -> u64 {
+    let mut h = FxHasher::default();
+    for (name, v) in &inst.dims {
+        name.hash(&mut h);
+        v.hash(&mut h);
+    }
+    for (s, v) in &inst.values {
+        s.hash(&mut h);
+        (v.rows, v.cols).hash(&mut h);
+        v.data.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Smaller is better: total entry count, then largest |entry| (as [`Counterexample::size`]).

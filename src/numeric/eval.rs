@@ -152,24 +152,29 @@ impl<'a, T: Scalar> Evaluator<'a, T> {
                 continue;
             }
             stack.push((n, true));
-            stack.extend(self.operands(n).into_iter().rev().map(|c| (c, false)));
+            self.push_operands(n, &mut stack);
         }
         self.memoised(id)
             .ok_or_else(|| EvalError::shape("an expression that evaluated to nothing"))
     }
 
-    /// The subexpressions `compute` evaluates in the current scopes: all children, except the
-    /// bodies of `∑` and `at` (evaluated under new bindings) and the norm inside an even power
-    /// of a norm (evaluated as a sum of squares).
-    fn operands(&self, id: Id) -> Vec<Id> {
+    /// Pushes (last first, so they are computed in order) the subexpressions `compute`
+    /// evaluates in the current scopes: all children, except the bodies of `∑` and `at`
+    /// (evaluated under new bindings) and the norm inside an even power of a norm (evaluated as
+    /// a sum of squares).
+    fn push_operands(&self, id: Id, stack: &mut Vec<(Id, bool)>) {
+        let mut push = |ids: &[Id]| stack.extend(ids.iter().rev().map(|&c| (c, false)));
         match self.pool.node(id) {
-            Node::Sum { lower, upper, .. } => vec![*lower, *upper],
-            Node::At(_, binds) => binds.iter().map(|(_, v)| *v).collect(),
+            Node::Sum { lower, upper, .. } => push(&[*lower, *upper]),
+            Node::At(_, binds) => push(&binds.iter().map(|(_, v)| *v).collect::<Vec<_>>()),
             Node::Pow(b, e) => match self.even_norm_power(*b, *e) {
-                Some((v, _)) => vec![v],
-                None => vec![*b, *e],
+                Some((v, _)) => push(&[v]),
+                None => push(&[*b, *e]),
             },
-            node => node.children(),
+            Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) | Node::Apply(_, xs) => push(xs),
+            Node::Transpose(a) => push(&[*a]),
+            Node::Kron(a, b) => push(&[*a, *b]),
+            node => push(&node.children()),
         }
     }
 
