@@ -5,7 +5,7 @@ use super::compare::{compare, CompareOptions, Comparison};
 use super::sample::{sample_instance, to_f64, SampleOptions};
 use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
-use crate::numeric::{evaluate, Instance};
+use crate::numeric::{Evaluation, Instance};
 use crate::simplify::expand_until;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -93,9 +93,9 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let mut found = Vec::new();
     let (c, g) = (ctx.claimed, ctx.correct);
     if pool.shape(c) == pool.shape(g) {
-        if let Some(k) = estimate_ratio(pool, c, g, ctx.compare.seed) {
+        if let Some((k, consistent)) = estimate_ratio(pool, c, g, ctx.compare.seed) {
             // A zero ratio is a claim of 0, not a factor.
-            if !k.is_one() && !k.is_zero() {
+            if consistent && !k.is_one() && !k.is_zero() {
                 let kg = pool.scale(k.clone(), g);
                 if agrees(pool, c, kg, ctx) {
                     found.push(if k.is_minus_one() {
@@ -184,8 +184,9 @@ pub fn agrees(pool: &mut Pool, a: Id, b: Id, ctx: &StepContext<'_>) -> bool {
 
 /// claimed / correct at the entry of largest magnitude of a random instance: exact when both
 /// sides are rational there, otherwise in floating point and rounded to a simple fraction (the
-/// caller verifies the factor).
-fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
+/// caller verifies the factor). Also whether claimed = ratio · correct at every entry there
+/// (when exact; a floating-point estimate is not checked): if not, the factor is refuted.
+fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<(Number, bool)> {
     let symbols: Vec<SymbolId> = free_symbols(pool, &[c, g]).into_iter().collect();
     let mut rng = Pcg64::seed_from_u64(seed ^ 0x5eed);
     let opts = SampleOptions {
@@ -197,7 +198,8 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
     for _ in 0..8 {
         let inst: Instance<Number> =
             sample_instance(pool, &symbols, &BTreeSet::new(), &mut rng, &opts);
-        if let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) {
+        let mut exact = Evaluation::new(pool, &inst);
+        if let (Ok(cv), Ok(gv)) = (exact.value(c), exact.value(g)) {
             let best = gv
                 .data
                 .iter()
@@ -205,12 +207,15 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
                 .filter(|(x, _)| !x.is_zero())
                 .max_by(|a, b| a.0.abs().cmp(&b.0.abs()));
             if let Some((x, y)) = best {
-                return x.recip().map(|r| y * &r);
+                let k = x.recip().map(|r| y * &r)?;
+                let consistent = cv.data.iter().zip(&gv.data).all(|(y, x)| *y == x * &k);
+                return Some((k, consistent));
             }
             continue;
         }
         let inst = to_f64(&inst);
-        let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) else {
+        let mut float = Evaluation::new(pool, &inst);
+        let (Ok(cv), Ok(gv)) = (float.value(c), float.value(g)) else {
             continue;
         };
         let best = gv
@@ -220,7 +225,7 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
             .filter(|(x, _)| x.abs() > 1e-6)
             .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
         if let Some((x, y)) = best {
-            return simple_fraction(y / x);
+            return simple_fraction(y / x).map(|k| (k, true));
         }
     }
     None
