@@ -51,5 +51,8 @@ fn main() {
         let claim = source.lines().last().unwrap_or_default();
         println!("{k}: {:8.3} ms  {:?}  {claim}", 1e3 * t, verdicts);
     }
-    println!("mean: {:.3} ms per claim", 1e3 * total / HOMEWORK.len() as f64);
+    println!(
+        "mean: {:.3} ms per claim",
+        1e3 * total / HOMEWORK.len() as f64
+    );
 }

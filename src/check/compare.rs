@@ -223,7 +223,14 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
             Some((_, _, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
             Some((_, _, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
             None => {
-                let t = trial(pool, left, right, &inst, opts.rel_tol, Precision::ExactOrFloat);
+                let t = trial(
+                    pool,
+                    left,
+                    right,
+                    &inst,
+                    opts.rel_tol,
+                    Precision::ExactOrFloat,
+                );
                 let repeat = match &t {
                     Trial::Agreed { exact } => Some(Repeat::Agreed { exact: *exact }),
                     Trial::Undefined(e) => Some(Repeat::Undefined(e.clone())),
@@ -304,7 +311,8 @@ fn shrink(
     // Small instances repeat often; one already evaluated cannot win the second time.
     let mut tried: Vec<(u64, Instance<Number>)> = Vec::new();
     for k in 0..SHRINK_ATTEMPTS {
-        if out_of_time(opts) || (best.exact && best_size.0 <= fewest && best_size.1 <= Number::one())
+        if out_of_time(opts)
+            || (best.exact && best_size.0 <= fewest && best_size.1 <= Number::one())
         {
             break;
         }

@@ -236,9 +236,9 @@ impl<'a, T: Scalar> Evaluator<'a, T> {
         // One pass; a missing dimension is reported even after an overflow.
         let mut v = Some(d.coeff);
         for s in &d.symbols {
-            let value = dims.get(s).ok_or_else(|| EvalError::MissingDimension {
-                name: s.clone(),
-            })?;
+            let value = dims
+                .get(s)
+                .ok_or_else(|| EvalError::MissingDimension { name: s.clone() })?;
             v = v.and_then(|v| v.checked_mul(*value));
         }
         v.and_then(|v| usize::try_from(v).ok())
