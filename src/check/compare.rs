@@ -6,8 +6,12 @@
 //! values (seeded, so the same call gives the same answer) and evaluates both sides in exact
 //! rationals; a side that is not rational there (`exp 1`, `√2`) sends the trial to `f64` with a
 //! relative tolerance. A trial where a side is undefined (log of a negative, a singular
-//! inverse) is re-drawn. An exact disagreement is certain; once one is found, small instances
-//! (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement kept.
+//! inverse) is re-drawn; a draw equal to one already tried is counted with its earlier outcome
+//! instead of being evaluated again. Both sides of a trial share one evaluation (common
+//! subexpressions are computed once). An exact disagreement is certain; once one is found, small
+//! instances (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement
+//! kept: an instance that could not be smaller than the best one is not evaluated, and the
+//! search stops when no instance can be smaller.
 
 use super::sample::{sample_dimensions, sample_values, to_f64, SampleOptions};
 use crate::expr::{Id, Number, Pool, Shape, SymbolId, SymbolOrigin};
