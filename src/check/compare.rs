@@ -442,15 +442,9 @@ fn trial(
         right,
         exact,
     };
-    // Both sides share one evaluation (and so their common subexpressions). A left side that is
-    // not rational sends the trial to `f64` whatever the right side is, so the right side is
-    // then not evaluated exactly.
+    // Both sides share one evaluation (and so their common subexpressions).
     let mut exact = Evaluation::new(pool, inst);
-    let l = exact.value(left);
-    let r = match &l {
-        Err(e) if falls_back(e) => Err(EvalError::NotRational),
-        _ => exact.value(right),
-    };
+    let (l, r) = (exact.value(left), exact.value(right));
     match (l, r) {
         (Ok(a), Ok(b)) => {
             if a == b {
