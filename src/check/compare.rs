@@ -677,6 +677,25 @@ mod tests {
     }
 
     #[test]
+    fn repeated_draws_count_as_trials() {
+        // One scalar symbol takes few distinct values: the repeats still count, unevaluated.
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        // The raw sum x + x, not folded by the constructor.
+        let left = pool.intern(Node::Add(vec![x, x].into()), Shape::scalar());
+        let right = pool.scale(Number::int(2), x);
+        assert_ne!(left, right);
+        let c = compare(&pool, left, right, &CompareOptions::default());
+        assert_eq!(
+            c,
+            Comparison::AllAgreed {
+                trials: 40,
+                exact: true
+            }
+        );
+    }
+
+    #[test]
     fn doubling_is_not_identity() {
         let mut pool = Pool::new();
         let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);

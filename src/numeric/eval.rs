@@ -521,3 +521,36 @@ fn node_kind(node: &Node) -> &'static str {
         Node::At(..) => "substitution",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Assumptions, SymbolOrigin};
+
+    #[test]
+    fn a_shared_evaluation_gives_each_value_as_evaluate_does() {
+        let mut pool = Pool::new();
+        let n = Dim::symbol("n");
+        let v = pool
+            .declare(
+                "v",
+                Shape::vector(n),
+                Assumptions::default(),
+                SymbolOrigin::Declared,
+            )
+            .expect("fresh symbol");
+        let ve = pool.symbol_expr(v);
+        let vt = pool.transpose(ve);
+        let inner = pool.mul(&[vt, ve]);
+        let twice = pool.scale(Number::int(2), inner);
+        let norm = pool.apply(Func::Norm(NormKind::Two), &[ve]);
+        let value = Dense::from_vec(2, 1, vec![Number::int(1), Number::int(1)]).expect("2×1");
+        let at = Instance::new().with_dim("n", 2).with_value(v, value);
+        let mut shared = Evaluation::new(&pool, &at);
+        // √2 is not rational; the values computed before the error stay usable.
+        assert_eq!(shared.value(norm), Err(EvalError::NotRational));
+        assert_eq!(shared.value(inner), evaluate(&pool, inner, &at));
+        assert_eq!(shared.value(twice), Ok(Dense::scalar(Number::int(4))));
+        assert_eq!(shared.value(twice), evaluate(&pool, twice, &at));
+    }
+}
