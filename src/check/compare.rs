@@ -6,15 +6,21 @@
 //! values (seeded, so the same call gives the same answer) and evaluates both sides in exact
 //! rationals; a side that is not rational there (`exp 1`, `√2`) sends the trial to `f64` with a
 //! relative tolerance. A trial where a side is undefined (log of a negative, a singular
-//! inverse) is re-drawn. An exact disagreement is certain; once one is found, small instances
-//! (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement kept.
+//! inverse) is re-drawn; a draw equal to one already tried is counted with its earlier outcome
+//! instead of being evaluated again. Both sides of a trial share one evaluation (common
+//! subexpressions are computed once). An exact disagreement is certain; once one is found, small
+//! instances (dimensions ≤ 2, entries in {−1, 0, 1, 2}) are tried and the smallest disagreement
+//! kept: an instance that could not be smaller than the best one is not evaluated, and the
+//! search stops when no instance can be smaller.
 
 use super::sample::{sample_dimensions, sample_values, to_f64, SampleOptions};
-use crate::expr::{Id, Number, Pool, Shape, SymbolId};
-use crate::numeric::{evaluate, free_dimensions, free_symbols, Dense, EvalError, Instance};
+use crate::expr::{Id, Number, Pool, Shape, SymbolId, SymbolOrigin};
+use crate::numeric::{free_dimensions, free_symbols, Dense, EvalError, Evaluation, Instance};
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
+use rustc_hash::FxHasher;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 /// How hard and how strictly to compare.
@@ -112,7 +118,7 @@ impl Counterexample {
         }
     }
 
-    /// Smaller is better: total entry count, then largest |entry|.
+    /// Smaller is better: total entry count, then largest |entry| (as `instance_size`).
     fn size(&self) -> (usize, Number) {
         let count = self.values.iter().map(|(_, v)| v.len()).sum();
         let max = self
@@ -165,6 +171,12 @@ pub enum Comparison {
     },
 }
 
+/// The outcome of an instance tried before that did not end the comparison.
+enum Repeat {
+    Agreed { exact: bool },
+    Undefined(EvalError),
+}
+
 /// The outcome of one instance.
 enum Trial {
     Agreed { exact: bool },
@@ -193,6 +205,9 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
     };
     let (mut valid, mut undefined, mut attempted, mut exact) = (0, 0, 0, true);
     let mut reason = String::new();
+    // Instances already tried that agreed or were undefined: a repeated draw (likely when there
+    // are few symbols) has the same outcome, so it is counted again without evaluating.
+    let mut seen: Vec<(u64, Instance<Number>, Repeat)> = Vec::new();
     while valid < opts.trials && attempted < opts.max_attempts {
         if out_of_time(opts) {
             return Comparison::OutOfTime { valid, attempted };
@@ -207,7 +222,31 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(&dims, &mut rng, sample.max_dim);
         sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst);
-        match trial(pool, left, right, &inst, opts.rel_tol) {
+        let key = fingerprint(&inst);
+        let outcome = match seen.iter().find(|(k, i, _)| *k == key && *i == inst) {
+            Some((_, _, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
+            Some((_, _, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
+            None => {
+                let t = trial(
+                    pool,
+                    left,
+                    right,
+                    &inst,
+                    opts.rel_tol,
+                    Precision::ExactOrFloat,
+                );
+                let repeat = match &t {
+                    Trial::Agreed { exact } => Some(Repeat::Agreed { exact: *exact }),
+                    Trial::Undefined(e) => Some(Repeat::Undefined(e.clone())),
+                    Trial::Differ(_) | Trial::Failed(_) => None,
+                };
+                if let Some(r) = repeat {
+                    seen.push((key, inst, r));
+                }
+                t
+            }
+        };
+        match outcome {
             Trial::Agreed { exact: e } => {
                 valid += 1;
                 exact &= e;
@@ -267,10 +306,18 @@ fn shrink(
 ) -> Counterexample {
     const SHRINK_ATTEMPTS: u64 = 48;
     let mut best = first;
+    let mut best_size = best.size();
     let none = BTreeSet::new();
     let all: BTreeSet<SymbolId> = symbols.iter().copied().collect();
+    // No instance has fewer entries than with every dimension 1, and every drawn value has an
+    // entry of magnitude ≥ 1: an exact counterexample that small cannot be beaten.
+    let fewest = fewest_entries(pool, symbols);
+    // Small instances repeat often; one already evaluated cannot win the second time.
+    let mut tried: Vec<(u64, Instance<Number>)> = Vec::new();
     for k in 0..SHRINK_ATTEMPTS {
-        if out_of_time(opts) {
+        if out_of_time(opts)
+            || (best.exact && best_size.0 <= fewest && best_size.1 <= Number::one())
+        {
             break;
         }
         // Every third draw is entrywise positive, for sides defined only there (log, √).
@@ -284,16 +331,93 @@ fn shrink(
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(dims, rng, small.max_dim);
         sample_values(pool, symbols, positive, rng, &small, &mut inst);
-        if let Trial::Differ(c) = trial(pool, left, right, &inst, opts.rel_tol) {
+        // The instance's size is known before evaluating: one no smaller than the best can
+        // only win by being exact where the best is not, so it is evaluated exactly or not
+        // at all (the draws, and so the result, are the same as evaluating every instance).
+        let smaller = is_smaller(&inst, &best_size);
+        if !smaller && best.exact {
+            continue;
+        }
+        let key = fingerprint(&inst);
+        if tried.iter().any(|(k, i)| *k == key && *i == inst) {
+            continue;
+        }
+        let mode = if smaller {
+            Precision::ExactOrFloat
+        } else {
+            Precision::ExactOnly
+        };
+        let outcome = trial(pool, left, right, &inst, opts.rel_tol, mode);
+        tried.push((key, inst));
+        if let Trial::Differ(c) = outcome {
             // An exact counterexample beats a floating-point one of any size.
-            let better =
-                (c.exact && !best.exact) || (c.exact == best.exact && c.size() < best.size());
+            let better = (c.exact && !best.exact) || (c.exact == best.exact && smaller);
             if better {
                 best = c;
+                best_size = best.size();
             }
         }
     }
     best
+}
+
+/// Total entries of the symbols' values when every dimension is 1 (sum indices have none).
+fn fewest_entries(pool: &Pool, symbols: &[SymbolId]) -> usize {
+    symbols
+        .iter()
+        .map(|&s| pool.symbol(s))
+        .filter(|sym| sym.origin != SymbolOrigin::SumIndex)
+        .map(|sym| {
+            let one = |d: &crate::expr::Dim| usize::try_from(d.coeff).unwrap_or(usize::MAX);
+            one(&sym.shape.rows).saturating_mul(one(&sym.shape.cols))
+        })
+        .fold(0, usize::saturating_add)
+}
+
+/// Is the instance smaller than `size` (entry count first, the largest |entry| on a tie)?
+fn is_smaller(inst: &Instance<Number>, size: &(usize, Number)) -> bool {
+    let count: usize = inst.values.values().map(Dense::len).sum();
+    match count.cmp(&size.0) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        std::cmp::Ordering::Equal => instance_size(inst).1 < size.1,
+    }
+}
+
+/// A hash of an instance, to find repeats quickly (equal instances have equal fingerprints).
+fn fingerprint(inst: &Instance<Number>) -> u64 {
+    let mut h = FxHasher::default();
+    for (name, v) in &inst.dims {
+        name.hash(&mut h);
+        v.hash(&mut h);
+    }
+    for (s, v) in &inst.values {
+        s.hash(&mut h);
+        (v.rows, v.cols).hash(&mut h);
+        v.data.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Smaller is better: total entry count, then largest |entry| (as [`Counterexample::size`]).
+fn instance_size(inst: &Instance<Number>) -> (usize, Number) {
+    let count = inst.values.values().map(Dense::len).sum();
+    let max = inst
+        .values
+        .values()
+        .flat_map(|v| v.data.iter().map(Number::abs))
+        .max()
+        .unwrap_or_else(Number::zero);
+    (count, max)
+}
+
+/// Which arithmetic a trial may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// Exact rationals, or `f64` where a side is not rational.
+    ExactOrFloat,
+    /// Exact rationals only: a side that is not rational makes the trial undefined.
+    ExactOnly,
 }
 
 /// Has the comparison's deadline passed?
@@ -301,10 +425,16 @@ fn out_of_time(opts: &CompareOptions) -> bool {
     opts.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
-/// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational.
-fn trial(pool: &Pool, left: Id, right: Id, inst: &Instance<Number>, rel_tol: f64) -> Trial {
-    let l = evaluate(pool, left, inst);
-    let r = evaluate(pool, right, inst);
+/// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational (and
+/// `mode` allows it).
+fn trial(
+    pool: &Pool,
+    left: Id,
+    right: Id,
+    inst: &Instance<Number>,
+    rel_tol: f64,
+    mode: Precision,
+) -> Trial {
     let counterexample = |left: DenseValue, right: DenseValue, exact: bool| Counterexample {
         dims: inst.dims.clone(),
         values: named_values(pool, inst),
@@ -312,6 +442,9 @@ fn trial(pool: &Pool, left: Id, right: Id, inst: &Instance<Number>, rel_tol: f64
         right,
         exact,
     };
+    // Both sides share one evaluation (and so their common subexpressions).
+    let mut exact = Evaluation::new(pool, inst);
+    let (l, r) = (exact.value(left), exact.value(right));
     match (l, r) {
         (Ok(a), Ok(b)) => {
             if a == b {
@@ -334,8 +467,12 @@ fn trial(pool: &Pool, left: Id, right: Id, inst: &Instance<Number>, rel_tol: f64
             {
                 return Trial::Failed(e);
             }
+            if mode == Precision::ExactOnly {
+                return Trial::Undefined(EvalError::NotRational);
+            }
             let fl = to_f64(inst);
-            match (evaluate(pool, left, &fl), evaluate(pool, right, &fl)) {
+            let mut float = Evaluation::new(pool, &fl);
+            match (float.value(left), float.value(right)) {
                 (Ok(a), Ok(b)) => {
                     if close(&a, &b, rel_tol) {
                         Trial::Agreed { exact: false }
@@ -537,6 +674,25 @@ mod tests {
         let a = &c.values[0].1;
         let b = &c.values[1].1;
         assert_eq!(&a.matmul(b).expect("square"), l);
+    }
+
+    #[test]
+    fn repeated_draws_count_as_trials() {
+        // One scalar symbol takes few distinct values: the repeats still count, unevaluated.
+        let mut pool = Pool::new();
+        let (_, x) = declare(&mut pool, "x", Shape::scalar(), SymbolOrigin::Declared);
+        // The raw sum x + x, not folded by the constructor.
+        let left = pool.intern(Node::Add(vec![x, x].into()), Shape::scalar());
+        let right = pool.scale(Number::int(2), x);
+        assert_ne!(left, right);
+        let c = compare(&pool, left, right, &CompareOptions::default());
+        assert_eq!(
+            c,
+            Comparison::AllAgreed {
+                trials: 40,
+                exact: true
+            }
+        );
     }
 
     #[test]

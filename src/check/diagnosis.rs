@@ -5,7 +5,7 @@ use super::compare::{compare, CompareOptions, Comparison};
 use super::sample::{sample_instance, to_f64, SampleOptions};
 use crate::diff::evaluate_derivatives;
 use crate::expr::{Derivative, Id, Node, Number, Pool, SymbolId};
-use crate::numeric::{evaluate, Instance};
+use crate::numeric::{Evaluation, Instance};
 use crate::simplify::expand_until;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -93,11 +93,11 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let mut found = Vec::new();
     let (c, g) = (ctx.claimed, ctx.correct);
     if pool.shape(c) == pool.shape(g) {
-        if let Some(k) = estimate_ratio(pool, c, g, ctx.compare.seed) {
+        if let Some((k, consistent)) = estimate_ratio(pool, c, g, ctx.compare.seed) {
             // A zero ratio is a claim of 0, not a factor.
-            if !k.is_one() && !k.is_zero() {
+            if consistent && !k.is_one() && !k.is_zero() {
                 let kg = pool.scale(k.clone(), g);
-                if agrees(pool, c, kg, ctx.compare) {
+                if agrees(pool, c, kg, ctx) {
                     found.push(if k.is_minus_one() {
                         Mistake::Sign
                     } else {
@@ -108,10 +108,10 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
         }
     }
     if found.is_empty() && pool.is_scalar(c) && pool.is_scalar(g) {
-        found.extend(scalar_factor(pool, c, g, ctx.compare));
+        found.extend(scalar_factor(pool, c, g, ctx));
     }
     let gt = pool.transpose(g);
-    if gt != g && pool.shape(c) == pool.shape(gt) && agrees(pool, c, gt, ctx.compare) {
+    if gt != g && pool.shape(c) == pool.shape(gt) && agrees(pool, c, gt, ctx) {
         // Only a Jacobian has a layout convention; a gradient has its variable's shape.
         let layout = ctx
             .derivative
@@ -122,13 +122,13 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
         return found;
     }
     if found.is_empty() {
-        found.extend(symmetry(pool, c, g, ctx.compare));
+        found.extend(symmetry(pool, c, g, ctx));
     }
     if found.is_empty() {
         found.extend(term_difference(pool, c, g, ctx));
     }
     if found.is_empty() {
-        found.extend(wrong_entries(pool, c, g, ctx.compare));
+        found.extend(wrong_entries(pool, c, g, ctx));
     }
     if let Some(d) = ctx.derivative {
         if found.is_empty() {
@@ -145,22 +145,48 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
 /// full count).
 const EXPLANATION_TRIALS: usize = 12;
 
-/// Do two expressions agree on random instances? Used to confirm an explanation, so no
-/// counterexample is shrunk and fewer trials are run than for a verdict.
-pub fn agrees(pool: &Pool, a: Id, b: Id, opts: &CompareOptions) -> bool {
-    let opts = CompareOptions {
+/// Trials that must agree before an explanation is tried symbolically: most wrong explanations
+/// are refuted by the first one, and a proof makes the remaining trials unnecessary.
+const REFUTATION_TRIALS: usize = 2;
+
+/// Do two expressions agree? Used to confirm an explanation, so no counterexample is shrunk.
+/// A few random instances come first (they refute most candidates cheaply); then the
+/// difference is expanded, and agreement is proved when it vanishes; otherwise agreement needs
+/// fewer trials than a verdict. The random instances are the first ones of the full comparison
+/// (same seed), so a candidate the first trials refute is one the full comparison refutes too.
+pub fn agrees(pool: &mut Pool, a: Id, b: Id, ctx: &StepContext<'_>) -> bool {
+    if a == b {
+        return true;
+    }
+    let opts = ctx.compare;
+    let full = CompareOptions {
         shrink: false,
         trials: opts.trials.min(EXPLANATION_TRIALS),
         min_valid: opts.min_valid.min(EXPLANATION_TRIALS / 2),
         ..opts.clone()
     };
-    matches!(compare(pool, a, b, &opts), Comparison::AllAgreed { .. })
+    let quick = CompareOptions {
+        trials: full.trials.min(REFUTATION_TRIALS),
+        min_valid: full.min_valid.min(REFUTATION_TRIALS),
+        ..full.clone()
+    };
+    if !matches!(compare(pool, a, b, &quick), Comparison::AllAgreed { .. }) {
+        return false;
+    }
+    let difference = pool.sub(a, b);
+    if let Ok(d) = expand_until(pool, difference, ctx.max_terms, opts.deadline) {
+        if pool.is_zero(d) {
+            return true;
+        }
+    }
+    matches!(compare(pool, a, b, &full), Comparison::AllAgreed { .. })
 }
 
 /// claimed / correct at the entry of largest magnitude of a random instance: exact when both
 /// sides are rational there, otherwise in floating point and rounded to a simple fraction (the
-/// caller verifies the factor).
-fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
+/// caller verifies the factor). Also whether claimed = ratio · correct at every entry there
+/// (when exact; a floating-point estimate is not checked): if not, the factor is refuted.
+fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<(Number, bool)> {
     let symbols: Vec<SymbolId> = free_symbols(pool, &[c, g]).into_iter().collect();
     let mut rng = Pcg64::seed_from_u64(seed ^ 0x5eed);
     let opts = SampleOptions {
@@ -172,7 +198,8 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
     for _ in 0..8 {
         let inst: Instance<Number> =
             sample_instance(pool, &symbols, &BTreeSet::new(), &mut rng, &opts);
-        if let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) {
+        let mut exact = Evaluation::new(pool, &inst);
+        if let (Ok(cv), Ok(gv)) = (exact.value(c), exact.value(g)) {
             let best = gv
                 .data
                 .iter()
@@ -180,12 +207,15 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
                 .filter(|(x, _)| !x.is_zero())
                 .max_by(|a, b| a.0.abs().cmp(&b.0.abs()));
             if let Some((x, y)) = best {
-                return Some(Number(&y.0 / &x.0));
+                let k = x.recip().map(|r| y * &r)?;
+                let consistent = cv.data.iter().zip(&gv.data).all(|(y, x)| *y == x * &k);
+                return Some((k, consistent));
             }
             continue;
         }
         let inst = to_f64(&inst);
-        let (Ok(cv), Ok(gv)) = (evaluate(pool, c, &inst), evaluate(pool, g, &inst)) else {
+        let mut float = Evaluation::new(pool, &inst);
+        let (Ok(cv), Ok(gv)) = (float.value(c), float.value(g)) else {
             continue;
         };
         let best = gv
@@ -195,7 +225,7 @@ fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<Number> {
             .filter(|(x, _)| x.abs() > 1e-6)
             .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
         if let Some((x, y)) = best {
-            return simple_fraction(y / x);
+            return simple_fraction(y / x).map(|k| (k, true));
         }
     }
     None
@@ -234,13 +264,13 @@ pub fn free_symbols(pool: &Pool, roots: &[Id]) -> BTreeSet<SymbolId> {
 }
 
 /// The ratio of the two sides is a simple expression (simpler than the correct result).
-fn scalar_factor(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+fn scalar_factor(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let size_g = dag_size(pool, g);
     let ci = pool.inverse(c);
     let missing = pool.mul(&[g, ci]);
     if pool.as_number(missing).is_none() && dag_size(pool, missing) < size_g {
         let check = pool.mul(&[c, missing]);
-        if agrees(pool, check, g, opts) {
+        if agrees(pool, check, g, ctx) {
             return vec![Mistake::MissingFactor { factor: missing }];
         }
     }
@@ -248,7 +278,7 @@ fn scalar_factor(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mi
     let extra = pool.mul(&[c, gi]);
     if pool.as_number(extra).is_none() && dag_size(pool, extra) < size_g {
         let check = pool.mul(&[g, extra]);
-        if agrees(pool, check, c, opts) {
+        if agrees(pool, check, c, ctx) {
             return vec![Mistake::ExtraFactor { factor: extra }];
         }
     }
@@ -268,7 +298,7 @@ pub fn dag_size(pool: &Pool, e: Id) -> usize {
 }
 
 /// Holds only for symmetric A: compare with A replaced by ½(A + Aᵀ).
-fn symmetry(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+fn symmetry(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let mut out = Vec::new();
     for s in free_symbols(pool, &[c, g]) {
         let sym = pool.symbol(s).clone();
@@ -281,7 +311,7 @@ fn symmetry(pool: &mut Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake
         let half = pool.scale(Number::ratio(1, 2), sum);
         let map = HashMap::from([(a, half)]);
         let (c2, g2) = (pool.substitute(c, &map), pool.substitute(g, &map));
-        if agrees(pool, c2, g2, opts) {
+        if agrees(pool, c2, g2, ctx) {
             out.push(Mistake::AssumedSymmetric { symbol: sym.name });
         }
     }
@@ -330,7 +360,7 @@ fn pool_expand_sub(
 }
 
 /// Entry-by-entry comparison of two literal matrices.
-fn wrong_entries(pool: &Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistake> {
+fn wrong_entries(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let (
         Node::Matrix {
             cols, entries: ce, ..
@@ -341,13 +371,13 @@ fn wrong_entries(pool: &Pool, c: Id, g: Id, opts: &CompareOptions) -> Vec<Mistak
         return Vec::new();
     };
     let cols = *cols as usize;
-    let wrong: Vec<(usize, usize, Id, Id)> = ge
-        .iter()
-        .zip(ce.iter())
-        .enumerate()
-        .filter(|(_, (x, y))| x != y && !agrees(pool, **x, **y, opts))
-        .map(|(k, (x, y))| (k / cols + 1, k % cols + 1, *x, *y))
-        .collect();
+    let pairs: Vec<(Id, Id)> = ge.iter().copied().zip(ce.iter().copied()).collect();
+    let mut wrong = Vec::new();
+    for (k, (x, y)) in pairs.into_iter().enumerate() {
+        if x != y && !agrees(pool, x, y, ctx) {
+            wrong.push((k / cols + 1, k % cols + 1, x, y));
+        }
+    }
     if wrong.is_empty() {
         Vec::new()
     } else {
@@ -380,7 +410,7 @@ fn wrong_variable(pool: &mut Pool, c: Id, d: &Derivative, ctx: &StepContext<'_>)
         let Ok(value) = evaluate_derivatives(pool, alt) else {
             continue;
         };
-        if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {
+        if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx) {
             return vec![Mistake::WrongVariable {
                 used: pool.symbol(s).name.clone(),
                 intended: pool.symbol(intended_sym).name.clone(),
@@ -433,7 +463,7 @@ fn different_function(
             let Ok(value) = evaluate_derivatives(pool, alt) else {
                 continue;
             };
-            if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx.compare) {
+            if pool.shape(value) == pool.shape(c) && agrees(pool, c, value, ctx) {
                 return vec![Mistake::DifferentFunction { term: t }];
             }
         }

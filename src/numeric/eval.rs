@@ -6,7 +6,8 @@ use super::error::EvalError;
 use super::free::FreeSymbols;
 use super::scalar::Scalar;
 use crate::expr::{Dim, Func, Id, Node, NormKind, Number, Pool, Shape, SymbolId};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Most summand evaluations one call may perform (over all sums, nested ones multiply).
@@ -59,28 +60,48 @@ pub fn evaluate<T: Scalar>(
     id: Id,
     instance: &Instance<T>,
 ) -> Result<Dense<T>, EvalError> {
-    let mut ev = Evaluator {
-        pool,
-        instance,
-        scopes: vec![Scope::default()],
-        free: FreeSymbols::default(),
-        iterations: 0,
-    };
-    let v = ev.eval(id)?;
+    let mut ev = Evaluator::new(pool, instance);
+    let v = ev.eval(id);
+    // Dropping the memo first lets the result be moved out rather than copied.
+    drop(ev);
+    let v = v?;
     Ok(Rc::try_unwrap(v).unwrap_or_else(|rc| (*rc).clone()))
+}
+
+/// Several expressions evaluated at one instance, each as [`evaluate`] would, sharing the values
+/// of their common subexpressions (both sides of an equation, say).
+pub struct Evaluation<'a, T> {
+    ev: Evaluator<'a, T>,
+}
+
+impl<'a, T: Scalar> Evaluation<'a, T> {
+    /// Nothing evaluated yet.
+    pub fn new(pool: &'a Pool, instance: &'a Instance<T>) -> Evaluation<'a, T> {
+        Evaluation {
+            ev: Evaluator::new(pool, instance),
+        }
+    }
+
+    /// The value of `id`, reusing every subexpression value computed so far (an error leaves
+    /// the values computed before it usable).
+    pub fn value(&mut self, id: Id) -> Result<Dense<T>, EvalError> {
+        self.ev.iterations = 0;
+        let v = self.ev.eval(id)?;
+        Ok((*v).clone())
+    }
 }
 
 /// Symbols bound by an enclosing `∑` or `at`, and the values computed under those bindings.
 struct Scope<T> {
     bound: BTreeMap<SymbolId, Rc<Dense<T>>>,
-    memo: HashMap<Id, Rc<Dense<T>>>,
+    memo: FxHashMap<Id, Rc<Dense<T>>>,
 }
 
 impl<T> Default for Scope<T> {
     fn default() -> Scope<T> {
         Scope {
             bound: BTreeMap::new(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }
@@ -95,7 +116,23 @@ struct Evaluator<'a, T> {
     iterations: u64,
 }
 
-impl<T: Scalar> Evaluator<'_, T> {
+/// Initial capacity of the memo of the outermost scope (typical claims have tens of nodes).
+const MEMO_CAPACITY: usize = 64;
+
+impl<'a, T: Scalar> Evaluator<'a, T> {
+    fn new(pool: &'a Pool, instance: &'a Instance<T>) -> Evaluator<'a, T> {
+        Evaluator {
+            pool,
+            instance,
+            scopes: vec![Scope {
+                bound: BTreeMap::new(),
+                memo: FxHashMap::with_capacity_and_hasher(MEMO_CAPACITY, Default::default()),
+            }],
+            free: FreeSymbols::default(),
+            iterations: 0,
+        }
+    }
+
     /// The value of `id` in the current scopes, memoised.
     fn eval(&mut self, id: Id) -> Result<Rc<Dense<T>>, EvalError> {
         if let Some(v) = self.memoised(id) {
@@ -105,7 +142,7 @@ impl<T: Scalar> Evaluator<'_, T> {
         // only the summand of a `∑` and the body of an `at` (evaluated under new bindings) are
         // left to `compute`.
         let mut stack = vec![(id, false)];
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         while let Some((n, expanded)) = stack.pop() {
             if expanded {
                 self.compute_and_store(n)?;
@@ -115,24 +152,29 @@ impl<T: Scalar> Evaluator<'_, T> {
                 continue;
             }
             stack.push((n, true));
-            stack.extend(self.operands(n).into_iter().rev().map(|c| (c, false)));
+            self.push_operands(n, &mut stack);
         }
         self.memoised(id)
             .ok_or_else(|| EvalError::shape("an expression that evaluated to nothing"))
     }
 
-    /// The subexpressions `compute` evaluates in the current scopes: all children, except the
-    /// bodies of `∑` and `at` (evaluated under new bindings) and the norm inside an even power
-    /// of a norm (evaluated as a sum of squares).
-    fn operands(&self, id: Id) -> Vec<Id> {
+    /// Pushes (last first, so they are computed in order) the subexpressions `compute`
+    /// evaluates in the current scopes: all children, except the bodies of `∑` and `at`
+    /// (evaluated under new bindings) and the norm inside an even power of a norm (evaluated as
+    /// a sum of squares).
+    fn push_operands(&self, id: Id, stack: &mut Vec<(Id, bool)>) {
+        let mut push = |ids: &[Id]| stack.extend(ids.iter().rev().map(|&c| (c, false)));
         match self.pool.node(id) {
-            Node::Sum { lower, upper, .. } => vec![*lower, *upper],
-            Node::At(_, binds) => binds.iter().map(|(_, v)| *v).collect(),
+            Node::Sum { lower, upper, .. } => push(&[*lower, *upper]),
+            Node::At(_, binds) => push(&binds.iter().map(|(_, v)| *v).collect::<Vec<_>>()),
             Node::Pow(b, e) => match self.even_norm_power(*b, *e) {
-                Some((v, _)) => vec![v],
-                None => vec![*b, *e],
+                Some((v, _)) => push(&[v]),
+                None => push(&[*b, *e]),
             },
-            node => node.children(),
+            Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) | Node::Apply(_, xs) => push(xs),
+            Node::Transpose(a) => push(&[*a]),
+            Node::Kron(a, b) => push(&[*a, *b]),
+            node => push(&node.children()),
         }
     }
 
@@ -191,15 +233,16 @@ impl<T: Scalar> Evaluator<'_, T> {
 
     fn dim(&self, d: &Dim) -> Result<usize, EvalError> {
         let dims = &self.instance.dims;
-        if let Some(missing) = d.symbols.iter().find(|s| !dims.contains_key(*s)) {
-            return Err(EvalError::MissingDimension {
-                name: missing.clone(),
-            });
+        // One pass; a missing dimension is reported even after an overflow.
+        let mut v = Some(d.coeff);
+        for s in &d.symbols {
+            let value = dims
+                .get(s)
+                .ok_or_else(|| EvalError::MissingDimension { name: s.clone() })?;
+            v = v.and_then(|v| v.checked_mul(*value));
         }
-        let v = d
-            .evaluate(&|s| dims.get(s).copied())
-            .ok_or(EvalError::TooLarge)?;
-        usize::try_from(v).map_err(|_| EvalError::TooLarge)
+        v.and_then(|v| usize::try_from(v).ok())
+            .ok_or(EvalError::TooLarge)
     }
 
     fn concrete_shape(&self, s: &Shape) -> Result<(usize, usize), EvalError> {
@@ -285,7 +328,7 @@ impl<T: Scalar> Evaluator<'_, T> {
                 }
                 self.scopes.push(Scope {
                     bound,
-                    memo: HashMap::new(),
+                    memo: FxHashMap::default(),
                 });
                 let r = self.eval(*body);
                 self.scopes.pop();
@@ -476,5 +519,38 @@ fn node_kind(node: &Node) -> &'static str {
         Node::Sum { .. } => "index sum",
         Node::Derivative(_) => "derivative",
         Node::At(..) => "substitution",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Assumptions, SymbolOrigin};
+
+    #[test]
+    fn a_shared_evaluation_gives_each_value_as_evaluate_does() {
+        let mut pool = Pool::new();
+        let n = Dim::symbol("n");
+        let v = pool
+            .declare(
+                "v",
+                Shape::vector(n),
+                Assumptions::default(),
+                SymbolOrigin::Declared,
+            )
+            .expect("fresh symbol");
+        let ve = pool.symbol_expr(v);
+        let vt = pool.transpose(ve);
+        let inner = pool.mul(&[vt, ve]);
+        let twice = pool.scale(Number::int(2), inner);
+        let norm = pool.apply(Func::Norm(NormKind::Two), &[ve]);
+        let value = Dense::from_vec(2, 1, vec![Number::int(1), Number::int(1)]).expect("2×1");
+        let at = Instance::new().with_dim("n", 2).with_value(v, value);
+        let mut shared = Evaluation::new(&pool, &at);
+        // √2 is not rational; the values computed before the error stay usable.
+        assert_eq!(shared.value(norm), Err(EvalError::NotRational));
+        assert_eq!(shared.value(inner), evaluate(&pool, inner, &at));
+        assert_eq!(shared.value(twice), Ok(Dense::scalar(Number::int(4))));
+        assert_eq!(shared.value(twice), evaluate(&pool, twice, &at));
     }
 }
