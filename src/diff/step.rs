@@ -121,26 +121,13 @@ impl DiffRule {
     }
 }
 
+/// A function's name in the rules' wording: Unicode where a textbook writes a symbol.
 fn func_name(f: Func) -> &'static str {
     match f {
-        Func::Sin => "sin",
-        Func::Cos => "cos",
-        Func::Tan => "tan",
-        Func::Exp => "exp",
-        Func::Log => "log",
-        Func::Tanh => "tanh",
         Func::Sigmoid => "σ",
-        Func::Softplus => "softplus",
-        Func::Relu => "relu",
         Func::Abs => "|·|",
-        Func::Sign => "sign",
         Func::Trace => "the trace",
-        Func::Sum => "sum",
-        Func::Diag => "diag",
-        Func::Det => "det",
-        Func::Softmax => "softmax",
-        Func::LogSumExp => "logsumexp",
-        _ => "the function",
+        f => f.name(),
     }
 }
 

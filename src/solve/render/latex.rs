@@ -101,7 +101,7 @@ pub fn fragment(s: &Solution, pool: &Pool) -> String {
 
 /// `lhs &= a \\ &= b …`, long expressions broken into rows that continue with `&\quad`; in a
 /// document an unbreakable row that is still too wide is scaled to the line.
-fn align_rows(eq: &Equation, pool: &Pool, limit: usize, document: bool) -> String {
+pub(super) fn align_rows(eq: &Equation, pool: &Pool, limit: usize, document: bool) -> String {
     let lhs = print(pool, eq.lhs, &PrintOptions::latex());
     let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode())
         .chars()

@@ -1,6 +1,6 @@
 //! Unicode text for the terminal, and Markdown with `$$` display math.
 
-use super::breaking::rows;
+use super::latex::align_rows;
 use super::relation_sign;
 use crate::expr::Pool;
 use crate::print::{print, print_name, print_shape, Dialect, PrintOptions};
@@ -106,7 +106,7 @@ pub fn markdown(s: &Solution, pool: &Pool) -> String {
                     let _ = writeln!(out, "*{}*: {}\n", r.name, r.statement);
                 }
                 let _ = writeln!(out, "$$\n\\begin{{aligned}}\n{}\n\\end{{aligned}}\n$$\n", {
-                    aligned(eq, pool)
+                    align_rows(eq, pool, MARKDOWN_WIDTH, false)
                 });
                 if !eq.at.is_empty() {
                     let _ = writeln!(out, "at ${}$\n", at(eq, pool, Dialect::Latex));
@@ -116,36 +116,6 @@ pub fn markdown(s: &Solution, pool: &Pool) -> String {
         }
     }
     out
-}
-
-fn aligned(eq: &Equation, pool: &Pool) -> String {
-    let lhs = print(pool, eq.lhs, &PrintOptions::latex());
-    let lhs_width = print(pool, eq.lhs, &PrintOptions::unicode())
-        .chars()
-        .count();
-    let mut out = Vec::new();
-    let mut prefix = lhs;
-    let mut used = lhs_width + 3;
-    let last = eq.chain.len().saturating_sub(1);
-    for (i, (relation, e)) in eq.chain.iter().enumerate() {
-        let pieces = rows(pool, *e, MARKDOWN_WIDTH, used);
-        let boxed = eq.boxed && i == last && pieces.len() == 1;
-        for (k, p) in pieces.into_iter().enumerate() {
-            let body = if boxed {
-                format!("\\boxed{{{}}}", p.latex)
-            } else {
-                p.latex
-            };
-            out.push(if k == 0 {
-                format!("{prefix} &{} {body}", relation_sign(*relation).1)
-            } else {
-                format!("&\\quad {body}")
-            });
-        }
-        prefix = String::new();
-        used = 3;
-    }
-    out.join(" \\\\\n")
 }
 
 fn declarations(s: &Solution, pool: &Pool, dialect: Dialect) -> String {
