@@ -13,16 +13,36 @@ const MAX_MATRIX_POWER: i64 = 64;
 /// The adjoints of `vars` in `f` when `f`'s adjoint is `seed`: for `seed = 1` the gradient of a
 /// scalar `f` with respect to each variable (zero where `f` does not depend on it).
 pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
-    let mut sweep = Sweep::new(pool, f, vars);
+    // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
+    // row by row) do not cost a set of all of them per sweep.
+    let present = nodes_of(pool, f);
+    let occurring: Vec<Variable> = vars
+        .iter()
+        .filter(|v| {
+            present.contains(&v.id)
+                || v.component_of
+                    .as_ref()
+                    .is_some_and(|(c, _)| present.contains(c))
+        })
+        .cloned()
+        .collect();
+    let mut sweep = Sweep::new(pool, f, &occurring);
     sweep.run(f, seed)?;
     let mut wholes: HashMap<Id, Id> = HashMap::default();
-    for c in sweep.containers.clone() {
+    let mut containers: Vec<Id> = sweep.containers.iter().copied().collect();
+    containers.sort_unstable();
+    for c in containers {
         let whole = sweep.take(c);
         wholes.insert(c, whole);
     }
+    let scalar_zero = sweep.pool.int(0);
     let mut out = Vec::with_capacity(vars.len());
     for v in vars {
-        let mut adj = sweep.take(v.id);
+        let mut adj = if sweep.acc.contains_key(&v.id) || !sweep.pool.is_scalar(v.id) {
+            sweep.take(v.id)
+        } else {
+            scalar_zero
+        };
         if let Some((container, idx)) = &v.component_of {
             let Some(&whole) = wholes.get(container) else {
                 out.push(adj);
@@ -37,6 +57,22 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
         out.push(adj);
     }
     Ok(out)
+}
+
+/// Every node of `f`'s DAG (including the insides of variables and sums).
+fn nodes_of(pool: &Pool, f: Id) -> HashSet<Id> {
+    let mut seen: HashSet<Id> = HashSet::default();
+    let mut stack = vec![f];
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            pool.node(id).for_each_child(|c| {
+                if !seen.contains(&c) {
+                    stack.push(c);
+                }
+            });
+        }
+    }
+    seen
 }
 
 struct Sweep<'p> {

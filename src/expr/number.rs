@@ -6,8 +6,25 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::fmt;
 
 /// An exact rational number. `0.2` is 1/5; there is no overflow.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Number(pub BigRational);
+
+impl std::hash::Hash for Number {
+    /// Hashes the reduced numerator and denominator (cheaper than `Ratio`'s own hash, which
+    /// expands a continued fraction; equal numbers have equal reduced forms).
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match (self.0.numer().to_i64(), self.0.denom().to_i64()) {
+            (Some(n), Some(d)) => {
+                state.write_i64(n);
+                state.write_i64(d);
+            }
+            _ => {
+                self.0.numer().hash(state);
+                self.0.denom().hash(state);
+            }
+        }
+    }
+}
 
 impl Number {
     /// The integer `i`.
@@ -42,7 +59,25 @@ impl Number {
 
     /// Is this −1?
     pub fn is_minus_one(&self) -> bool {
-        self.0.is_integer() && self.0.numer() == &BigInt::from(-1)
+        self.0.is_integer() && self.0.numer().is_negative() && self.0.numer().magnitude().is_one()
+    }
+
+    /// The integer value if it lies in −16..=16 (the constants built most often).
+    pub(crate) fn small_int(&self) -> Option<i64> {
+        if !self.0.is_integer() || self.0.numer().bits() > 5 {
+            return None;
+        }
+        self.0.numer().to_i64().filter(|i| (-16..=16).contains(i))
+    }
+
+    /// Writes the `Display` form (`3`, `-1/2`) without allocating when the parts fit in `i64`.
+    pub(crate) fn write_decimal(&self, w: &mut impl std::fmt::Write) {
+        // (Writing into an infallible sink.)
+        let _ = match (self.0.numer().to_i64(), self.0.denom().to_i64()) {
+            (Some(n), Some(1)) => write!(w, "{n}"),
+            (Some(n), Some(d)) => write!(w, "{n}/{d}"),
+            _ => write!(w, "{}", self.0),
+        };
     }
 
     /// Is this an integer?
@@ -162,6 +197,9 @@ impl std::ops::Add for &Number {
 impl std::ops::Sub for &Number {
     type Output = Number;
     fn sub(self, rhs: &Number) -> Number {
+        if self.0.is_integer() && rhs.0.is_integer() {
+            return Number(BigRational::from_integer(self.0.numer() - rhs.0.numer()));
+        }
         Number(&self.0 - &rhs.0)
     }
 }

@@ -9,6 +9,9 @@ use std::cmp::Ordering;
 impl Pool {
     /// An exact scalar constant.
     pub fn num(&mut self, n: Number) -> Id {
+        if let Some(id) = n.small_int().and_then(|i| self.small_int(i)) {
+            return id;
+        }
         self.intern(Node::Num(n), Shape::scalar())
     }
 
@@ -113,24 +116,27 @@ impl Pool {
 
     /// Splits a term into its rational coefficient and the rest (`None` for a pure number).
     pub fn split_coefficient(&mut self, id: Id) -> (Number, Option<Id>) {
-        match self.node(id).clone() {
-            Node::Num(n) => (n, None),
+        let (c, rest_len) = match self.node(id) {
+            Node::Num(n) => return (n.clone(), None),
             Node::Mul(fs) => match self.node(fs[0]) {
-                Node::Num(c) => {
-                    let c = c.clone();
-                    let rest = &fs[1..];
-                    let rest = if rest.len() == 1 {
-                        rest[0]
-                    } else {
-                        let shape = self.shape(id).clone();
-                        self.intern(Node::Mul(rest.into()), shape)
-                    };
-                    (c, Some(rest))
-                }
-                _ => (Number::one(), Some(id)),
+                Node::Num(c) => (c.clone(), fs.len() - 1),
+                _ => return (Number::one(), Some(id)),
             },
-            _ => (Number::one(), Some(id)),
-        }
+            _ => return (Number::one(), Some(id)),
+        };
+        (c, Some(self.mul_rest(id, rest_len)))
+    }
+
+    /// The factors of the product `id` after its leading coefficient (`rest_len` of them), as one
+    /// expression.
+    fn mul_rest(&mut self, id: Id, rest_len: usize) -> Id {
+        let rest: Box<[Id]> = match self.node(id) {
+            Node::Mul(fs) if rest_len == 1 => return fs[1],
+            Node::Mul(fs) => fs[1..].into(),
+            _ => return id,
+        };
+        let shape = self.shape(id).clone();
+        self.intern(Node::Mul(rest), shape)
     }
 
     /// A canonical sum. All terms must have one shape; zeros vanish, like terms merge.
@@ -138,6 +144,12 @@ impl Pool {
         let Some(&first) = terms.first() else {
             return self.int(0);
         };
+        if let [t] = terms {
+            // A single canonical term is its own sum.
+            if !self.is_zero(*t) && self.is_canonical_atom(*t) {
+                return *t;
+            }
+        }
         let shape = self.shape(first).clone();
         let mut flat = Vec::with_capacity(terms.len());
         for &t in terms {
@@ -146,26 +158,45 @@ impl Pool {
                 _ => flat.push(t),
             }
         }
-        let mut constant = Number::zero();
-        // (the term without its coefficient, the coefficient, the term itself)
-        let mut parts: Vec<(Id, Number, Id)> = Vec::with_capacity(flat.len());
+        let mut constant: Option<Number> = None;
+        // (the term without its coefficient, the coefficient (`None` for 1), the term itself)
+        let mut parts: Vec<(Id, Option<Number>, Id)> = Vec::with_capacity(flat.len());
         let mut literals: Vec<Id> = Vec::new();
         let mut numbers = 0;
         for t in flat {
-            if self.is_zero(t) {
-                self.note(Rule::AddZero);
-                continue;
-            }
-            if matches!(self.node(t), Node::Matrix { .. }) {
-                literals.push(t);
-                continue;
-            }
-            match self.split_coefficient(t) {
-                (c, None) => {
-                    numbers += 1;
-                    constant = &constant + &c;
+            let coefficient = match self.node(t) {
+                Node::Num(n) if n.is_zero() => {
+                    self.note(Rule::AddZero);
+                    continue;
                 }
-                (c, Some(rest)) => parts.push((rest, c, t)),
+                Node::Zero(_) => {
+                    self.note(Rule::AddZero);
+                    continue;
+                }
+                Node::Num(n) => {
+                    numbers += 1;
+                    constant = Some(match constant {
+                        Some(c) => &c + n,
+                        None => n.clone(),
+                    });
+                    continue;
+                }
+                Node::Matrix { .. } => {
+                    literals.push(t);
+                    continue;
+                }
+                Node::Mul(fs) => match self.node(fs[0]) {
+                    Node::Num(c) => Some((c.clone(), fs.len() - 1)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match coefficient {
+                Some((c, rest_len)) => {
+                    let rest = self.mul_rest(t, rest_len);
+                    parts.push((rest, Some(c), t));
+                }
+                None => parts.push((t, None, t)),
             }
         }
         if numbers > 1 {
@@ -175,36 +206,57 @@ impl Pool {
             self.note(Rule::LiteralMatrixArithmetic);
             literals = vec![self.add_literals(&literals)];
         }
-        parts.extend(literals.into_iter().map(|l| (l, Number::one(), l)));
+        parts.extend(literals.into_iter().map(|l| (l, None, l)));
         parts.sort_by(|a, b| structural_cmp(self, a.0, b.0));
         // Like terms merge; a term nothing merged into is kept as it is (no rebuilding).
-        let mut merged: Vec<(Id, Number, Option<Id>)> = Vec::with_capacity(parts.len());
-        for (rest, c, term) in parts {
-            match merged.last_mut() {
-                Some((r, acc, original)) if *r == rest => {
-                    *acc = &*acc + &c;
-                    *original = None;
+        // (an id, and the coefficient to scale it by when terms merged into it)
+        let mut out: Vec<(Id, Option<Number>)> = Vec::with_capacity(parts.len());
+        let mut i = 0;
+        while i < parts.len() {
+            let rest = parts[i].0;
+            let mut j = i + 1;
+            while parts.get(j).is_some_and(|p| p.0 == rest) {
+                j += 1;
+            }
+            if j == i + 1 {
+                out.push((parts[i].2, None));
+            } else {
+                let one = Number::one();
+                let mut acc = parts[i].1.clone().unwrap_or_else(Number::one);
+                for p in &parts[i + 1..j] {
+                    acc = &acc + p.1.as_ref().unwrap_or(&one);
                     self.note(Rule::CollectLikeTerms);
                 }
-                _ => merged.push((rest, c, Some(term))),
+                if !acc.is_zero() {
+                    out.push((rest, Some(acc)));
+                }
+            }
+            i = j;
+        }
+        let mut ids = Vec::with_capacity(out.len() + 1);
+        if let Some(c) = constant.filter(|c| !c.is_zero()) {
+            ids.push(self.num(c));
+        }
+        for (id, c) in out {
+            match c {
+                None => ids.push(id),
+                Some(c) => ids.push(self.scale(c, id)),
             }
         }
-        let mut out = Vec::with_capacity(merged.len() + 1);
-        if !constant.is_zero() {
-            out.push(self.num(constant));
-        }
-        for (rest, c, original) in merged {
-            match original {
-                Some(term) => out.push(term),
-                None if !c.is_zero() => out.push(self.scale(c, rest)),
-                None => {}
-            }
-        }
-        match out.len() {
+        match ids.len() {
             0 => self.zero(shape),
-            1 => out[0],
-            _ => self.intern(Node::Add(out.into()), shape),
+            1 => ids[0],
+            _ => self.intern(Node::Add(ids.into()), shape),
         }
+    }
+
+    /// Is this a symbol, power, function application or number: a node that the canonical sum
+    /// and product of it alone return unchanged?
+    fn is_canonical_atom(&self, id: Id) -> bool {
+        matches!(
+            self.node(id),
+            Node::Sym(_) | Node::Num(_) | Node::Pow(..) | Node::Apply(..)
+        )
     }
 
     /// Entrywise sum of literal matrices of one size.
@@ -231,6 +283,21 @@ impl Pool {
     /// `−x − y` is `−1·(x + y)`. The content is the rational gcd of the coefficients, signed so
     /// that the primitive part's last term (in canonical order) is positive.
     pub fn primitive_part(&mut self, sum: Id) -> (Number, Id) {
+        // Memoised, except while recording rules (a repeat must record them again).
+        let memo = self.trace.is_none();
+        if memo {
+            if let Some((c, p)) = self.primitive_memo.get(&sum) {
+                return (c.clone(), *p);
+            }
+        }
+        let r = self.primitive_part_uncached(sum);
+        if memo && matches!(self.node(sum), Node::Add(_)) {
+            self.primitive_memo.insert(sum, r.clone());
+        }
+        r
+    }
+
+    fn primitive_part_uncached(&mut self, sum: Id) -> (Number, Id) {
         let Node::Add(terms) = self.node(sum).clone() else {
             return (Number::one(), sum);
         };
@@ -264,6 +331,15 @@ impl Pool {
     /// A canonical product. Scalar factors commute and are merged (`x·x = x²`); non-scalar factors
     /// keep their order, with `I` dropped, `A·A⁻¹ = I` and `AᵏAʲ = Aᵏ⁺ʲ`.
     pub fn mul(&mut self, factors: &[Id]) -> Id {
+        if let [f] = factors {
+            // A single canonical factor is its own product.
+            if !self.is_zero(*f) && self.is_canonical_atom(*f) {
+                return *f;
+            }
+        }
+        if let Some(n) = self.number_product(factors) {
+            return n;
+        }
         let mut coeff = Number::one();
         let mut scalars: Vec<Id> = Vec::new();
         let mut matrices: Vec<Id> = Vec::new();
@@ -350,6 +426,29 @@ impl Pool {
         }
     }
 
+    /// The product of factors that are all numbers, folded (`None` otherwise).
+    fn number_product(&mut self, factors: &[Id]) -> Option<Id> {
+        if factors.len() < 2 || !factors.iter().all(|&f| self.as_number(f).is_some()) {
+            return None;
+        }
+        let mut coeff = Number::one();
+        let mut arithmetic = false;
+        for &f in factors {
+            let n = self.as_number(f)?;
+            arithmetic |= !coeff.is_one() && !n.is_one();
+            if !n.is_one() {
+                coeff = &coeff * n;
+            }
+        }
+        if arithmetic {
+            self.note(Rule::NumberArithmetic);
+        }
+        if coeff.is_zero() {
+            self.note(Rule::MultiplyByZero);
+        }
+        Some(self.num(coeff))
+    }
+
     fn collect_factor(
         &mut self,
         f: Id,
@@ -357,29 +456,38 @@ impl Pool {
         scalars: &mut Vec<Id>,
         matrices: &mut Vec<Id>,
     ) {
-        match self.node(f).clone() {
+        match self.node(f) {
             Node::Num(n) => {
-                if !coeff.is_one() && !n.is_one() {
+                let arithmetic = !coeff.is_one() && !n.is_one();
+                if !n.is_one() {
+                    *coeff = &*coeff * n;
+                }
+                if arithmetic {
                     self.note(Rule::NumberArithmetic);
                 }
-                *coeff = &*coeff * &n;
             }
             Node::Mul(inner) => {
                 let scalar_chain = self.is_scalar(f) && inner.iter().any(|&g| !self.is_scalar(g));
                 if scalar_chain {
                     // A 1×1 matrix product such as xᵀAx is one scalar factor; its coefficient
                     // and scalar factors still come out.
+                    let inner = inner.to_vec();
                     let (mut c2, mut s2, mut m2) = (Number::one(), Vec::new(), Vec::new());
-                    for g in inner.iter() {
-                        self.collect_factor(*g, &mut c2, &mut s2, &mut m2);
+                    for g in inner {
+                        self.collect_factor(g, &mut c2, &mut s2, &mut m2);
                     }
                     *coeff = &*coeff * &c2;
                     scalars.extend(s2);
                     let chain = self.intern(Node::Mul(m2.into()), Shape::scalar());
                     scalars.push(chain);
                 } else {
-                    for g in inner.iter() {
-                        self.collect_factor(*g, coeff, scalars, matrices);
+                    let len = inner.len();
+                    for k in 0..len {
+                        let g = match self.node(f) {
+                            Node::Mul(inner) => inner[k],
+                            _ => continue,
+                        };
+                        self.collect_factor(g, coeff, scalars, matrices);
                     }
                 }
             }
