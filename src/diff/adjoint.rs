@@ -2,9 +2,10 @@
 //! (an expression of the node's shape) of every node that depends on a variable.
 
 use super::rules::{component_of, elementwise_derivative, inner};
-use super::variable::{dependents, postorder, Variable};
+use super::variable::{dependents_in, postorder, postorder_all, Variable};
 use super::{check_limit, describe, DiffError};
-use crate::expr::{Func, Id, Node, NormKind, Pool, Shape};
+use crate::expr::{Func, Id, Node, NormKind, Number, Pool, Shape};
+use crate::simplify::Rule;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Largest |k| for which the adjoint of a matrix power `Xᵏ` is expanded by the product rule.
@@ -15,7 +16,7 @@ const MAX_MATRIX_POWER: i64 = 64;
 pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
     // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
     // row by row) do not cost a set of all of them per sweep.
-    let present = nodes_of(pool, f);
+    let (order, present) = postorder_all(pool, f);
     let occurring: Vec<Variable> = vars
         .iter()
         .filter(|v| {
@@ -26,7 +27,7 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
         })
         .cloned()
         .collect();
-    let mut sweep = Sweep::new(pool, f, &occurring);
+    let mut sweep = Sweep::new(pool, &order, &occurring);
     sweep.run(f, seed)?;
     let mut wholes: HashMap<Id, Id> = HashMap::default();
     let mut containers: Vec<Id> = sweep.containers.iter().copied().collect();
@@ -59,22 +60,6 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
     Ok(out)
 }
 
-/// Every node of `f`'s DAG (including the insides of variables and sums).
-fn nodes_of(pool: &Pool, f: Id) -> HashSet<Id> {
-    let mut seen: HashSet<Id> = HashSet::default();
-    let mut stack = vec![f];
-    while let Some(id) = stack.pop() {
-        if seen.insert(id) {
-            pool.node(id).for_each_child(|c| {
-                if !seen.contains(&c) {
-                    stack.push(c);
-                }
-            });
-        }
-    }
-    seen
-}
-
 struct Sweep<'p> {
     pool: &'p mut Pool,
     /// Leaves whose adjoints are collected: the variables and the containers of components.
@@ -82,11 +67,35 @@ struct Sweep<'p> {
     /// Containers of component variables; their other components are independent.
     containers: HashSet<Id>,
     dep: HashSet<Id>,
-    acc: HashMap<Id, Vec<Id>>,
+    acc: HashMap<Id, Parts>,
+}
+
+/// The adjoint contributions collected for one node (almost always exactly one).
+enum Parts {
+    One(Id),
+    Many(Vec<Id>),
+}
+
+impl Parts {
+    fn push(&mut self, id: Id) {
+        match self {
+            Parts::One(first) => *self = Parts::Many(vec![*first, id]),
+            Parts::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// Their sum. A single contribution is a canonical expression already, its own sum.
+    fn sum(&self, pool: &mut Pool) -> Id {
+        match self {
+            Parts::One(id) => *id,
+            Parts::Many(ids) => pool.add(ids),
+        }
+    }
 }
 
 impl<'p> Sweep<'p> {
-    fn new(pool: &'p mut Pool, f: Id, vars: &[Variable]) -> Sweep<'p> {
+    /// A sweep over the DAG whose nodes `order` lists (children before parents).
+    fn new(pool: &'p mut Pool, order: &[Id], vars: &[Variable]) -> Sweep<'p> {
         let mut leaves: HashSet<Id> = vars.iter().map(|v| v.id).collect();
         let containers: HashSet<Id> = vars
             .iter()
@@ -94,7 +103,8 @@ impl<'p> Sweep<'p> {
             .filter(|c| !leaves.contains(c))
             .collect();
         leaves.extend(containers.iter().copied());
-        let dep = dependents(pool, f, &leaves);
+        // (Nodes below a leaf count as dependent when they are; no sweep descends there.)
+        let dep = dependents_in(pool, order, &leaves);
         Sweep {
             pool,
             leaves,
@@ -107,7 +117,7 @@ impl<'p> Sweep<'p> {
     /// The accumulated adjoint of a leaf (zero of its shape if none).
     fn take(&mut self, id: Id) -> Id {
         match self.acc.remove(&id) {
-            Some(parts) => self.pool.add(&parts),
+            Some(parts) => parts.sum(self.pool),
             None => {
                 let shape = self.pool.shape(id).clone();
                 self.pool.zero(shape)
@@ -117,7 +127,12 @@ impl<'p> Sweep<'p> {
 
     fn push(&mut self, to: Id, adjoint: Id) {
         if self.dep.contains(&to) && !self.pool.is_zero(adjoint) {
-            self.acc.entry(to).or_default().push(adjoint);
+            match self.acc.entry(to) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(adjoint),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Parts::One(adjoint));
+                }
+            }
         }
     }
 
@@ -140,7 +155,7 @@ impl<'p> Sweep<'p> {
             let Some(parts) = self.acc.remove(&id) else {
                 continue;
             };
-            let g = self.pool.add(&parts);
+            let g = parts.sum(self.pool);
             self.propagate(id, g)?;
             if step % 256 == 0 {
                 check_limit(self.pool, "the reverse sweep")?;
@@ -209,11 +224,11 @@ impl<'p> Sweep<'p> {
                     acc: HashMap::default(),
                 };
                 inner_sweep.run(body, g)?;
-                let mut found: Vec<(Id, Vec<Id>)> = inner_sweep.acc.into_iter().collect();
+                let mut found: Vec<(Id, Parts)> = inner_sweep.acc.into_iter().collect();
                 found.sort_by_key(|(leaf, _)| *leaf);
                 for (leaf, parts) in found {
                     if self.leaves.contains(&leaf) {
-                        let a = self.pool.add(&parts);
+                        let a = parts.sum(self.pool);
                         let s = self.pool.sum_over(index, lower, upper, a);
                         self.push(leaf, s);
                     }
@@ -277,8 +292,18 @@ impl<'p> Sweep<'p> {
     fn power(&mut self, id: Id, b: Id, e: Id, g: Id) -> Result<(), DiffError> {
         if self.pool.is_scalar(id) {
             if self.dep.contains(&b) {
-                let one = self.pool.int(1);
-                let em1 = self.pool.sub(e, one);
+                let em1 = match self.pool.as_number(e) {
+                    // A number exponent: e − 1 directly.
+                    Some(k) if !k.is_zero() => {
+                        let k1 = k - &Number::one();
+                        self.pool.note(Rule::NumberArithmetic);
+                        self.pool.num(k1)
+                    }
+                    _ => {
+                        let one = self.pool.int(1);
+                        self.pool.sub(e, one)
+                    }
+                };
                 let p = self.pool.pow(b, em1);
                 let c = self.pool.mul(&[g, e, p]);
                 self.push(b, c);

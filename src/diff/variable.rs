@@ -70,6 +70,19 @@ pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
 /// for which `descend(parent, child)` holds. Iterative, so deep expressions cannot overflow the
 /// stack.
 pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec<Id> {
+    postorder_seen(pool, root, descend).0
+}
+
+/// All nodes of `root`'s DAG in post-order, and the set of them.
+pub fn postorder_all(pool: &Pool, root: Id) -> (Vec<Id>, HashSet<Id>) {
+    postorder_seen(pool, root, &|_, _| true)
+}
+
+fn postorder_seen(
+    pool: &Pool,
+    root: Id,
+    descend: &dyn Fn(Id, Id) -> bool,
+) -> (Vec<Id>, HashSet<Id>) {
     let mut order = Vec::new();
     let mut seen: HashSet<Id> = HashSet::default();
     let mut stack: Vec<(Id, bool)> = vec![(root, false)];
@@ -91,14 +104,19 @@ pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec
         // Children are visited first to last.
         stack[start..].reverse();
     }
-    order
+    (order, seen)
 }
 
 /// The set of nodes of `root`'s DAG that depend on one of `leaves` (the leaves included).
 pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
     let order = postorder(pool, root, &|parent, _| !leaves.contains(&parent));
+    dependents_in(pool, &order, leaves)
+}
+
+/// The nodes of `order` (children before parents) that depend on one of `leaves`.
+pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &HashSet<Id>) -> HashSet<Id> {
     let mut dep: HashSet<Id> = HashSet::default();
-    for id in order {
+    for &id in order {
         let mut depends = leaves.contains(&id);
         if !depends {
             pool.node(id).for_each_child(|c| depends |= dep.contains(&c));

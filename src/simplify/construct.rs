@@ -1028,6 +1028,9 @@ impl Pool {
 /// never `b − Ax`, is the primitive form); 1 for an empty list.
 pub fn content_of(coefficients: &[&Number]) -> Number {
     use num_integer::Integer;
+    if let Some(c) = small_content_of(coefficients) {
+        return c;
+    }
     let mut num = num_bigint::BigInt::from(0);
     let mut den = num_bigint::BigInt::from(1);
     for c in coefficients {
@@ -1043,4 +1046,22 @@ pub fn content_of(coefficients: &[&Number]) -> Number {
     } else {
         g
     }
+}
+
+/// [`content_of`] in machine integers, when every numerator, denominator and the lcm fit.
+fn small_content_of(coefficients: &[&Number]) -> Option<Number> {
+    use num_integer::Integer;
+    use num_traits::ToPrimitive;
+    let (mut num, mut den) = (0i64, 1i64);
+    for c in coefficients {
+        let (p, q) = (c.numer().to_i64()?, c.denom().to_i64()?);
+        num = num.gcd(&p.checked_abs()?);
+        let g = den.gcd(&q);
+        den = (den / g).checked_mul(q)?;
+    }
+    if num == 0 {
+        return Some(Number::one());
+    }
+    let negative = coefficients.last().is_some_and(|c| c.is_negative());
+    Some(Number::ratio(if negative { -num } else { num }, den))
 }
