@@ -6,6 +6,9 @@ use super::rules::Rule;
 use crate::expr::{structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
 use std::cmp::Ordering;
 
+/// Products with at least this many scalar factors are merged into rather than re-sorted.
+const SORTED_RUN: usize = 8;
+
 impl Pool {
     /// An exact scalar constant.
     pub fn num(&mut self, n: Number) -> Id {
@@ -315,6 +318,9 @@ impl Pool {
         let Some(inverse) = content.recip() else {
             return (Number::one(), sum);
         };
+        if let Some(scaled) = self.rescaled_sum(sum, &inverse) {
+            return (content, scaled);
+        }
         let scaled: Vec<Id> = split
             .into_iter()
             .map(|(c, rest)| {
@@ -326,6 +332,78 @@ impl Pool {
             })
             .collect();
         (content, self.add(&scaled))
+    }
+
+    /// `factor · sum` (`factor` ≠ 0, 1) for a canonical sum of plain scalar terms, built directly:
+    /// the terms keep their rests and so their order. `None` when a term is not plain.
+    fn rescaled_sum(&mut self, sum: Id, factor: &Number) -> Option<Id> {
+        let n = match self.node(sum) {
+            Node::Add(terms) => terms.len(),
+            _ => return None,
+        };
+        let mut scaled = Vec::with_capacity(n);
+        for k in 0..n {
+            let t = match self.node(sum) {
+                Node::Add(terms) => terms[k],
+                _ => return None,
+            };
+            scaled.push(self.rescaled(t, factor)?);
+        }
+        let shape = self.shape(sum).clone();
+        Some(self.intern(Node::Add(scaled.into()), shape))
+    }
+
+    /// `factor · t` for a plain scalar term `t` of a canonical sum (a number, an atom, or a
+    /// product of scalar non-product factors), built directly as the canonical product would be;
+    /// `None` for other terms. `factor` is not 1.
+    fn rescaled(&mut self, t: Id, factor: &Number) -> Option<Id> {
+        if !self.is_scalar(t) {
+            return None;
+        }
+        let (c, from) = match self.node(t) {
+            Node::Num(n) => {
+                let v = n * factor;
+                return Some(self.num(v));
+            }
+            Node::Sym(_) | Node::Pow(..) | Node::Apply(..) => (factor.clone(), None),
+            Node::Mul(fs) => {
+                let plain = fs.iter().all(|&f| {
+                    self.is_scalar(f) && !matches!(self.node(f), Node::Mul(_) | Node::Add(_))
+                });
+                if !plain {
+                    return None;
+                }
+                match self.node(fs[0]) {
+                    Node::Num(c) => (c * factor, Some(1)),
+                    _ => (factor.clone(), Some(0)),
+                }
+            }
+            _ => return None,
+        };
+        if c.is_zero() {
+            return None;
+        }
+        let Some(skip) = from else {
+            let c = self.num(c);
+            return Some(self.intern(Node::Mul(Box::new([c, t])), Shape::scalar()));
+        };
+        if c.is_one() {
+            return Some(self.mul_rest(t, self.mul_len(t) - 1));
+        }
+        let c = self.num(c);
+        let factors: Box<[Id]> = match self.node(t) {
+            Node::Mul(fs) => std::iter::once(c).chain(fs[skip..].iter().copied()).collect(),
+            _ => return None,
+        };
+        Some(self.intern(Node::Mul(factors), Shape::scalar()))
+    }
+
+    /// The number of factors of a product (1 for anything else).
+    fn mul_len(&self, id: Id) -> usize {
+        match self.node(id) {
+            Node::Mul(fs) => fs.len(),
+            _ => 1,
+        }
     }
 
     /// A canonical product. Scalar factors commute and are merged (`x·x = x²`); non-scalar factors
@@ -344,11 +422,21 @@ impl Pool {
         let mut scalars: Vec<Id> = Vec::new();
         let mut matrices: Vec<Id> = Vec::new();
         let mut shape = Shape::scalar();
+        // The longest range of `scalars` that came from one plain canonical product: already
+        // sorted, with primitive sums (long chain-rule products are extended one factor at a time).
+        let mut run: Option<std::ops::Range<usize>> = None;
         for &f in factors {
             if let Some(s) = shape.product(self.shape(f)) {
                 shape = s;
             }
+            let before = scalars.len();
             self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
+            if scalars.len() - before >= SORTED_RUN
+                && self.is_plain_product(f)
+                && run.as_ref().is_none_or(|r| r.len() < scalars.len() - before)
+            {
+                run = Some(before..scalars.len());
+            }
         }
         if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
             self.note(Rule::MultiplyByZero);
@@ -357,7 +445,13 @@ impl Pool {
         // A sum among other factors gives its numeric content to the coefficient:
         // Aᵀ(2Ax − 2b) = 2Aᵀ(Ax − b).
         if scalars.len() + matrices.len() > 1 {
+            let in_run = |k: usize| run.as_ref().is_some_and(|r| r.contains(&k));
+            let (scalars_len, mut k) = (scalars.len(), 0);
             for f in scalars.iter_mut().chain(matrices.iter_mut()) {
+                k += 1;
+                if k <= scalars_len && in_run(k - 1) {
+                    continue;
+                }
                 if matches!(self.node(*f), Node::Add(_)) {
                     let (content, primitive) = self.primitive_part(*f);
                     if !content.is_one() {
@@ -371,7 +465,7 @@ impl Pool {
         let mut extracted = Vec::new();
         let matrices = self.extract_scalar_chains(matrices, &mut extracted);
         scalars.extend(extracted);
-        let mut scalars = self.merge_scalar_powers(scalars, &mut coeff);
+        let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
         // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
@@ -404,6 +498,13 @@ impl Pool {
             }
         }
         if scalars.len() == 1 && matrices.is_empty() && !coeff.is_one() {
+            if self.trace.is_none() && matches!(self.node(scalars[0]), Node::Add(_)) {
+                // (Recording rules takes the general path, which notes the arithmetic it does.)
+                if let Some(sum) = self.rescaled_sum(scalars[0], &coeff) {
+                    self.note(Rule::DistributeNumber);
+                    return sum;
+                }
+            }
             if let Node::Add(terms) = self.node(scalars[0]).clone() {
                 self.note(Rule::DistributeNumber);
                 let scaled: Vec<Id> = terms
@@ -505,8 +606,13 @@ impl Pool {
     }
 
     /// Sorts scalar factors and merges equal bases by adding exponents.
-    fn merge_scalar_powers(&mut self, mut scalars: Vec<Id>, coeff: &mut Number) -> Vec<Id> {
-        scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+    fn merge_scalar_powers(
+        &mut self,
+        scalars: Vec<Id>,
+        coeff: &mut Number,
+        sorted: Option<std::ops::Range<usize>>,
+    ) -> Vec<Id> {
+        let scalars = self.sort_factors(scalars, sorted);
         let base_of = |pool: &Pool, id: Id| match pool.node(id) {
             Node::Pow(b, _) if pool.is_scalar(id) => *b,
             _ => id,
@@ -544,6 +650,48 @@ impl Pool {
         }
         result.sort_by(|a, b| structural_cmp(self, *a, *b));
         result
+    }
+
+    /// Sorts scalar factors canonically; those in the range `sorted` are in order already, and
+    /// the others are merged into them by binary search.
+    fn sort_factors(&self, mut scalars: Vec<Id>, sorted: Option<std::ops::Range<usize>>) -> Vec<Id> {
+        let Some(run) = sorted.filter(|r| r.end <= scalars.len()) else {
+            scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+            return scalars;
+        };
+        let mut others: Vec<Id> = scalars[..run.start]
+            .iter()
+            .chain(&scalars[run.end..])
+            .copied()
+            .collect();
+        others.sort_by(|a, b| structural_cmp(self, *a, *b));
+        let ordered = &scalars[run];
+        let mut out = Vec::with_capacity(scalars.len());
+        let mut from = 0;
+        for o in others {
+            let at = from
+                + ordered[from..]
+                    .partition_point(|&x| structural_cmp(self, x, o) == Ordering::Less);
+            out.extend_from_slice(&ordered[from..at]);
+            out.push(o);
+            from = at;
+        }
+        out.extend_from_slice(&ordered[from..]);
+        out
+    }
+
+    /// Is this a canonical product of scalar factors none of which is a product (its factors
+    /// after the coefficient are sorted and its sums primitive)?
+    fn is_plain_product(&self, id: Id) -> bool {
+        match self.node(id) {
+            Node::Mul(fs) => {
+                self.is_scalar(id)
+                    && fs
+                        .iter()
+                        .all(|&f| self.is_scalar(f) && !matches!(self.node(f), Node::Mul(_)))
+            }
+            _ => false,
+        }
     }
 
     /// `(base, exponent)` of a scalar factor (`x` is `(x, 1)`).
