@@ -17,17 +17,17 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
     // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
     // row by row) do not cost a set of all of them per sweep.
     let (order, present) = postorder_all(pool, f);
-    let occurring: Vec<Variable> = vars
-        .iter()
-        .filter(|v| {
+    let occurring: Vec<usize> = (0..vars.len())
+        .filter(|&i| {
+            let v = &vars[i];
             present.contains(&v.id)
                 || v.component_of
                     .as_ref()
                     .is_some_and(|(c, _)| present.contains(c))
         })
-        .cloned()
         .collect();
-    let mut sweep = Sweep::new(pool, &order, &occurring);
+    let leaves: Vec<Variable> = occurring.iter().map(|&i| vars[i].clone()).collect();
+    let mut sweep = Sweep::new(pool, &order, &leaves);
     sweep.run(f, seed)?;
     let mut wholes: HashMap<Id, Id> = HashMap::default();
     let mut containers: Vec<Id> = sweep.containers.iter().copied().collect();
@@ -36,26 +36,32 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
         let whole = sweep.take(c);
         wholes.insert(c, whole);
     }
+    // Zero where `f` does not depend on the variable; then the occurring ones.
     let scalar_zero = sweep.pool.int(0);
     let mut out = Vec::with_capacity(vars.len());
     for v in vars {
-        let mut adj = if sweep.acc.contains_key(&v.id) || !sweep.pool.is_scalar(v.id) {
-            sweep.take(v.id)
-        } else {
+        out.push(if sweep.pool.is_scalar(v.id) {
             scalar_zero
-        };
+        } else {
+            let shape = sweep.pool.shape(v.id).clone();
+            sweep.pool.zero(shape)
+        });
+    }
+    for i in occurring {
+        let v = &vars[i];
+        let mut adj = sweep.take(v.id);
         if let Some((container, idx)) = &v.component_of {
-            let Some(&whole) = wholes.get(container) else {
-                out.push(adj);
-                continue;
-            };
-            if !sweep.pool.is_zero(whole) {
-                let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
-                let c = component_of(sweep.pool, whole, &idx);
-                adj = sweep.pool.add(&[adj, c]);
+            if let Some(&whole) = wholes.get(container) {
+                if !sweep.pool.is_zero(whole) {
+                    let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
+                    let c = component_of(sweep.pool, whole, &idx);
+                    adj = sweep.pool.add(&[adj, c]);
+                }
             }
         }
-        out.push(adj);
+        if let Some(slot) = out.get_mut(i) {
+            *slot = adj;
+        }
     }
     Ok(out)
 }

@@ -583,11 +583,21 @@ impl Pool {
                     scalars.push(chain);
                 } else {
                     let len = inner.len();
+                    scalars.reserve(len);
                     for k in 0..len {
                         let g = match self.node(f) {
                             Node::Mul(inner) => inner[k],
                             _ => continue,
                         };
+                        // Plain scalar factors (most of a canonical product) go straight in.
+                        match self.node(g) {
+                            Node::Num(_) | Node::Mul(_) | Node::Identity(_) => {}
+                            _ if self.is_scalar(g) => {
+                                scalars.push(g);
+                                continue;
+                            }
+                            _ => {}
+                        }
                         self.collect_factor(g, coeff, scalars, matrices);
                     }
                 }
