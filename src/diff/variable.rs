@@ -119,7 +119,8 @@ pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &HashSet<Id>) -> HashSet
     for &id in order {
         let mut depends = leaves.contains(&id);
         if !depends {
-            pool.node(id).for_each_child(|c| depends |= dep.contains(&c));
+            pool.node(id)
+                .for_each_child(|c| depends |= dep.contains(&c));
         }
         if depends {
             dep.insert(id);

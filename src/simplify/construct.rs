@@ -392,7 +392,9 @@ impl Pool {
         }
         let c = self.num(c);
         let factors: Box<[Id]> = match self.node(t) {
-            Node::Mul(fs) => std::iter::once(c).chain(fs[skip..].iter().copied()).collect(),
+            Node::Mul(fs) => std::iter::once(c)
+                .chain(fs[skip..].iter().copied())
+                .collect(),
             _ => return None,
         };
         Some(self.intern(Node::Mul(factors), Shape::scalar()))
@@ -433,7 +435,9 @@ impl Pool {
             self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
             if scalars.len() - before >= SORTED_RUN
                 && self.is_plain_product(f)
-                && run.as_ref().is_none_or(|r| r.len() < scalars.len() - before)
+                && run
+                    .as_ref()
+                    .is_none_or(|r| r.len() < scalars.len() - before)
             {
                 run = Some(before..scalars.len());
             }
@@ -664,7 +668,11 @@ impl Pool {
 
     /// Sorts scalar factors canonically; those in the range `sorted` are in order already, and
     /// the others are merged into them by binary search.
-    fn sort_factors(&self, mut scalars: Vec<Id>, sorted: Option<std::ops::Range<usize>>) -> Vec<Id> {
+    fn sort_factors(
+        &self,
+        mut scalars: Vec<Id>,
+        sorted: Option<std::ops::Range<usize>>,
+    ) -> Vec<Id> {
         let Some(run) = sorted.filter(|r| r.end <= scalars.len()) else {
             scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
             return scalars;

@@ -251,7 +251,11 @@ impl Expander {
             return Ok(());
         };
         if rest.is_empty() {
-            let p = if k == 0 { None } else { Some(pool.powi(t, k as i64)) };
+            let p = if k == 0 {
+                None
+            } else {
+                Some(pool.powi(t, k as i64))
+            };
             factors.extend(p);
             factors[0] = pool.num(c);
             out.push(pool.mul(factors));
