@@ -8,6 +8,9 @@ use crate::expr::{Func, Id, Node, NormKind, Number, Pool, Shape};
 use crate::simplify::Rule;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+/// Up to this many symbols and components in `f`, variables are looked up by a scan.
+const FEW_ATOMS: usize = 16;
+
 /// Largest |k| for which the adjoint of a matrix power `Xᵏ` is expanded by the product rule.
 const MAX_MATRIX_POWER: i64 = 64;
 
@@ -17,13 +20,23 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
     // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
     // row by row) do not cost a set of all of them per sweep.
     let (order, present) = postorder_all(pool, f);
+    // The symbols and components of `f`: usually few, so a scan beats a set lookup.
+    let atoms: Vec<Id> = order
+        .iter()
+        .copied()
+        .filter(|&id| matches!(pool.node(id), Node::Sym(_) | Node::Component(..)))
+        .collect();
+    let occurs = |id: &Id| {
+        if atoms.len() <= FEW_ATOMS {
+            atoms.contains(id)
+        } else {
+            present.contains(id)
+        }
+    };
     let occurring: Vec<usize> = (0..vars.len())
         .filter(|&i| {
             let v = &vars[i];
-            present.contains(&v.id)
-                || v.component_of
-                    .as_ref()
-                    .is_some_and(|(c, _)| present.contains(c))
+            occurs(&v.id) || v.component_of.as_ref().is_some_and(|(c, _)| occurs(c))
         })
         .collect();
     let leaves: Vec<Variable> = occurring.iter().map(|&i| vars[i].clone()).collect();
