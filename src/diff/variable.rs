@@ -115,7 +115,7 @@ pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
 
 /// The nodes of `order` (children before parents) that depend on one of `leaves`.
 pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &HashSet<Id>) -> HashSet<Id> {
-    let mut dep: HashSet<Id> = HashSet::default();
+    let mut dep: HashSet<Id> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
     for &id in order {
         let mut depends = leaves.contains(&id);
         if !depends {

@@ -190,6 +190,9 @@ impl std::ops::Add for &Number {
         if self.0.is_integer() && rhs.0.is_integer() {
             return Number(BigRational::from_integer(self.0.numer() + rhs.0.numer()));
         }
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * d + c * b, b * d);
+        }
         Number(&self.0 + &rhs.0)
     }
 }
@@ -200,7 +203,30 @@ impl std::ops::Sub for &Number {
         if self.0.is_integer() && rhs.0.is_integer() {
             return Number(BigRational::from_integer(self.0.numer() - rhs.0.numer()));
         }
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * d - c * b, b * d);
+        }
         Number(&self.0 - &rhs.0)
+    }
+}
+
+impl Number {
+    /// Numerator and denominator as machine integers, when both fit.
+    fn small_parts(&self) -> Option<(i128, i128)> {
+        Some((
+            i128::from(self.0.numer().to_i64()?),
+            i128::from(self.0.denom().to_i64()?),
+        ))
+    }
+
+    /// `n / d` for `d > 0` computed in machine integers, reduced here (not by a big gcd).
+    fn reduced(n: i128, d: i128) -> Number {
+        use num_integer::Integer;
+        let g = n.gcd(&d).max(1);
+        Number(BigRational::new_raw(
+            BigInt::from(n / g),
+            BigInt::from(d / g),
+        ))
     }
 }
 
@@ -215,6 +241,10 @@ impl std::ops::Mul for &Number {
         }
         if self.0.is_integer() && rhs.0.is_integer() {
             return Number(BigRational::from_integer(self.0.numer() * rhs.0.numer()));
+        }
+        // Small ratios: the products of 63-bit parts fit in 127 bits.
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * c, b * d);
         }
         Number(&self.0 * &rhs.0)
     }
@@ -238,5 +268,33 @@ impl serde::Serialize for Number {
     /// As a string: `"3"`, `"-1/2"`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The machine-integer paths agree with big rational arithmetic.
+    #[test]
+    fn small_ratio_arithmetic_is_exact() {
+        let mut values = vec![
+            Number::int(i64::MAX),
+            Number::int(i64::MIN),
+            Number::ratio(1, i64::MAX),
+        ];
+        for n in -7..=7 {
+            for d in 1..=6 {
+                values.push(Number::ratio(n, d));
+            }
+        }
+        values.push(Number::ratio(i64::MIN + 1, i64::MAX));
+        for x in &values {
+            for y in &values {
+                assert_eq!((x * y).0, &x.0 * &y.0);
+                assert_eq!((x + y).0, &x.0 + &y.0);
+                assert_eq!((x - y).0, &x.0 - &y.0);
+            }
+        }
     }
 }
