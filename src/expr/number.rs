@@ -6,8 +6,25 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::fmt;
 
 /// An exact rational number. `0.2` is 1/5; there is no overflow.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Number(pub BigRational);
+
+impl Ord for Number {
+    /// Numeric order (small ratios compared by cross-multiplying in machine integers).
+    fn cmp(&self, other: &Number) -> std::cmp::Ordering {
+        match (self.small_parts(), other.small_parts()) {
+            // Denominators are positive, so a/b < c/d ⇔ ad < cb.
+            (Some((a, b)), Some((c, d))) => (a * d).cmp(&(c * b)),
+            _ => self.0.cmp(&other.0),
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl std::hash::Hash for Number {
     /// Hashes the reduced numerator and denominator (cheaper than `Ratio`'s own hash, which
@@ -294,6 +311,7 @@ mod tests {
                 assert_eq!((x * y).0, &x.0 * &y.0);
                 assert_eq!((x + y).0, &x.0 + &y.0);
                 assert_eq!((x - y).0, &x.0 - &y.0);
+                assert_eq!(x.cmp(y), x.0.cmp(&y.0));
             }
         }
     }
