@@ -6,8 +6,15 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::fmt;
 
 /// An exact rational number. `0.2` is 1/5; there is no overflow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Number(pub BigRational);
+
+impl PartialEq for Number {
+    /// Equal reduced numerators and denominators (`Ratio`'s own equality cross-multiplies).
+    fn eq(&self, other: &Number) -> bool {
+        self.0.numer() == other.0.numer() && self.0.denom() == other.0.denom()
+    }
+}
 
 impl Ord for Number {
     /// Numeric order (small ratios compared by cross-multiplying in machine integers).
@@ -51,7 +58,11 @@ impl Number {
 
     /// `n / d`; `d` must not be zero.
     pub fn ratio(n: i64, d: i64) -> Number {
-        Number(BigRational::new(BigInt::from(n), BigInt::from(d)))
+        match d {
+            0 => Number(BigRational::new(BigInt::from(n), BigInt::from(d))),
+            d if d < 0 => Number::reduced(-i128::from(n), -i128::from(d)),
+            d => Number::reduced(i128::from(n), i128::from(d)),
+        }
     }
 
     /// Zero.
@@ -91,8 +102,10 @@ impl Number {
     pub(crate) fn write_decimal(&self, w: &mut impl std::fmt::Write) {
         // (Writing into an infallible sink.)
         let _ = match (self.0.numer().to_i64(), self.0.denom().to_i64()) {
-            (Some(n), Some(1)) => write!(w, "{n}"),
-            (Some(n), Some(d)) => write!(w, "{n}/{d}"),
+            (Some(n), Some(1)) => write_i64(w, n),
+            (Some(n), Some(d)) => write_i64(w, n)
+                .and_then(|()| w.write_str("/"))
+                .and_then(|()| write_i64(w, d)),
             _ => write!(w, "{}", self.0),
         };
     }
@@ -185,6 +198,25 @@ impl Number {
             None
         }
     }
+}
+
+/// Writes an integer in decimal without the formatting machinery.
+fn write_i64(w: &mut impl std::fmt::Write, n: i64) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        w.write_str("-")?;
+    }
+    w.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
 }
 
 impl From<i64> for Number {
@@ -306,12 +338,20 @@ mod tests {
             }
         }
         values.push(Number::ratio(i64::MIN + 1, i64::MAX));
+        values.push(Number::ratio(i64::MIN, -6));
+        values.push(Number::ratio(4, -6));
+        for v in &values {
+            let mut s = String::new();
+            v.write_decimal(&mut s);
+            assert_eq!(s, v.to_string());
+        }
         for x in &values {
             for y in &values {
                 assert_eq!((x * y).0, &x.0 * &y.0);
                 assert_eq!((x + y).0, &x.0 + &y.0);
                 assert_eq!((x - y).0, &x.0 - &y.0);
                 assert_eq!(x.cmp(y), x.0.cmp(&y.0));
+                assert_eq!(x == y, x.0 == y.0);
             }
         }
     }
