@@ -1,6 +1,7 @@
 //! Profiling aid: the Rosenbrock gradient and Hessian at a given size, timed with
 //! `std::time::Instant` (median of a few runs, each on a fresh copy of the pool; copying and
-//! dropping the pool are not timed).
+//! dropping the pool are not timed). On Linux it also reports the CPU time the thread was
+//! scheduled (`/proc/thread-self/schedstat`), which stays meaningful on a loaded machine.
 //!
 //! ```sh
 //! cargo run --release --example profile_rosenbrock -- 1000            # both, 5 runs each
@@ -49,27 +50,44 @@ fn main() {
     }
     let f = pool.add(&terms);
     if which != "hessian" {
-        let (t, g) = median_time(&pool, runs, |p| gradient(p, f, &xs).expect("gradient"));
-        println!("gradient n={n}: {t:?} (median of {runs}; {g:?})");
+        let (t, cpu, g) = median_time(&pool, runs, |p| gradient(p, f, &xs).expect("gradient"));
+        println!("gradient n={n}: {t:?} wall, {cpu:?} on CPU (medians of {runs}; {g:?})");
     }
     if which != "gradient" {
-        let (t, h) = median_time(&pool, runs, |p| hessian(p, f, &xs).expect("hessian"));
-        println!("hessian n={n}: {t:?} (median of {runs}; {h:?})");
+        let (t, cpu, h) = median_time(&pool, runs, |p| hessian(p, f, &xs).expect("hessian"));
+        println!("hessian n={n}: {t:?} wall, {cpu:?} on CPU (medians of {runs}; {h:?})");
     }
 }
 
-/// The median time of `op` over `runs` fresh copies of `pool`, and its last result.
-fn median_time(pool: &Pool, runs: usize, op: impl Fn(&mut Pool) -> Id) -> (Duration, Id) {
+/// The median wall and on-CPU times of `op` over `runs` fresh copies of `pool`, and its last
+/// result.
+fn median_time(pool: &Pool, runs: usize, op: impl Fn(&mut Pool) -> Id) -> (Duration, Duration, Id) {
     let mut times = Vec::with_capacity(runs);
+    let mut cpu = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
         let mut p = pool.clone();
-        let start = Instant::now();
+        let (start, start_cpu) = (Instant::now(), on_cpu());
         let r = op(&mut p);
         times.push(start.elapsed());
+        cpu.push(on_cpu().saturating_sub(start_cpu));
         last = Some(r);
         drop(p);
     }
     times.sort();
-    (times[times.len() / 2], last.expect("at least one run"))
+    cpu.sort();
+    (
+        times[times.len() / 2],
+        cpu[cpu.len() / 2],
+        last.expect("at least one run"),
+    )
+}
+
+/// Time this thread has run on a CPU (zero where `/proc/thread-self/schedstat` is missing).
+fn on_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map(Duration::from_nanos)
+        .unwrap_or_default()
 }
