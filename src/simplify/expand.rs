@@ -6,6 +6,10 @@ use crate::expr::{Func, Id, Node, NormKind, Number, Pool};
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// Powers of scalar sums of up to this many terms expand by the multinomial theorem (which
+/// recurses once per term); longer ones by repeated multiplication.
+const MULTINOMIAL_TERMS: usize = 256;
+
 /// Expansion stopped at a limit; the message names the limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExpansionLimit {
@@ -200,9 +204,9 @@ impl Expander {
                     });
                 }
                 pool.note(Rule::ExpandPower);
-                if pool.is_scalar(base) {
+                let terms = Self::terms(pool, base);
+                if pool.is_scalar(base) && terms.len() <= MULTINOMIAL_TERMS {
                     // Scalar terms commute: the multinomial theorem, one product per term.
-                    let terms = Self::terms(pool, base);
                     return self.multinomial(pool, &terms, k as u64);
                 }
                 let mut acc = base;
