@@ -281,7 +281,7 @@ fn discriminant_tag(node: &Node) -> &'static str {
 }
 
 /// FNV-1a: a fixed, platform-independent hash, so structural keys are the same on every machine.
-pub(crate) struct Fnv(u64);
+struct Fnv(u64);
 
 impl Fnv {
     fn new() -> Fnv {
