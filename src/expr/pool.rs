@@ -42,6 +42,8 @@ pub struct Pool {
     index: FxHashMap<u64, IdBucket>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
+    /// Ids of the other machine-integer constants created (looked up without hashing a node).
+    ints: FxHashMap<i64, Id>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
     /// The limits in force for this pool.
@@ -88,6 +90,16 @@ impl Pool {
         usize::try_from(i + 16)
             .ok()
             .and_then(|k| self.small_ints.get(k).copied().flatten())
+    }
+
+    /// The cached id of an integer constant outside −16..=16, if created already.
+    pub(crate) fn cached_int(&self, i: i64) -> Option<Id> {
+        self.ints.get(&i).copied()
+    }
+
+    /// Remembers the id of an integer constant outside −16..=16.
+    pub(crate) fn remember_int(&mut self, i: i64, id: Id) {
+        self.ints.insert(i, id);
     }
 
     /// Remembers the id of a small integer constant.

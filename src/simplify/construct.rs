@@ -15,7 +15,15 @@ impl Pool {
         if let Some(id) = n.small_int().and_then(|i| self.small_int(i)) {
             return id;
         }
-        self.intern(Node::Num(n), Shape::scalar())
+        let int = if n.is_integer() { n.to_i64() } else { None };
+        if let Some(id) = int.and_then(|i| self.cached_int(i)) {
+            return id;
+        }
+        let id = self.intern(Node::Num(n), Shape::scalar());
+        if let Some(i) = int {
+            self.remember_int(i, id);
+        }
+        id
     }
 
     /// An integer constant (small ones are cached: they are built constantly).
