@@ -1,9 +1,11 @@
-//! Differentiation benchmarks: gradient and Hessian of the n-dimensional Rosenbrock function, and
-//! the gradient of a deep composition of elementary functions. Each prints the result's size.
+//! Differentiation benchmarks: gradient and Hessian of the n-dimensional Rosenbrock function, the
+//! gradient of a deep composition of elementary functions, and the expansion of a power of a sum
+//! (the peer comparison's tasks). Each prints the result's size.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use nabla::diff::{gradient, hessian};
-use nabla::expr::{Assumptions, Func, Id, Number, Pool, Shape, SymbolOrigin};
+use nabla::expr::{Assumptions, Func, Id, Node, Number, Pool, Shape, SymbolOrigin};
+use nabla::simplify::expand;
 use std::hint::black_box;
 
 /// ∑ 100(x_{i+1} − x_i²)² + (1 − x_i)² over n scalar variables.
@@ -145,10 +147,56 @@ fn bench_composition(c: &mut Criterion) {
     group.finish();
 }
 
+/// (x₁ + … + x_k)^p, unexpanded.
+fn power_of_sum(k: usize, p: i64) -> (Pool, Id) {
+    let mut pool = Pool::new();
+    let xs: Vec<Id> = (1..=k)
+        .map(|i| {
+            let s = pool
+                .declare(
+                    &format!("x_{i}"),
+                    Shape::scalar(),
+                    Assumptions::default(),
+                    SymbolOrigin::Declared,
+                )
+                .expect("fresh");
+            pool.symbol_expr(s)
+        })
+        .collect();
+    let sum = pool.add(&xs);
+    let e = pool.powi(sum, p);
+    (pool, e)
+}
+
+fn bench_expand(c: &mut Criterion) {
+    let mut group = c.benchmark_group("expand_power_of_sum");
+    group.sample_size(10);
+    for (k, p) in [(5, 10), (10, 6)] {
+        let (pool, e) = power_of_sum(k, p);
+        let mut probe = pool.clone();
+        let r = expand(&mut probe, e, 50_000_000).expect("within budget");
+        let terms = match probe.node(r) {
+            Node::Add(ts) => ts.len(),
+            _ => 1,
+        };
+        eprintln!("expand k={k} p={p}: {terms} terms");
+        let id = format!("{k},{p}");
+        group.bench_with_input(BenchmarkId::from_parameter(id), &e, |b, &e| {
+            b.iter_batched(
+                || pool.clone(),
+                |mut p| black_box(expand(&mut p, e, 50_000_000).expect("within budget")),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_rosenbrock_gradient,
     bench_rosenbrock_hessian,
-    bench_composition
+    bench_composition,
+    bench_expand
 );
 criterion_main!(benches);

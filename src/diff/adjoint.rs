@@ -2,10 +2,14 @@
 //! (an expression of the node's shape) of every node that depends on a variable.
 
 use super::rules::{component_of, elementwise_derivative, inner};
-use super::variable::{dependents, postorder, Variable};
+use super::variable::{dependents_in, postorder, postorder_all, Variable};
 use super::{check_limit, describe, DiffError};
-use crate::expr::{Func, Id, Node, NormKind, Pool, Shape};
+use crate::expr::{Func, Id, Node, NormKind, Number, Pool, Shape};
+use crate::simplify::Rule;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+/// Up to this many symbols and components in `f`, variables are looked up by a scan.
+const FEW_ATOMS: usize = 16;
 
 /// Largest |k| for which the adjoint of a matrix power `Xᵏ` is expanded by the product rule.
 const MAX_MATRIX_POWER: i64 = 64;
@@ -13,28 +17,64 @@ const MAX_MATRIX_POWER: i64 = 64;
 /// The adjoints of `vars` in `f` when `f`'s adjoint is `seed`: for `seed = 1` the gradient of a
 /// scalar `f` with respect to each variable (zero where `f` does not depend on it).
 pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<Vec<Id>, DiffError> {
-    let mut sweep = Sweep::new(pool, f, vars);
+    // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
+    // row by row) do not cost a set of all of them per sweep.
+    let (order, present) = postorder_all(pool, f);
+    // The symbols and components of `f`: usually few, so a scan beats a set lookup.
+    let atoms: Vec<Id> = order
+        .iter()
+        .copied()
+        .filter(|&id| matches!(pool.node(id), Node::Sym(_) | Node::Component(..)))
+        .collect();
+    let occurs = |id: &Id| {
+        if atoms.len() <= FEW_ATOMS {
+            atoms.contains(id)
+        } else {
+            present.contains(id)
+        }
+    };
+    let occurring: Vec<usize> = (0..vars.len())
+        .filter(|&i| {
+            let v = &vars[i];
+            occurs(&v.id) || v.component_of.as_ref().is_some_and(|(c, _)| occurs(c))
+        })
+        .collect();
+    let leaves: Vec<Variable> = occurring.iter().map(|&i| vars[i].clone()).collect();
+    let mut sweep = Sweep::new(pool, &order, &leaves);
     sweep.run(f, seed)?;
     let mut wholes: HashMap<Id, Id> = HashMap::default();
-    for c in sweep.containers.clone() {
+    let mut containers: Vec<Id> = sweep.containers.iter().copied().collect();
+    containers.sort_unstable();
+    for c in containers {
         let whole = sweep.take(c);
         wholes.insert(c, whole);
     }
+    // Zero where `f` does not depend on the variable; then the occurring ones.
+    let scalar_zero = sweep.pool.int(0);
     let mut out = Vec::with_capacity(vars.len());
     for v in vars {
+        out.push(if sweep.pool.is_scalar(v.id) {
+            scalar_zero
+        } else {
+            let shape = sweep.pool.shape(v.id).clone();
+            sweep.pool.zero(shape)
+        });
+    }
+    for i in occurring {
+        let v = &vars[i];
         let mut adj = sweep.take(v.id);
         if let Some((container, idx)) = &v.component_of {
-            let Some(&whole) = wholes.get(container) else {
-                out.push(adj);
-                continue;
-            };
-            if !sweep.pool.is_zero(whole) {
-                let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
-                let c = component_of(sweep.pool, whole, &idx);
-                adj = sweep.pool.add(&[adj, c]);
+            if let Some(&whole) = wholes.get(container) {
+                if !sweep.pool.is_zero(whole) {
+                    let idx: Vec<Id> = idx.iter().map(|&i| sweep.pool.int(i as i64)).collect();
+                    let c = component_of(sweep.pool, whole, &idx);
+                    adj = sweep.pool.add(&[adj, c]);
+                }
             }
         }
-        out.push(adj);
+        if let Some(slot) = out.get_mut(i) {
+            *slot = adj;
+        }
     }
     Ok(out)
 }
@@ -46,11 +86,35 @@ struct Sweep<'p> {
     /// Containers of component variables; their other components are independent.
     containers: HashSet<Id>,
     dep: HashSet<Id>,
-    acc: HashMap<Id, Vec<Id>>,
+    acc: HashMap<Id, Parts>,
+}
+
+/// The adjoint contributions collected for one node (almost always exactly one).
+enum Parts {
+    One(Id),
+    Many(Vec<Id>),
+}
+
+impl Parts {
+    fn push(&mut self, id: Id) {
+        match self {
+            Parts::One(first) => *self = Parts::Many(vec![*first, id]),
+            Parts::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// Their sum. A single contribution is a canonical expression already, its own sum.
+    fn sum(&self, pool: &mut Pool) -> Id {
+        match self {
+            Parts::One(id) => *id,
+            Parts::Many(ids) => pool.add(ids),
+        }
+    }
 }
 
 impl<'p> Sweep<'p> {
-    fn new(pool: &'p mut Pool, f: Id, vars: &[Variable]) -> Sweep<'p> {
+    /// A sweep over the DAG whose nodes `order` lists (children before parents).
+    fn new(pool: &'p mut Pool, order: &[Id], vars: &[Variable]) -> Sweep<'p> {
         let mut leaves: HashSet<Id> = vars.iter().map(|v| v.id).collect();
         let containers: HashSet<Id> = vars
             .iter()
@@ -58,7 +122,8 @@ impl<'p> Sweep<'p> {
             .filter(|c| !leaves.contains(c))
             .collect();
         leaves.extend(containers.iter().copied());
-        let dep = dependents(pool, f, &leaves);
+        // (Nodes below a leaf count as dependent when they are; no sweep descends there.)
+        let dep = dependents_in(pool, order, &leaves);
         Sweep {
             pool,
             leaves,
@@ -71,7 +136,7 @@ impl<'p> Sweep<'p> {
     /// The accumulated adjoint of a leaf (zero of its shape if none).
     fn take(&mut self, id: Id) -> Id {
         match self.acc.remove(&id) {
-            Some(parts) => self.pool.add(&parts),
+            Some(parts) => parts.sum(self.pool),
             None => {
                 let shape = self.pool.shape(id).clone();
                 self.pool.zero(shape)
@@ -81,7 +146,12 @@ impl<'p> Sweep<'p> {
 
     fn push(&mut self, to: Id, adjoint: Id) {
         if self.dep.contains(&to) && !self.pool.is_zero(adjoint) {
-            self.acc.entry(to).or_default().push(adjoint);
+            match self.acc.entry(to) {
+                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(adjoint),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Parts::One(adjoint));
+                }
+            }
         }
     }
 
@@ -104,7 +174,7 @@ impl<'p> Sweep<'p> {
             let Some(parts) = self.acc.remove(&id) else {
                 continue;
             };
-            let g = self.pool.add(&parts);
+            let g = parts.sum(self.pool);
             self.propagate(id, g)?;
             if step % 256 == 0 {
                 check_limit(self.pool, "the reverse sweep")?;
@@ -173,11 +243,11 @@ impl<'p> Sweep<'p> {
                     acc: HashMap::default(),
                 };
                 inner_sweep.run(body, g)?;
-                let mut found: Vec<(Id, Vec<Id>)> = inner_sweep.acc.into_iter().collect();
+                let mut found: Vec<(Id, Parts)> = inner_sweep.acc.into_iter().collect();
                 found.sort_by_key(|(leaf, _)| *leaf);
                 for (leaf, parts) in found {
                     if self.leaves.contains(&leaf) {
-                        let a = self.pool.add(&parts);
+                        let a = parts.sum(self.pool);
                         let s = self.pool.sum_over(index, lower, upper, a);
                         self.push(leaf, s);
                     }
@@ -241,8 +311,18 @@ impl<'p> Sweep<'p> {
     fn power(&mut self, id: Id, b: Id, e: Id, g: Id) -> Result<(), DiffError> {
         if self.pool.is_scalar(id) {
             if self.dep.contains(&b) {
-                let one = self.pool.int(1);
-                let em1 = self.pool.sub(e, one);
+                let em1 = match self.pool.as_number(e) {
+                    // A number exponent: e − 1 directly.
+                    Some(k) if !k.is_zero() => {
+                        let k1 = k - &Number::one();
+                        self.pool.note(Rule::NumberArithmetic);
+                        self.pool.num(k1)
+                    }
+                    _ => {
+                        let one = self.pool.int(1);
+                        self.pool.sub(e, one)
+                    }
+                };
                 let p = self.pool.pow(b, em1);
                 let c = self.pool.mul(&[g, e, p]);
                 self.push(b, c);

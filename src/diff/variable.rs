@@ -18,6 +18,7 @@ pub struct Variable {
 /// positive indices. Repeated variables are an error.
 pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
     let mut out: Vec<Variable> = Vec::with_capacity(wrt.len());
+    let mut given: HashSet<Id> = HashSet::default();
     for &w in wrt {
         let v = match pool.node(w) {
             Node::Sym(_) => Variable {
@@ -55,7 +56,7 @@ pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
                 })
             }
         };
-        if out.iter().any(|o| o.id == v.id) {
+        if !given.insert(v.id) {
             return Err(DiffError::NotAVariable {
                 what: format!("{} is given twice", describe(pool, w)),
             });
@@ -69,6 +70,19 @@ pub fn variables(pool: &Pool, wrt: &[Id]) -> Result<Vec<Variable>, DiffError> {
 /// for which `descend(parent, child)` holds. Iterative, so deep expressions cannot overflow the
 /// stack.
 pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec<Id> {
+    postorder_seen(pool, root, descend).0
+}
+
+/// All nodes of `root`'s DAG in post-order, and the set of them.
+pub fn postorder_all(pool: &Pool, root: Id) -> (Vec<Id>, HashSet<Id>) {
+    postorder_seen(pool, root, &|_, _| true)
+}
+
+fn postorder_seen(
+    pool: &Pool,
+    root: Id,
+    descend: &dyn Fn(Id, Id) -> bool,
+) -> (Vec<Id>, HashSet<Id>) {
     let mut order = Vec::new();
     let mut seen: HashSet<Id> = HashSet::default();
     let mut stack: Vec<(Id, bool)> = vec![(root, false)];
@@ -81,21 +95,34 @@ pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec
             continue;
         }
         stack.push((id, true));
-        for c in pool.node(id).children().into_iter().rev() {
+        let start = stack.len();
+        pool.node(id).for_each_child(|c| {
             if !seen.contains(&c) && descend(id, c) {
                 stack.push((c, false));
             }
-        }
+        });
+        // Children are visited first to last.
+        stack[start..].reverse();
     }
-    order
+    (order, seen)
 }
 
 /// The set of nodes of `root`'s DAG that depend on one of `leaves` (the leaves included).
 pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
     let order = postorder(pool, root, &|parent, _| !leaves.contains(&parent));
-    let mut dep: HashSet<Id> = HashSet::default();
-    for id in order {
-        if leaves.contains(&id) || pool.node(id).children().iter().any(|c| dep.contains(c)) {
+    dependents_in(pool, &order, leaves)
+}
+
+/// The nodes of `order` (children before parents) that depend on one of `leaves`.
+pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &HashSet<Id>) -> HashSet<Id> {
+    let mut dep: HashSet<Id> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
+    for &id in order {
+        let mut depends = leaves.contains(&id);
+        if !depends {
+            pool.node(id)
+                .for_each_child(|c| depends |= dep.contains(&c));
+        }
+        if depends {
             dep.insert(id);
         }
     }
@@ -109,12 +136,11 @@ pub fn contains(pool: &Pool, e: Id, needle: Id, memo: &mut HashMap<Id, bool>) ->
     }
     let order = postorder(pool, e, &|_, c| !memo.contains_key(&c));
     for id in order {
-        let r = id == needle
-            || pool
-                .node(id)
-                .children()
-                .iter()
-                .any(|c| memo.get(c).copied().unwrap_or(false));
+        let mut r = id == needle;
+        if !r {
+            pool.node(id)
+                .for_each_child(|c| r |= memo.get(&c).copied().unwrap_or(false));
+        }
         memo.insert(id, r);
     }
     memo.get(&e).copied().unwrap_or(false)

@@ -224,6 +224,49 @@ impl Node {
         )
     }
 
+    /// Calls `f` on each child, in order, without allocating.
+    pub fn for_each_child(&self, mut f: impl FnMut(Id)) {
+        match self {
+            Node::Num(_)
+            | Node::Sym(_)
+            | Node::DimValue(_)
+            | Node::Identity(_)
+            | Node::Ones(_)
+            | Node::Zero(_) => {}
+            Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) | Node::Apply(_, xs) => {
+                xs.iter().for_each(|&x| f(x))
+            }
+            Node::Pow(a, b) | Node::Kron(a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Node::Transpose(a) => f(*a),
+            Node::Matrix { entries, .. } => entries.iter().for_each(|&x| f(x)),
+            Node::Component(v, idx) => {
+                f(*v);
+                idx.iter().for_each(|&x| f(x));
+            }
+            Node::Sum {
+                lower, upper, body, ..
+            } => {
+                f(*lower);
+                f(*upper);
+                f(*body);
+            }
+            Node::Derivative(d) => {
+                f(d.expr);
+                d.wrt.iter().for_each(|&x| f(x));
+                if let Some(x) = d.direction {
+                    f(x);
+                }
+            }
+            Node::At(body, binds) => {
+                f(*body);
+                binds.iter().for_each(|(_, v)| f(*v));
+            }
+        }
+    }
+
     /// The node's children, in order.
     pub fn children(&self) -> Vec<Id> {
         match self {

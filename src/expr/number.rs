@@ -6,8 +6,49 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::fmt;
 
 /// An exact rational number. `0.2` is 1/5; there is no overflow.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Eq)]
 pub struct Number(pub BigRational);
+
+impl PartialEq for Number {
+    /// Equal reduced numerators and denominators (`Ratio`'s own equality cross-multiplies).
+    fn eq(&self, other: &Number) -> bool {
+        self.0.numer() == other.0.numer() && self.0.denom() == other.0.denom()
+    }
+}
+
+impl Ord for Number {
+    /// Numeric order (small ratios compared by cross-multiplying in machine integers).
+    fn cmp(&self, other: &Number) -> std::cmp::Ordering {
+        match (self.small_parts(), other.small_parts()) {
+            // Denominators are positive, so a/b < c/d ⇔ ad < cb.
+            (Some((a, b)), Some((c, d))) => (a * d).cmp(&(c * b)),
+            _ => self.0.cmp(&other.0),
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::hash::Hash for Number {
+    /// Hashes the reduced numerator and denominator (cheaper than `Ratio`'s own hash, which
+    /// expands a continued fraction; equal numbers have equal reduced forms).
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match (self.0.numer().to_i64(), self.0.denom().to_i64()) {
+            (Some(n), Some(d)) => {
+                state.write_i64(n);
+                state.write_i64(d);
+            }
+            _ => {
+                self.0.numer().hash(state);
+                self.0.denom().hash(state);
+            }
+        }
+    }
+}
 
 impl Number {
     /// The integer `i`.
@@ -17,7 +58,11 @@ impl Number {
 
     /// `n / d`; `d` must not be zero.
     pub fn ratio(n: i64, d: i64) -> Number {
-        Number(BigRational::new(BigInt::from(n), BigInt::from(d)))
+        match d {
+            0 => Number(BigRational::new(BigInt::from(n), BigInt::from(d))),
+            d if d < 0 => Number::reduced(-i128::from(n), -i128::from(d)),
+            d => Number::reduced(i128::from(n), i128::from(d)),
+        }
     }
 
     /// Zero.
@@ -42,7 +87,27 @@ impl Number {
 
     /// Is this −1?
     pub fn is_minus_one(&self) -> bool {
-        self.0.is_integer() && self.0.numer() == &BigInt::from(-1)
+        self.0.is_integer() && self.0.numer().is_negative() && self.0.numer().magnitude().is_one()
+    }
+
+    /// The integer value if it lies in −16..=16 (the constants built most often).
+    pub(crate) fn small_int(&self) -> Option<i64> {
+        if !self.0.is_integer() || self.0.numer().bits() > 5 {
+            return None;
+        }
+        self.0.numer().to_i64().filter(|i| (-16..=16).contains(i))
+    }
+
+    /// Writes the `Display` form (`3`, `-1/2`) without allocating when the parts fit in `i64`.
+    pub(crate) fn write_decimal(&self, w: &mut impl std::fmt::Write) {
+        // (Writing into an infallible sink.)
+        let _ = match (self.0.numer().to_i64(), self.0.denom().to_i64()) {
+            (Some(n), Some(1)) => write_i64(w, n),
+            (Some(n), Some(d)) => write_i64(w, n)
+                .and_then(|()| w.write_str("/"))
+                .and_then(|()| write_i64(w, d)),
+            _ => write!(w, "{}", self.0),
+        };
     }
 
     /// Is this an integer?
@@ -135,6 +200,25 @@ impl Number {
     }
 }
 
+/// Writes an integer in decimal without the formatting machinery.
+fn write_i64(w: &mut impl std::fmt::Write, n: i64) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        w.write_str("-")?;
+    }
+    w.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+}
+
 impl From<i64> for Number {
     fn from(i: i64) -> Number {
         Number::int(i)
@@ -155,6 +239,9 @@ impl std::ops::Add for &Number {
         if self.0.is_integer() && rhs.0.is_integer() {
             return Number(BigRational::from_integer(self.0.numer() + rhs.0.numer()));
         }
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * d + c * b, b * d);
+        }
         Number(&self.0 + &rhs.0)
     }
 }
@@ -162,7 +249,33 @@ impl std::ops::Add for &Number {
 impl std::ops::Sub for &Number {
     type Output = Number;
     fn sub(self, rhs: &Number) -> Number {
+        if self.0.is_integer() && rhs.0.is_integer() {
+            return Number(BigRational::from_integer(self.0.numer() - rhs.0.numer()));
+        }
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * d - c * b, b * d);
+        }
         Number(&self.0 - &rhs.0)
+    }
+}
+
+impl Number {
+    /// Numerator and denominator as machine integers, when both fit.
+    fn small_parts(&self) -> Option<(i128, i128)> {
+        Some((
+            i128::from(self.0.numer().to_i64()?),
+            i128::from(self.0.denom().to_i64()?),
+        ))
+    }
+
+    /// `n / d` for `d > 0` computed in machine integers, reduced here (not by a big gcd).
+    fn reduced(n: i128, d: i128) -> Number {
+        use num_integer::Integer;
+        let g = n.gcd(&d).max(1);
+        Number(BigRational::new_raw(
+            BigInt::from(n / g),
+            BigInt::from(d / g),
+        ))
     }
 }
 
@@ -177,6 +290,10 @@ impl std::ops::Mul for &Number {
         }
         if self.0.is_integer() && rhs.0.is_integer() {
             return Number(BigRational::from_integer(self.0.numer() * rhs.0.numer()));
+        }
+        // Small ratios: the products of 63-bit parts fit in 127 bits.
+        if let (Some((a, b)), Some((c, d))) = (self.small_parts(), rhs.small_parts()) {
+            return Number::reduced(a * c, b * d);
         }
         Number(&self.0 * &rhs.0)
     }
@@ -200,5 +317,42 @@ impl serde::Serialize for Number {
     /// As a string: `"3"`, `"-1/2"`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The machine-integer paths agree with big rational arithmetic.
+    #[test]
+    fn small_ratio_arithmetic_is_exact() {
+        let mut values = vec![
+            Number::int(i64::MAX),
+            Number::int(i64::MIN),
+            Number::ratio(1, i64::MAX),
+        ];
+        for n in -7..=7 {
+            for d in 1..=6 {
+                values.push(Number::ratio(n, d));
+            }
+        }
+        values.push(Number::ratio(i64::MIN + 1, i64::MAX));
+        values.push(Number::ratio(i64::MIN, -6));
+        values.push(Number::ratio(4, -6));
+        for v in &values {
+            let mut s = String::new();
+            v.write_decimal(&mut s);
+            assert_eq!(s, v.to_string());
+        }
+        for x in &values {
+            for y in &values {
+                assert_eq!((x * y).0, &x.0 * &y.0);
+                assert_eq!((x + y).0, &x.0 + &y.0);
+                assert_eq!((x - y).0, &x.0 - &y.0);
+                assert_eq!(x.cmp(y), x.0.cmp(&y.0));
+                assert_eq!(x == y, x.0 == y.0);
+            }
+        }
     }
 }

@@ -42,12 +42,16 @@ pub struct Pool {
     index: FxHashMap<u64, IdBucket>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
+    /// Ids of the other machine-integer constants created (looked up without hashing a node).
+    ints: FxHashMap<i64, Id>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
     /// The limits in force for this pool.
     pub limits: Limits,
     /// The rules applied, when recording (see `simplify::rules`).
     pub(crate) trace: Option<Vec<crate::simplify::Rule>>,
+    /// Memo of `primitive_part` of sums: (content, primitive part).
+    pub(crate) primitive_memo: FxHashMap<Id, (super::Number, Id)>,
 }
 
 impl Pool {
@@ -86,6 +90,16 @@ impl Pool {
         usize::try_from(i + 16)
             .ok()
             .and_then(|k| self.small_ints.get(k).copied().flatten())
+    }
+
+    /// The cached id of an integer constant outside −16..=16, if created already.
+    pub(crate) fn cached_int(&self, i: i64) -> Option<Id> {
+        self.ints.get(&i).copied()
+    }
+
+    /// Remembers the id of an integer constant outside −16..=16.
+    pub(crate) fn remember_int(&mut self, i: i64, id: Id) {
+        self.ints.insert(i, id);
     }
 
     /// Remembers the id of a small integer constant.
@@ -141,31 +155,38 @@ impl Pool {
     /// and contents (names, numbers, dimensions, functions) with its children's hashes, never
     /// ids, so equal expressions in different pools get equal keys.
     fn structural_key(&self, node: &Node) -> (u32, u64) {
+        use std::fmt::Write;
         let mut h = Fnv::new();
-        let tag = format!("{:?}", std::mem::discriminant(node));
-        h.write(tag.as_bytes());
-        match node {
-            Node::Num(n) => h.write(n.to_string().as_bytes()),
-            Node::Sym(s) => h.write(self.symbol(*s).name.as_bytes()),
-            Node::DimValue(d) | Node::Identity(d) => h.write(d.to_string().as_bytes()),
-            Node::Ones(s) | Node::Zero(s) => h.write(s.to_string().as_bytes()),
-            Node::Apply(f, _) => h.write(format!("{f:?}").as_bytes()),
-            Node::Matrix { rows, cols, .. } => h.write(format!("{rows}x{cols}").as_bytes()),
-            Node::Sum { index, .. } => h.write(self.symbol(*index).name.as_bytes()),
-            Node::Derivative(d) => h.write(format!("{:?}", d.kind).as_bytes()),
+        // The bytes hashed are those of the `Debug` form of the node's discriminant and of the
+        // `Display`/`Debug` forms of its contents, streamed into the hasher without allocating.
+        h.write(discriminant_tag(node).as_bytes());
+        // (A `fmt::Write` into the hasher never fails.)
+        let _ = match node {
+            Node::Num(n) => {
+                n.write_decimal(&mut h);
+                Ok(())
+            }
+            Node::Sym(s) => h.write_str(&self.symbol(*s).name),
+            Node::DimValue(d) | Node::Identity(d) => write!(h, "{d}"),
+            Node::Ones(s) | Node::Zero(s) => write!(h, "{s}"),
+            Node::Apply(f, _) => write!(h, "{f:?}"),
+            Node::Matrix { rows, cols, .. } => write!(h, "{rows}x{cols}"),
+            Node::Sum { index, .. } => h.write_str(&self.symbol(*index).name),
+            Node::Derivative(d) => write!(h, "{:?}", d.kind),
             Node::At(_, binds) => {
                 for (s, _) in binds.iter() {
                     h.write(self.symbol(*s).name.as_bytes());
                 }
+                Ok(())
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
         let mut height = 0;
-        for c in node.children() {
+        node.for_each_child(|c| {
             let (ch, chash) = self.keys[c.index()];
             height = height.max(ch);
             h.write(&chash.to_le_bytes());
-        }
+        });
         (height.saturating_add(1), h.finish())
     }
 
@@ -247,6 +268,30 @@ fn node_hash(node: &Node) -> u64 {
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(node)
 }
 
+/// The `Debug` form of a node's discriminant (its variant's position in [`Node`]).
+fn discriminant_tag(node: &Node) -> &'static str {
+    match node {
+        Node::Num(_) => "Discriminant(0)",
+        Node::Sym(_) => "Discriminant(1)",
+        Node::DimValue(_) => "Discriminant(2)",
+        Node::Identity(_) => "Discriminant(3)",
+        Node::Ones(_) => "Discriminant(4)",
+        Node::Zero(_) => "Discriminant(5)",
+        Node::Add(_) => "Discriminant(6)",
+        Node::Mul(_) => "Discriminant(7)",
+        Node::Pow(..) => "Discriminant(8)",
+        Node::Transpose(_) => "Discriminant(9)",
+        Node::Hadamard(_) => "Discriminant(10)",
+        Node::Kron(..) => "Discriminant(11)",
+        Node::Apply(..) => "Discriminant(12)",
+        Node::Matrix { .. } => "Discriminant(13)",
+        Node::Component(..) => "Discriminant(14)",
+        Node::Sum { .. } => "Discriminant(15)",
+        Node::Derivative(_) => "Discriminant(16)",
+        Node::At(..) => "Discriminant(17)",
+    }
+}
+
 /// FNV-1a: a fixed, platform-independent hash, so structural keys are the same on every machine.
 struct Fnv(u64);
 
@@ -264,5 +309,82 @@ impl Fnv {
 
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Dim, Func, Number};
+
+    /// The streamed key hashes the same bytes as the formatted strings it replaced.
+    #[test]
+    fn tags_are_the_discriminants() {
+        let nodes = [
+            Node::Num(Number::int(3)),
+            Node::Sym(crate::expr::SymbolId(0)),
+            Node::DimValue(Dim::symbol("n")),
+            Node::Identity(Dim::symbol("n")),
+            Node::Ones(Shape::scalar()),
+            Node::Zero(Shape::scalar()),
+            Node::Add(Box::new([])),
+            Node::Mul(Box::new([])),
+            Node::Pow(Id(0), Id(0)),
+            Node::Transpose(Id(0)),
+            Node::Hadamard(Box::new([])),
+            Node::Kron(Id(0), Id(0)),
+            Node::Apply(Func::Sin, Box::new([])),
+            Node::Matrix {
+                rows: 1,
+                cols: 1,
+                entries: Box::new([]),
+            },
+            Node::Component(Id(0), Box::new([])),
+            Node::Sum {
+                index: crate::expr::SymbolId(0),
+                lower: Id(0),
+                upper: Id(0),
+                body: Id(0),
+            },
+            Node::Derivative(crate::expr::Derivative {
+                kind: crate::syntax::ast::DerivativeKind::Gradient,
+                expr: Id(0),
+                wrt: Box::new([]),
+                direction: None,
+            }),
+            Node::At(Id(0), Box::new([])),
+        ];
+        for n in &nodes {
+            let expected = format!("{:?}", std::mem::discriminant(n));
+            assert_eq!(discriminant_tag(n), expected);
+        }
+    }
+
+    #[test]
+    fn decimal_form_of_numbers() {
+        let mut samples = vec![Number::zero(), Number::int(i64::MIN), Number::int(i64::MAX)];
+        for n in -40..=40 {
+            for d in 1..=12 {
+                samples.push(Number::ratio(n, d));
+            }
+        }
+        samples.push(Number::ratio(i64::MIN + 1, 7));
+        let big = &Number::int(i64::MAX) * &Number::int(1 << 40);
+        samples.push(big.clone());
+        samples.push(big.recip().unwrap_or_else(Number::one));
+        for n in samples {
+            let mut a = Fnv::new();
+            n.write_decimal(&mut a);
+            let mut b = Fnv::new();
+            b.write(n.to_string().as_bytes());
+            assert_eq!(a.finish(), b.finish(), "{n}");
+        }
     }
 }

@@ -6,10 +6,24 @@ use super::rules::Rule;
 use crate::expr::{structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
 use std::cmp::Ordering;
 
+/// Products with at least this many scalar factors are merged into rather than re-sorted.
+const SORTED_RUN: usize = 8;
+
 impl Pool {
     /// An exact scalar constant.
     pub fn num(&mut self, n: Number) -> Id {
-        self.intern(Node::Num(n), Shape::scalar())
+        if let Some(id) = n.small_int().and_then(|i| self.small_int(i)) {
+            return id;
+        }
+        let int = if n.is_integer() { n.to_i64() } else { None };
+        if let Some(id) = int.and_then(|i| self.cached_int(i)) {
+            return id;
+        }
+        let id = self.intern(Node::Num(n), Shape::scalar());
+        if let Some(i) = int {
+            self.remember_int(i, id);
+        }
+        id
     }
 
     /// An integer constant (small ones are cached: they are built constantly).
@@ -113,24 +127,27 @@ impl Pool {
 
     /// Splits a term into its rational coefficient and the rest (`None` for a pure number).
     pub fn split_coefficient(&mut self, id: Id) -> (Number, Option<Id>) {
-        match self.node(id).clone() {
-            Node::Num(n) => (n, None),
+        let (c, rest_len) = match self.node(id) {
+            Node::Num(n) => return (n.clone(), None),
             Node::Mul(fs) => match self.node(fs[0]) {
-                Node::Num(c) => {
-                    let c = c.clone();
-                    let rest = &fs[1..];
-                    let rest = if rest.len() == 1 {
-                        rest[0]
-                    } else {
-                        let shape = self.shape(id).clone();
-                        self.intern(Node::Mul(rest.into()), shape)
-                    };
-                    (c, Some(rest))
-                }
-                _ => (Number::one(), Some(id)),
+                Node::Num(c) => (c.clone(), fs.len() - 1),
+                _ => return (Number::one(), Some(id)),
             },
-            _ => (Number::one(), Some(id)),
-        }
+            _ => return (Number::one(), Some(id)),
+        };
+        (c, Some(self.mul_rest(id, rest_len)))
+    }
+
+    /// The factors of the product `id` after its leading coefficient (`rest_len` of them), as one
+    /// expression.
+    fn mul_rest(&mut self, id: Id, rest_len: usize) -> Id {
+        let rest: Box<[Id]> = match self.node(id) {
+            Node::Mul(fs) if rest_len == 1 => return fs[1],
+            Node::Mul(fs) => fs[1..].into(),
+            _ => return id,
+        };
+        let shape = self.shape(id).clone();
+        self.intern(Node::Mul(rest), shape)
     }
 
     /// A canonical sum. All terms must have one shape; zeros vanish, like terms merge.
@@ -138,6 +155,12 @@ impl Pool {
         let Some(&first) = terms.first() else {
             return self.int(0);
         };
+        if let [t] = terms {
+            // A single canonical term is its own sum.
+            if !self.is_zero(*t) && self.is_canonical_atom(*t) {
+                return *t;
+            }
+        }
         let shape = self.shape(first).clone();
         let mut flat = Vec::with_capacity(terms.len());
         for &t in terms {
@@ -146,26 +169,45 @@ impl Pool {
                 _ => flat.push(t),
             }
         }
-        let mut constant = Number::zero();
-        // (the term without its coefficient, the coefficient, the term itself)
-        let mut parts: Vec<(Id, Number, Id)> = Vec::with_capacity(flat.len());
+        let mut constant: Option<Number> = None;
+        // (the term without its coefficient, the coefficient (`None` for 1), the term itself)
+        let mut parts: Vec<(Id, Option<Number>, Id)> = Vec::with_capacity(flat.len());
         let mut literals: Vec<Id> = Vec::new();
         let mut numbers = 0;
         for t in flat {
-            if self.is_zero(t) {
-                self.note(Rule::AddZero);
-                continue;
-            }
-            if matches!(self.node(t), Node::Matrix { .. }) {
-                literals.push(t);
-                continue;
-            }
-            match self.split_coefficient(t) {
-                (c, None) => {
-                    numbers += 1;
-                    constant = &constant + &c;
+            let coefficient = match self.node(t) {
+                Node::Num(n) if n.is_zero() => {
+                    self.note(Rule::AddZero);
+                    continue;
                 }
-                (c, Some(rest)) => parts.push((rest, c, t)),
+                Node::Zero(_) => {
+                    self.note(Rule::AddZero);
+                    continue;
+                }
+                Node::Num(n) => {
+                    numbers += 1;
+                    constant = Some(match constant {
+                        Some(c) => &c + n,
+                        None => n.clone(),
+                    });
+                    continue;
+                }
+                Node::Matrix { .. } => {
+                    literals.push(t);
+                    continue;
+                }
+                Node::Mul(fs) => match self.node(fs[0]) {
+                    Node::Num(c) => Some((c.clone(), fs.len() - 1)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match coefficient {
+                Some((c, rest_len)) => {
+                    let rest = self.mul_rest(t, rest_len);
+                    parts.push((rest, Some(c), t));
+                }
+                None => parts.push((t, None, t)),
             }
         }
         if numbers > 1 {
@@ -175,36 +217,57 @@ impl Pool {
             self.note(Rule::LiteralMatrixArithmetic);
             literals = vec![self.add_literals(&literals)];
         }
-        parts.extend(literals.into_iter().map(|l| (l, Number::one(), l)));
+        parts.extend(literals.into_iter().map(|l| (l, None, l)));
         parts.sort_by(|a, b| structural_cmp(self, a.0, b.0));
         // Like terms merge; a term nothing merged into is kept as it is (no rebuilding).
-        let mut merged: Vec<(Id, Number, Option<Id>)> = Vec::with_capacity(parts.len());
-        for (rest, c, term) in parts {
-            match merged.last_mut() {
-                Some((r, acc, original)) if *r == rest => {
-                    *acc = &*acc + &c;
-                    *original = None;
+        // (an id, and the coefficient to scale it by when terms merged into it)
+        let mut out: Vec<(Id, Option<Number>)> = Vec::with_capacity(parts.len());
+        let mut i = 0;
+        while i < parts.len() {
+            let rest = parts[i].0;
+            let mut j = i + 1;
+            while parts.get(j).is_some_and(|p| p.0 == rest) {
+                j += 1;
+            }
+            if j == i + 1 {
+                out.push((parts[i].2, None));
+            } else {
+                let one = Number::one();
+                let mut acc = parts[i].1.clone().unwrap_or_else(Number::one);
+                for p in &parts[i + 1..j] {
+                    acc = &acc + p.1.as_ref().unwrap_or(&one);
                     self.note(Rule::CollectLikeTerms);
                 }
-                _ => merged.push((rest, c, Some(term))),
+                if !acc.is_zero() {
+                    out.push((rest, Some(acc)));
+                }
+            }
+            i = j;
+        }
+        let mut ids = Vec::with_capacity(out.len() + 1);
+        if let Some(c) = constant.filter(|c| !c.is_zero()) {
+            ids.push(self.num(c));
+        }
+        for (id, c) in out {
+            match c {
+                None => ids.push(id),
+                Some(c) => ids.push(self.scale(c, id)),
             }
         }
-        let mut out = Vec::with_capacity(merged.len() + 1);
-        if !constant.is_zero() {
-            out.push(self.num(constant));
-        }
-        for (rest, c, original) in merged {
-            match original {
-                Some(term) => out.push(term),
-                None if !c.is_zero() => out.push(self.scale(c, rest)),
-                None => {}
-            }
-        }
-        match out.len() {
+        match ids.len() {
             0 => self.zero(shape),
-            1 => out[0],
-            _ => self.intern(Node::Add(out.into()), shape),
+            1 => ids[0],
+            _ => self.intern(Node::Add(ids.into()), shape),
         }
+    }
+
+    /// Is this a symbol, power, function application or number: a node that the canonical sum
+    /// and product of it alone return unchanged?
+    fn is_canonical_atom(&self, id: Id) -> bool {
+        matches!(
+            self.node(id),
+            Node::Sym(_) | Node::Num(_) | Node::Pow(..) | Node::Apply(..)
+        )
     }
 
     /// Entrywise sum of literal matrices of one size.
@@ -231,6 +294,21 @@ impl Pool {
     /// `−x − y` is `−1·(x + y)`. The content is the rational gcd of the coefficients, signed so
     /// that the primitive part's last term (in canonical order) is positive.
     pub fn primitive_part(&mut self, sum: Id) -> (Number, Id) {
+        // Memoised, except while recording rules (a repeat must record them again).
+        let memo = self.trace.is_none();
+        if memo {
+            if let Some((c, p)) = self.primitive_memo.get(&sum) {
+                return (c.clone(), *p);
+            }
+        }
+        let r = self.primitive_part_uncached(sum);
+        if memo && matches!(self.node(sum), Node::Add(_)) {
+            self.primitive_memo.insert(sum, r.clone());
+        }
+        r
+    }
+
+    fn primitive_part_uncached(&mut self, sum: Id) -> (Number, Id) {
         let Node::Add(terms) = self.node(sum).clone() else {
             return (Number::one(), sum);
         };
@@ -248,6 +326,9 @@ impl Pool {
         let Some(inverse) = content.recip() else {
             return (Number::one(), sum);
         };
+        if let Some(scaled) = self.rescaled_sum(sum, &inverse) {
+            return (content, scaled);
+        }
         let scaled: Vec<Id> = split
             .into_iter()
             .map(|(c, rest)| {
@@ -261,18 +342,113 @@ impl Pool {
         (content, self.add(&scaled))
     }
 
+    /// `factor · sum` (`factor` ≠ 0, 1) for a canonical sum of plain scalar terms, built directly:
+    /// the terms keep their rests and so their order. `None` when a term is not plain.
+    fn rescaled_sum(&mut self, sum: Id, factor: &Number) -> Option<Id> {
+        let n = match self.node(sum) {
+            Node::Add(terms) => terms.len(),
+            _ => return None,
+        };
+        let mut scaled = Vec::with_capacity(n);
+        for k in 0..n {
+            let t = match self.node(sum) {
+                Node::Add(terms) => terms[k],
+                _ => return None,
+            };
+            scaled.push(self.rescaled(t, factor)?);
+        }
+        let shape = self.shape(sum).clone();
+        Some(self.intern(Node::Add(scaled.into()), shape))
+    }
+
+    /// `factor · t` for a plain scalar term `t` of a canonical sum (a number, an atom, or a
+    /// product of scalar non-product factors), built directly as the canonical product would be;
+    /// `None` for other terms. `factor` is not 1.
+    fn rescaled(&mut self, t: Id, factor: &Number) -> Option<Id> {
+        if !self.is_scalar(t) {
+            return None;
+        }
+        let (c, from) = match self.node(t) {
+            Node::Num(n) => {
+                let v = n * factor;
+                return Some(self.num(v));
+            }
+            Node::Sym(_) | Node::Pow(..) | Node::Apply(..) => (factor.clone(), None),
+            Node::Mul(fs) => {
+                let plain = fs.iter().all(|&f| {
+                    self.is_scalar(f) && !matches!(self.node(f), Node::Mul(_) | Node::Add(_))
+                });
+                if !plain {
+                    return None;
+                }
+                match self.node(fs[0]) {
+                    Node::Num(c) => (c * factor, Some(1)),
+                    _ => (factor.clone(), Some(0)),
+                }
+            }
+            _ => return None,
+        };
+        if c.is_zero() {
+            return None;
+        }
+        let Some(skip) = from else {
+            let c = self.num(c);
+            return Some(self.intern(Node::Mul(Box::new([c, t])), Shape::scalar()));
+        };
+        if c.is_one() {
+            return Some(self.mul_rest(t, self.mul_len(t) - 1));
+        }
+        let c = self.num(c);
+        let factors: Box<[Id]> = match self.node(t) {
+            Node::Mul(fs) => std::iter::once(c)
+                .chain(fs[skip..].iter().copied())
+                .collect(),
+            _ => return None,
+        };
+        Some(self.intern(Node::Mul(factors), Shape::scalar()))
+    }
+
+    /// The number of factors of a product (1 for anything else).
+    fn mul_len(&self, id: Id) -> usize {
+        match self.node(id) {
+            Node::Mul(fs) => fs.len(),
+            _ => 1,
+        }
+    }
+
     /// A canonical product. Scalar factors commute and are merged (`x·x = x²`); non-scalar factors
     /// keep their order, with `I` dropped, `A·A⁻¹ = I` and `AᵏAʲ = Aᵏ⁺ʲ`.
     pub fn mul(&mut self, factors: &[Id]) -> Id {
+        if let [f] = factors {
+            // A single canonical factor is its own product.
+            if !self.is_zero(*f) && self.is_canonical_atom(*f) {
+                return *f;
+            }
+        }
+        if let Some(n) = self.number_product(factors) {
+            return n;
+        }
         let mut coeff = Number::one();
         let mut scalars: Vec<Id> = Vec::new();
         let mut matrices: Vec<Id> = Vec::new();
         let mut shape = Shape::scalar();
+        // The longest range of `scalars` that came from one plain canonical product: already
+        // sorted, with primitive sums (long chain-rule products are extended one factor at a time).
+        let mut run: Option<std::ops::Range<usize>> = None;
         for &f in factors {
             if let Some(s) = shape.product(self.shape(f)) {
                 shape = s;
             }
+            let before = scalars.len();
             self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
+            if scalars.len() - before >= SORTED_RUN
+                && self.is_plain_product(f)
+                && run
+                    .as_ref()
+                    .is_none_or(|r| r.len() < scalars.len() - before)
+            {
+                run = Some(before..scalars.len());
+            }
         }
         if coeff.is_zero() || scalars.iter().chain(&matrices).any(|&f| self.is_zero(f)) {
             self.note(Rule::MultiplyByZero);
@@ -281,7 +457,13 @@ impl Pool {
         // A sum among other factors gives its numeric content to the coefficient:
         // Aᵀ(2Ax − 2b) = 2Aᵀ(Ax − b).
         if scalars.len() + matrices.len() > 1 {
+            let in_run = |k: usize| run.as_ref().is_some_and(|r| r.contains(&k));
+            let (scalars_len, mut k) = (scalars.len(), 0);
             for f in scalars.iter_mut().chain(matrices.iter_mut()) {
+                k += 1;
+                if k <= scalars_len && in_run(k - 1) {
+                    continue;
+                }
                 if matches!(self.node(*f), Node::Add(_)) {
                     let (content, primitive) = self.primitive_part(*f);
                     if !content.is_one() {
@@ -295,7 +477,7 @@ impl Pool {
         let mut extracted = Vec::new();
         let matrices = self.extract_scalar_chains(matrices, &mut extracted);
         scalars.extend(extracted);
-        let mut scalars = self.merge_scalar_powers(scalars, &mut coeff);
+        let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
         // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
@@ -328,6 +510,13 @@ impl Pool {
             }
         }
         if scalars.len() == 1 && matrices.is_empty() && !coeff.is_one() {
+            if self.trace.is_none() && matches!(self.node(scalars[0]), Node::Add(_)) {
+                // (Recording rules takes the general path, which notes the arithmetic it does.)
+                if let Some(sum) = self.rescaled_sum(scalars[0], &coeff) {
+                    self.note(Rule::DistributeNumber);
+                    return sum;
+                }
+            }
             if let Node::Add(terms) = self.node(scalars[0]).clone() {
                 self.note(Rule::DistributeNumber);
                 let scaled: Vec<Id> = terms
@@ -350,6 +539,29 @@ impl Pool {
         }
     }
 
+    /// The product of factors that are all numbers, folded (`None` otherwise).
+    fn number_product(&mut self, factors: &[Id]) -> Option<Id> {
+        if factors.len() < 2 || !factors.iter().all(|&f| self.as_number(f).is_some()) {
+            return None;
+        }
+        let mut coeff = Number::one();
+        let mut arithmetic = false;
+        for &f in factors {
+            let n = self.as_number(f)?;
+            arithmetic |= !coeff.is_one() && !n.is_one();
+            if !n.is_one() {
+                coeff = &coeff * n;
+            }
+        }
+        if arithmetic {
+            self.note(Rule::NumberArithmetic);
+        }
+        if coeff.is_zero() {
+            self.note(Rule::MultiplyByZero);
+        }
+        Some(self.num(coeff))
+    }
+
     fn collect_factor(
         &mut self,
         f: Id,
@@ -357,29 +569,48 @@ impl Pool {
         scalars: &mut Vec<Id>,
         matrices: &mut Vec<Id>,
     ) {
-        match self.node(f).clone() {
+        match self.node(f) {
             Node::Num(n) => {
-                if !coeff.is_one() && !n.is_one() {
+                let arithmetic = !coeff.is_one() && !n.is_one();
+                if !n.is_one() {
+                    *coeff = &*coeff * n;
+                }
+                if arithmetic {
                     self.note(Rule::NumberArithmetic);
                 }
-                *coeff = &*coeff * &n;
             }
             Node::Mul(inner) => {
                 let scalar_chain = self.is_scalar(f) && inner.iter().any(|&g| !self.is_scalar(g));
                 if scalar_chain {
                     // A 1×1 matrix product such as xᵀAx is one scalar factor; its coefficient
                     // and scalar factors still come out.
+                    let inner = inner.to_vec();
                     let (mut c2, mut s2, mut m2) = (Number::one(), Vec::new(), Vec::new());
-                    for g in inner.iter() {
-                        self.collect_factor(*g, &mut c2, &mut s2, &mut m2);
+                    for g in inner {
+                        self.collect_factor(g, &mut c2, &mut s2, &mut m2);
                     }
                     *coeff = &*coeff * &c2;
                     scalars.extend(s2);
                     let chain = self.intern(Node::Mul(m2.into()), Shape::scalar());
                     scalars.push(chain);
                 } else {
-                    for g in inner.iter() {
-                        self.collect_factor(*g, coeff, scalars, matrices);
+                    let len = inner.len();
+                    scalars.reserve(len);
+                    for k in 0..len {
+                        let g = match self.node(f) {
+                            Node::Mul(inner) => inner[k],
+                            _ => continue,
+                        };
+                        // Plain scalar factors (most of a canonical product) go straight in.
+                        match self.node(g) {
+                            Node::Num(_) | Node::Mul(_) | Node::Identity(_) => {}
+                            _ if self.is_scalar(g) => {
+                                scalars.push(g);
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        self.collect_factor(g, coeff, scalars, matrices);
                     }
                 }
             }
@@ -397,8 +628,13 @@ impl Pool {
     }
 
     /// Sorts scalar factors and merges equal bases by adding exponents.
-    fn merge_scalar_powers(&mut self, mut scalars: Vec<Id>, coeff: &mut Number) -> Vec<Id> {
-        scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+    fn merge_scalar_powers(
+        &mut self,
+        scalars: Vec<Id>,
+        coeff: &mut Number,
+        sorted: Option<std::ops::Range<usize>>,
+    ) -> Vec<Id> {
+        let scalars = self.sort_factors(scalars, sorted);
         let base_of = |pool: &Pool, id: Id| match pool.node(id) {
             Node::Pow(b, _) if pool.is_scalar(id) => *b,
             _ => id,
@@ -436,6 +672,52 @@ impl Pool {
         }
         result.sort_by(|a, b| structural_cmp(self, *a, *b));
         result
+    }
+
+    /// Sorts scalar factors canonically; those in the range `sorted` are in order already, and
+    /// the others are merged into them by binary search.
+    fn sort_factors(
+        &self,
+        mut scalars: Vec<Id>,
+        sorted: Option<std::ops::Range<usize>>,
+    ) -> Vec<Id> {
+        let Some(run) = sorted.filter(|r| r.end <= scalars.len()) else {
+            scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+            return scalars;
+        };
+        let mut others: Vec<Id> = scalars[..run.start]
+            .iter()
+            .chain(&scalars[run.end..])
+            .copied()
+            .collect();
+        others.sort_by(|a, b| structural_cmp(self, *a, *b));
+        let ordered = &scalars[run];
+        let mut out = Vec::with_capacity(scalars.len());
+        let mut from = 0;
+        for o in others {
+            let at = from
+                + ordered[from..]
+                    .partition_point(|&x| structural_cmp(self, x, o) == Ordering::Less);
+            out.extend_from_slice(&ordered[from..at]);
+            out.push(o);
+            from = at;
+        }
+        out.extend_from_slice(&ordered[from..]);
+        out
+    }
+
+    /// Is this a canonical product of scalar factors none of which is a product (its factors
+    /// after the coefficient are sorted and its sums primitive)?
+    fn is_plain_product(&self, id: Id) -> bool {
+        match self.node(id) {
+            Node::Mul(fs) => {
+                self.is_scalar(id)
+                    && fs
+                        .iter()
+                        .all(|&f| self.is_scalar(f) && !matches!(self.node(f), Node::Mul(_)))
+            }
+            _ => false,
+        }
     }
 
     /// `(base, exponent)` of a scalar factor (`x` is `(x, 1)`).
@@ -920,6 +1202,9 @@ impl Pool {
 /// never `b − Ax`, is the primitive form); 1 for an empty list.
 pub fn content_of(coefficients: &[&Number]) -> Number {
     use num_integer::Integer;
+    if let Some(c) = small_content_of(coefficients) {
+        return c;
+    }
     let mut num = num_bigint::BigInt::from(0);
     let mut den = num_bigint::BigInt::from(1);
     for c in coefficients {
@@ -935,4 +1220,22 @@ pub fn content_of(coefficients: &[&Number]) -> Number {
     } else {
         g
     }
+}
+
+/// [`content_of`] in machine integers, when every numerator, denominator and the lcm fit.
+fn small_content_of(coefficients: &[&Number]) -> Option<Number> {
+    use num_integer::Integer;
+    use num_traits::ToPrimitive;
+    let (mut num, mut den) = (0i64, 1i64);
+    for c in coefficients {
+        let (p, q) = (c.numer().to_i64()?, c.denom().to_i64()?);
+        num = num.gcd(&p.checked_abs()?);
+        let g = den.gcd(&q);
+        den = (den / g).checked_mul(q)?;
+    }
+    if num == 0 {
+        return Some(Number::one());
+    }
+    let negative = coefficients.last().is_some_and(|c| c.is_negative());
+    Some(Number::ratio(if negative { -num } else { num }, den))
 }

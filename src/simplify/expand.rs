@@ -2,9 +2,13 @@
 //! written as inner products — under a budget on the number of terms.
 
 use super::rules::Rule;
-use crate::expr::{Func, Id, Node, NormKind, Pool};
+use crate::expr::{Func, Id, Node, NormKind, Number, Pool};
 use std::collections::HashMap;
 use std::time::Instant;
+
+/// Powers of scalar sums of up to this many terms expand by the multinomial theorem (which
+/// recurses once per term); longer ones by repeated multiplication.
+const MULTINOMIAL_TERMS: usize = 256;
 
 /// Expansion stopped at a limit; the message names the limit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,6 +204,11 @@ impl Expander {
                     });
                 }
                 pool.note(Rule::ExpandPower);
+                let terms = Self::terms(pool, base);
+                if pool.is_scalar(base) && terms.len() <= MULTINOMIAL_TERMS {
+                    // Scalar terms commute: the multinomial theorem, one product per term.
+                    return self.multinomial(pool, &terms, k as u64);
+                }
                 let mut acc = base;
                 for _ in 1..k {
                     acc = self.distribute(pool, &[acc, base], Distribute::Product)?;
@@ -210,6 +219,86 @@ impl Expander {
             _ => Ok(pool.pow(base, exp)),
         }
     }
+}
+
+impl Expander {
+    /// `(t₁ + … + tₘ)ᵏ = ∑ k!/(α₁!⋯αₘ!) t₁^α₁⋯tₘ^αₘ` over the exponent vectors with |α| = k, for
+    /// commuting (scalar) terms; fails before building anything when the number of products,
+    /// C(m + k − 1, k), exceeds the term budget.
+    fn multinomial(&mut self, pool: &mut Pool, terms: &[Id], k: u64) -> Result<Id, ExpansionLimit> {
+        let m = terms.len() as u64;
+        if m == 0 || binomial_at_most(m + k - 1, k, self.max_terms as u64).is_none() {
+            return Err(ExpansionLimit::Terms {
+                max_terms: self.max_terms,
+            });
+        }
+        pool.note(Rule::DistributeProduct);
+        let mut products = Vec::new();
+        let mut factors = Vec::with_capacity(terms.len() + 1);
+        factors.push(pool.int(1));
+        self.products(pool, terms, k, Number::one(), &mut factors, &mut products)?;
+        Ok(pool.add(&products))
+    }
+
+    /// The products for the terms `terms` sharing the exponent `k` left, each with `factors` and
+    /// the multinomial coefficient `c` so far (which `factors[0]` holds when the product is built).
+    fn products(
+        &mut self,
+        pool: &mut Pool,
+        terms: &[Id],
+        k: u64,
+        c: Number,
+        factors: &mut Vec<Id>,
+        out: &mut Vec<Id>,
+    ) -> Result<(), ExpansionLimit> {
+        let Some((&t, rest)) = terms.split_first() else {
+            return Ok(());
+        };
+        if rest.is_empty() {
+            let p = if k == 0 {
+                None
+            } else {
+                Some(pool.powi(t, k as i64))
+            };
+            factors.extend(p);
+            factors[0] = pool.num(c);
+            out.push(pool.mul(factors));
+            if p.is_some() {
+                factors.pop();
+            }
+            if out.len() % 256 == 0 {
+                self.check(pool, t)?;
+            }
+            return Ok(());
+        }
+        // C(k, a) for a = 0, 1, …: the ways to give `a` of the k factors to `t`.
+        let mut ways = Number::one();
+        for a in 0..=k {
+            if a > 0 {
+                ways = &(&ways * &Number::from((k - a + 1) as i64)) * &Number::ratio(1, a as i64);
+                factors.push(pool.powi(t, a as i64));
+            }
+            self.products(pool, rest, k - a, &c * &ways, factors, out)?;
+            if a > 0 {
+                factors.pop();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// C(n, k) when it is at most `limit`, else `None`.
+fn binomial_at_most(n: u64, k: u64, limit: u64) -> Option<u64> {
+    let k = k.min(n.saturating_sub(k));
+    let mut acc: u128 = 1;
+    for i in 0..k {
+        // acc · (n − i) / (i + 1) stays an integer: it is C(n, i + 1).
+        acc = acc.checked_mul(u128::from(n - i))? / u128::from(i + 1);
+        if acc > u128::from(limit) {
+            return None;
+        }
+    }
+    u64::try_from(acc).ok()
 }
 
 #[derive(Clone, Copy)]
