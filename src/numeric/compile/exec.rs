@@ -78,6 +78,24 @@ impl Program {
             if input.shape.0 * input.shape.1 != value.len() {
                 return Err(EvalError::shape("the value of a variable"));
             }
+        }
+        if let Some(tape) = &self.tape {
+            let regs = &mut self.registers;
+            for (reg, value) in tape.inputs().iter().zip(inputs) {
+                if let (Some(reg), Some(&v)) = (reg.and_then(|r| regs.get_mut(r)), value.first()) {
+                    *reg = [v];
+                }
+            }
+            tape.run(regs)?;
+            for (&o, entries) in self.outputs.iter().zip(tape.outputs()) {
+                let out = self.values.get_mut(o).map_or(&mut [][..], |v| v.as_mut_slice());
+                for (dst, &r) in out.iter_mut().zip(entries) {
+                    *dst = regs.get(r).map_or(f64::NAN, |v| v[0]);
+                }
+            }
+            return self.check_outputs();
+        }
+        for (input, value) in self.inputs.iter().zip(inputs) {
             if let Some(slot) = input.slot {
                 self.values[slot].copy_from_slice(value);
             }
@@ -94,6 +112,11 @@ impl Program {
         let result = steps.iter().try_for_each(|s| self.exec(s));
         self.steps = steps;
         result?;
+        self.check_outputs()
+    }
+
+    /// Fails unless every output of the last run is finite.
+    fn check_outputs(&self) -> Result<(), EvalError> {
         for &o in &self.outputs {
             if !self.values[o].iter().all(|a| a.is_finite()) {
                 return Err(EvalError::domain("a non-finite value"));
