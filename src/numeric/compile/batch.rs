@@ -100,9 +100,14 @@ impl Program {
                 ) else {
                     continue;
                 };
-                let first = src.first().copied().unwrap_or(0.0);
-                for (l, dst) in lanes.iter_mut().enumerate() {
-                    *dst = src.get(l).copied().unwrap_or(first);
+                match <&[f64; LANES]>::try_from(src) {
+                    Ok(full) => *lanes = *full,
+                    Err(_) => {
+                        let first = src.first().copied().unwrap_or(0.0);
+                        for (l, dst) in lanes.iter_mut().enumerate() {
+                            *dst = src.get(l).copied().unwrap_or(first);
+                        }
+                    }
                 }
             }
             tape.run(&mut regs)?;
@@ -111,15 +116,12 @@ impl Program {
                 let Some(block) = out.get_mut(start * size..(start + n) * size) else {
                     continue;
                 };
-                for (e, &r) in entries.iter().enumerate() {
-                    let Some(lanes) = regs.get(r) else { continue };
-                    for (l, &v) in lanes.iter().enumerate().take(n) {
-                        if let Some(dst) = block.get_mut(l * size + e) {
-                            *dst = v;
-                            finite &= v.is_finite();
-                        }
+                for (l, point) in block.chunks_exact_mut(size.max(1)).enumerate() {
+                    for (dst, &r) in point.iter_mut().zip(entries) {
+                        *dst = regs.get(r).and_then(|v| v.get(l)).copied().unwrap_or(f64::NAN);
                     }
                 }
+                finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());
             }
         }
         if !finite {

@@ -103,6 +103,59 @@ fn is_number(s: (usize, usize)) -> bool {
     s == (1, 1)
 }
 
+/// Folds scalings `c·a` read as a plain term of a sum into the sum (the term `1·(c·a)` becomes
+/// `c·a`: the same multiplication, so the same bits) and drops the instructions nothing reads any
+/// more. `slots` bounds the slot numbers.
+fn fold_scalings(mut ops: Vec<Op>, outputs: &[Vec<usize>], slots: usize) -> Vec<Op> {
+    // Per slot: the `(c, a)` of the scaling computing it.
+    let mut scaling: Vec<Option<(f64, usize)>> = vec![None; slots];
+    for op in &mut ops {
+        match op {
+            Op::Scale {
+                out,
+                coeff,
+                scalars,
+                src,
+            } => {
+                let single = match (scalars.as_slice(), *src) {
+                    (&[a], None) | (&[], Some(a)) => Some((*coeff, a)),
+                    _ => None,
+                };
+                if let Some(s) = scaling.get_mut(*out) {
+                    *s = single;
+                }
+            }
+            Op::Add { terms, .. } => {
+                for (c, t) in terms.iter_mut() {
+                    if let (1.0, Some(&Some((k, a)))) = (*c, scaling.get(*t)) {
+                        (*c, *t) = (k, a);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut live = vec![false; slots];
+    for &e in outputs.iter().flatten() {
+        if let Some(l) = live.get_mut(e) {
+            *l = true;
+        }
+    }
+    let mut kept = Vec::with_capacity(ops.len());
+    for mut op in ops.into_iter().rev() {
+        if live.get(op.out()).copied().unwrap_or(false) {
+            for r in op.reads_mut() {
+                if let Some(l) = live.get_mut(*r) {
+                    *l = true;
+                }
+            }
+            kept.push(op);
+        }
+    }
+    kept.reverse();
+    kept
+}
+
 impl Tape {
     /// The tape of `program`, if every step computes a number from numbers (matrix literals of
     /// numbers are allowed as outputs) and every output is a number, such a literal or a
@@ -202,6 +255,7 @@ impl Tape {
             };
             outputs.push(entries);
         }
+        let ops = fold_scalings(ops, &outputs, slots + extra.len());
         Tape::allocate(program, ops, outputs, extra)
     }
 
