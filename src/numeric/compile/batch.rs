@@ -111,14 +111,15 @@ impl Program {
                 }
             }
             tape.run(&mut regs)?;
-            for (entries, out) in tape.outputs().iter().zip(outputs.iter_mut()) {
+            for (k, out) in outputs.iter_mut().enumerate() {
+                let entries = tape.output(k, &regs);
                 let size = entries.len();
                 let Some(block) = out.get_mut(start * size..(start + n) * size) else {
                     continue;
                 };
-                for (l, point) in block.chunks_exact_mut(size.max(1)).enumerate() {
-                    for (dst, &r) in point.iter_mut().zip(entries) {
-                        *dst = regs.get(r).and_then(|v| v.get(l)).copied().unwrap_or(f64::NAN);
+                for (l, point) in block.chunks_exact_mut(size.max(1)).enumerate().take(LANES) {
+                    for (dst, lanes) in point.iter_mut().zip(entries) {
+                        *dst = lanes[l];
                     }
                 }
                 finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());

@@ -87,10 +87,10 @@ impl Program {
                 }
             }
             tape.run(regs)?;
-            for (&o, entries) in self.outputs.iter().zip(tape.outputs()) {
+            for (k, &o) in self.outputs.iter().enumerate() {
                 let out = self.values.get_mut(o).map_or(&mut [][..], |v| v.as_mut_slice());
-                for (dst, &r) in out.iter_mut().zip(entries) {
-                    *dst = regs.get(r).map_or(f64::NAN, |v| v[0]);
+                for (dst, v) in out.iter_mut().zip(tape.output(k, regs)) {
+                    *dst = v[0];
                 }
             }
             return self.check_outputs();

@@ -21,8 +21,9 @@ pub(super) struct Tape {
     constants: Vec<(usize, f64)>,
     /// Per variable (in the order given to `compile`): the register its value goes to, if read.
     inputs: Vec<Option<usize>>,
-    /// Per output: the registers of its entries, row-major.
-    outputs: Vec<Vec<usize>>,
+    /// Per output: the first of the consecutive registers holding its entries (row-major), and
+    /// their number.
+    outputs: Vec<(usize, usize)>,
 }
 
 /// One instruction, the lane-wise form of a [`Step`] on numbers.
@@ -259,9 +260,10 @@ impl Tape {
         Tape::allocate(program, ops, outputs, extra)
     }
 
-    /// Assigns registers: variables and constants their own, computed values a register that is
-    /// reused once nothing reads the value any more. `extra` are constants numbered after the
-    /// slots.
+    /// Assigns registers: each output a block of consecutive registers (its entries, row-major,
+    /// computed in place or copied there), variables and constants their own, other computed
+    /// values a register that is reused once nothing reads the value any more. `extra` are
+    /// constants numbered after the slots.
     fn allocate(
         program: &Program,
         mut ops: Vec<Op>,
@@ -269,40 +271,56 @@ impl Tape {
         extra: Vec<f64>,
     ) -> Option<Tape> {
         let slots = program.shapes.len();
-        let total = slots + extra.len();
+        let mut total = slots + extra.len();
+        let mut computed = vec![false; total];
+        for op in &ops {
+            *computed.get_mut(op.out())? = true;
+        }
+        let mut register = vec![usize::MAX; total];
+        let mut registers = 0usize;
+        let fresh = |registers: &mut usize| {
+            *registers += 1;
+            *registers - 1
+        };
+        // Output blocks. An entry computed by an instruction (the first time it appears) is
+        // computed in its block; any other entry is copied there by an instruction at the end.
+        let mut blocks = Vec::with_capacity(outputs.len());
+        let mut copies = Vec::new();
+        for entries in &outputs {
+            let base = registers;
+            for &e in entries {
+                let reg = fresh(&mut registers);
+                if *computed.get(e)? && register[e] == usize::MAX {
+                    register[e] = reg;
+                } else {
+                    copies.push((e, reg));
+                }
+            }
+            blocks.push((base, entries.len()));
+        }
+        for &(e, reg) in &copies {
+            ops.push(Op::Product {
+                out: total,
+                factors: vec![e],
+            });
+            computed.push(true);
+            register.push(reg);
+            total += 1;
+        }
         // Last instruction reading each slot (outputs are read after the last instruction).
-        let end = ops.len();
         let mut last = vec![None::<usize>; total];
         for (i, op) in ops.iter_mut().enumerate() {
             for r in op.reads_mut() {
                 *last.get_mut(*r)? = Some(i);
             }
         }
-        for entries in &outputs {
-            for &e in entries {
-                *last.get_mut(e)? = Some(end);
-            }
-        }
-        let computed: Vec<bool> = {
-            let mut c = vec![false; total];
-            for op in &ops {
-                *c.get_mut(op.out())? = true;
-            }
-            c
-        };
-        let mut register = vec![usize::MAX; total];
-        let mut registers = 0usize;
-        let mut fresh = || {
-            registers += 1;
-            registers - 1
-        };
         // Variables, then constants: fixed registers.
         let mut inputs = Vec::with_capacity(program.inputs.len());
         for input in &program.inputs {
             let reg = match input.slot {
                 Some(s) if last[s].is_some() => {
                     if register[s] == usize::MAX {
-                        register[s] = fresh();
+                        register[s] = fresh(&mut registers);
                     }
                     Some(register[s])
                 }
@@ -311,25 +329,26 @@ impl Tape {
             inputs.push(reg);
         }
         let mut constants = Vec::new();
-        for s in 0..total {
+        for s in 0..slots + extra.len() {
             if last[s].is_some() && !computed[s] && register[s] == usize::MAX {
                 let value = if s < slots {
                     program.values.get(s)?.first().copied().unwrap_or(0.0)
                 } else {
                     *extra.get(s - slots)?
                 };
-                register[s] = fresh();
+                register[s] = fresh(&mut registers);
                 constants.push((register[s], value));
             }
         }
-        // Computed values: a register freed after its last reader.
+        // Other computed values: a register freed after its last reader.
+        let fixed: Vec<bool> = register.iter().map(|&r| r != usize::MAX).collect();
         let mut free: Vec<usize> = Vec::new();
         for (i, op) in ops.iter_mut().enumerate() {
             let mut dying = Vec::new();
             for r in op.reads_mut() {
                 let s = *r;
                 *r = register[s];
-                if computed[s] && last[s] == Some(i) && !dying.contains(&s) {
+                if !fixed[s] && last[s] == Some(i) && !dying.contains(&s) {
                     dying.push(s);
                 }
             }
@@ -339,24 +358,17 @@ impl Tape {
                 free.push(register[s]);
             }
             let out = *op.out_mut();
-            let reg = free.pop().unwrap_or_else(&mut fresh);
-            register[out] = reg;
-            *op.out_mut() = reg;
-            if last[out].is_none() {
-                // Nothing reads it (cannot happen after dead-step removal): free it again.
-                free.push(reg);
+            if !fixed[out] {
+                register[out] = free.pop().unwrap_or_else(|| fresh(&mut registers));
             }
+            *op.out_mut() = register[out];
         }
-        let outputs = outputs
-            .into_iter()
-            .map(|entries| entries.into_iter().map(|e| register[e]).collect())
-            .collect();
         Some(Tape {
             ops,
             registers,
             constants,
             inputs,
-            outputs,
+            outputs: blocks,
         })
     }
 
@@ -376,9 +388,16 @@ impl Tape {
         &self.inputs
     }
 
-    /// The per-output registers of the entries.
-    pub(super) fn outputs(&self) -> &[Vec<usize>] {
-        &self.outputs
+    /// Per output: its registers, one per entry (row-major), in `regs`.
+    pub(super) fn output<'r, const L: usize>(
+        &self,
+        k: usize,
+        regs: &'r [[f64; L]],
+    ) -> &'r [[f64; L]] {
+        self.outputs
+            .get(k)
+            .and_then(|&(base, size)| regs.get(base..base + size))
+            .unwrap_or(&[])
     }
 
     /// Runs the instructions on all lanes of `regs` (from [`Tape::registers`], variables
