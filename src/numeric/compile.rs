@@ -51,6 +51,8 @@ pub struct Program {
     tape: Option<Tape>,
     /// The tape's registers for one point.
     registers: Vec<[f64; 1]>,
+    /// The tape's outputs for one point.
+    tape_outputs: Vec<Vec<f64>>,
 }
 
 /// A variable of the program.
@@ -250,6 +252,7 @@ pub fn compile(
             fallback: None,
             tape: None,
             registers: Vec::new(),
+            tape_outputs: Vec::new(),
         },
     };
     for id in topological(pool, outputs) {

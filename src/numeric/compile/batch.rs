@@ -56,8 +56,11 @@ impl Program {
         outputs.resize_with(out_sizes.len(), Vec::new);
         for (out, &size) in outputs.iter_mut().zip(&out_sizes) {
             let len = points.checked_mul(size).ok_or(EvalError::TooLarge)?;
-            out.clear();
-            out.resize(len, 0.0);
+            // Every entry is written below: a vector of the right length is reused as it is.
+            if out.len() != len {
+                out.clear();
+                out.resize(len, 0.0);
+            }
         }
         if self.tape.is_some() {
             return self.run_lanes(points, inputs, outputs);
@@ -93,36 +96,12 @@ impl Program {
         let mut finite = true;
         for start in (0..points).step_by(LANES) {
             let n = (points - start).min(LANES);
-            for (reg, value) in tape.inputs().iter().zip(inputs) {
-                let (Some(lanes), Some(src)) = (
-                    reg.and_then(|r| regs.get_mut(r)),
-                    value.get(start..start + n),
-                ) else {
-                    continue;
-                };
-                match <&[f64; LANES]>::try_from(src) {
-                    Ok(full) => *lanes = *full,
-                    Err(_) => {
-                        let first = src.first().copied().unwrap_or(0.0);
-                        for (l, dst) in lanes.iter_mut().enumerate() {
-                            *dst = src.get(l).copied().unwrap_or(first);
-                        }
-                    }
+            tape.run(&mut regs, inputs, (start, n), outputs)?;
+            for out in outputs.iter() {
+                let size = out.len() / points.max(1);
+                if let Some(block) = out.get(start * size..(start + n) * size) {
+                    finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());
                 }
-            }
-            tape.run(&mut regs)?;
-            for (k, out) in outputs.iter_mut().enumerate() {
-                let entries = tape.output(k, &regs);
-                let size = entries.len();
-                let Some(block) = out.get_mut(start * size..(start + n) * size) else {
-                    continue;
-                };
-                for (l, point) in block.chunks_exact_mut(size.max(1)).enumerate().take(LANES) {
-                    for (dst, lanes) in point.iter_mut().zip(entries) {
-                        *dst = lanes[l];
-                    }
-                }
-                finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());
             }
         }
         if !finite {

@@ -80,19 +80,19 @@ impl Program {
             }
         }
         if let Some(tape) = &self.tape {
-            let regs = &mut self.registers;
-            for (reg, value) in tape.inputs().iter().zip(inputs) {
-                if let (Some(reg), Some(&v)) = (reg.and_then(|r| regs.get_mut(r)), value.first()) {
-                    *reg = [v];
+            let mut outputs = std::mem::take(&mut self.tape_outputs);
+            outputs.resize_with(self.outputs.len(), Vec::new);
+            for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
+                out.resize(self.values.get(o).map_or(0, Vec::len), 0.0);
+            }
+            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut outputs);
+            for (out, &o) in outputs.iter().zip(&self.outputs) {
+                if let Some(v) = self.values.get_mut(o) {
+                    v.copy_from_slice(out);
                 }
             }
-            tape.run(regs)?;
-            for (k, &o) in self.outputs.iter().enumerate() {
-                let out = self.values.get_mut(o).map_or(&mut [][..], |v| v.as_mut_slice());
-                for (dst, v) in out.iter_mut().zip(tape.output(k, regs)) {
-                    *dst = v[0];
-                }
-            }
+            self.tape_outputs = outputs;
+            result?;
             return self.check_outputs();
         }
         for (input, value) in self.inputs.iter().zip(inputs) {

@@ -2,7 +2,9 @@
 //! steps become a straight-line tape over registers, each register holding one number per *lane*.
 //! Running `L` points at once puts point `l` in lane `l`, so every instruction is a loop over lanes
 //! that the compiler vectorises, and the cost of dispatching it is shared by all lanes. Registers
-//! are reused once their value is dead, so the working set stays small. Every instruction does
+//! are reused once their value is dead, and variables are loaded right before their first use
+//! and outputs stored right after they are computed, so the working set stays small and memory
+//! traffic overlaps the arithmetic. Every instruction does
 //! exactly the floating-point operations of the step it replaces, in the same order: the results
 //! are bit-for-bit those of [`Program::run`](super::Program::run).
 
@@ -19,16 +21,21 @@ pub(super) struct Tape {
     registers: usize,
     /// Registers holding constants: set once per run, never overwritten.
     constants: Vec<(usize, f64)>,
-    /// Per variable (in the order given to `compile`): the register its value goes to, if read.
-    inputs: Vec<Option<usize>>,
-    /// Per output: the first of the consecutive registers holding its entries (row-major), and
-    /// their number.
-    outputs: Vec<(usize, usize)>,
+    /// Per output: its number of entries.
+    sizes: Vec<usize>,
 }
 
 /// One instruction, the lane-wise form of a [`Step`] on numbers.
 #[derive(Clone, Debug)]
 enum Op {
+    /// `out =` the values of the `input`-th variable (a number) at the lanes' points.
+    Load { out: usize, input: usize },
+    /// Entry `entry` of the `output`-th output at the lanes' points `= a`.
+    Store {
+        a: usize,
+        output: usize,
+        entry: usize,
+    },
     /// `out = Σ c·t` (a coefficient 1 is an addition only).
     Add { out: usize, terms: Vec<(f64, usize)> },
     /// `out = (coeff · Π scalars) · src`, or the product alone without `src`.
@@ -55,9 +62,12 @@ enum Op {
 }
 
 impl Op {
-    fn out(&self) -> usize {
+    /// The register written, if any.
+    fn out(&self) -> Option<usize> {
         match self {
-            Op::Add { out, .. }
+            Op::Store { .. } => None,
+            Op::Load { out, .. }
+            | Op::Add { out, .. }
             | Op::Scale { out, .. }
             | Op::Product { out, .. }
             | Op::Square { out, .. }
@@ -65,8 +75,13 @@ impl Op {
             | Op::PowNumber { out, .. }
             | Op::Pow { out, .. }
             | Op::SumSquares { out, .. }
-            | Op::Apply { out, .. } => *out,
+            | Op::Apply { out, .. } => Some(*out),
         }
+    }
+
+    /// The registers the instruction reads.
+    fn reads(&self) -> Vec<usize> {
+        self.clone().reads_mut().into_iter().map(|r| *r).collect()
     }
 
     /// The registers the instruction reads, mutably (for renaming).
@@ -76,7 +91,9 @@ impl Op {
             Op::Scale { scalars, src, .. } => scalars.iter_mut().chain(src.as_mut()).collect(),
             Op::Product { factors, .. } => factors.iter_mut().collect(),
             Op::Pow { a, e, .. } => vec![a, e],
-            Op::Square { a, .. }
+            Op::Load { .. } => Vec::new(),
+            Op::Store { a, .. }
+            | Op::Square { a, .. }
             | Op::PowInt { a, .. }
             | Op::PowNumber { a, .. }
             | Op::SumSquares { a, .. }
@@ -84,9 +101,11 @@ impl Op {
         }
     }
 
-    fn out_mut(&mut self) -> &mut usize {
+    fn out_mut(&mut self) -> Option<&mut usize> {
         match self {
-            Op::Add { out, .. }
+            Op::Store { .. } => None,
+            Op::Load { out, .. }
+            | Op::Add { out, .. }
             | Op::Scale { out, .. }
             | Op::Product { out, .. }
             | Op::Square { out, .. }
@@ -94,7 +113,7 @@ impl Op {
             | Op::PowNumber { out, .. }
             | Op::Pow { out, .. }
             | Op::SumSquares { out, .. }
-            | Op::Apply { out, .. } => out,
+            | Op::Apply { out, .. } => Some(out),
         }
     }
 }
@@ -144,7 +163,7 @@ fn fold_scalings(mut ops: Vec<Op>, outputs: &[Vec<usize>], slots: usize) -> Vec<
     }
     let mut kept = Vec::with_capacity(ops.len());
     for mut op in ops.into_iter().rev() {
-        if live.get(op.out()).copied().unwrap_or(false) {
+        if op.out().and_then(|o| live.get(o).copied()).unwrap_or(false) {
             for r in op.reads_mut() {
                 if let Some(l) = live.get_mut(*r) {
                     *l = true;
@@ -155,6 +174,71 @@ fn fold_scalings(mut ops: Vec<Op>, outputs: &[Vec<usize>], slots: usize) -> Vec<
     }
     kept.reverse();
     kept
+}
+
+/// Adds the loads of variables (right before their first reader) and the stores of output
+/// entries (right after they are computed; constants and unread variables first). `slots`
+/// bounds the slot numbers; `None` if an output reads a variable that is not a number.
+fn place_io(ops: Vec<Op>, program: &Program, outputs: &[Vec<usize>], slots: usize) -> Option<Vec<Op>> {
+    let mut input_of = vec![None; slots];
+    for (k, input) in program.inputs.iter().enumerate() {
+        if let Some(s) = input.slot {
+            if is_number(*program.shapes.get(s)?) {
+                *input_of.get_mut(s)? = Some(k);
+            }
+        }
+    }
+    let mut stores: Vec<Vec<(usize, usize)>> = vec![Vec::new(); slots];
+    for (k, entries) in outputs.iter().enumerate() {
+        for (e, &s) in entries.iter().enumerate() {
+            stores.get_mut(s)?.push((k, e));
+        }
+    }
+    let mut computed = vec![false; slots];
+    let mut read = vec![false; slots];
+    for op in &ops {
+        if let Some(o) = op.out() {
+            *computed.get_mut(o)? = true;
+        }
+        for r in op.reads() {
+            *read.get_mut(r)? = true;
+        }
+    }
+    let mut placed = Vec::with_capacity(ops.len() + outputs.iter().map(Vec::len).sum::<usize>());
+    let store = |placed: &mut Vec<Op>, s: usize| {
+        for &(output, entry) in &stores[s] {
+            placed.push(Op::Store { a: s, output, entry });
+        }
+    };
+    let mut loaded = vec![false; slots];
+    for s in 0..slots {
+        if stores[s].is_empty() || computed[s] || read[s] {
+            continue;
+        }
+        if let Some(input) = input_of[s] {
+            placed.push(Op::Load { out: s, input });
+            loaded[s] = true;
+        } else if program.inputs.iter().any(|i| i.slot == Some(s)) {
+            return None;
+        }
+        store(&mut placed, s);
+    }
+    for mut op in ops {
+        for r in op.reads_mut() {
+            let s = *r;
+            if let (Some(input), false) = (input_of[s], loaded[s]) {
+                placed.push(Op::Load { out: s, input });
+                loaded[s] = true;
+                store(&mut placed, s);
+            }
+        }
+        let out = op.out();
+        placed.push(op);
+        if let Some(o) = out {
+            store(&mut placed, o);
+        }
+    }
+    Some(placed)
 }
 
 impl Tape {
@@ -256,119 +340,71 @@ impl Tape {
             };
             outputs.push(entries);
         }
-        let ops = fold_scalings(ops, &outputs, slots + extra.len());
-        Tape::allocate(program, ops, outputs, extra)
+        let total = slots + extra.len();
+        let ops = fold_scalings(ops, &outputs, total);
+        let ops = place_io(ops, program, &outputs, total)?;
+        let mut tape = Tape::allocate(program, ops, extra)?;
+        tape.sizes = outputs.iter().map(Vec::len).collect();
+        Some(tape)
     }
 
-    /// Assigns registers: each output a block of consecutive registers (its entries, row-major,
-    /// computed in place or copied there), variables and constants their own, other computed
-    /// values a register that is reused once nothing reads the value any more. `extra` are
-    /// constants numbered after the slots.
-    fn allocate(
-        program: &Program,
-        mut ops: Vec<Op>,
-        outputs: Vec<Vec<usize>>,
-        extra: Vec<f64>,
-    ) -> Option<Tape> {
+    /// Assigns registers: constants their own, every other value a register that is reused once
+    /// nothing reads the value any more. `extra` are constants numbered after the slots.
+    fn allocate(program: &Program, mut ops: Vec<Op>, extra: Vec<f64>) -> Option<Tape> {
         let slots = program.shapes.len();
-        let mut total = slots + extra.len();
+        let total = slots + extra.len();
         let mut computed = vec![false; total];
-        for op in &ops {
-            *computed.get_mut(op.out())? = true;
-        }
-        let mut register = vec![usize::MAX; total];
-        let mut registers = 0usize;
-        let fresh = |registers: &mut usize| {
-            *registers += 1;
-            *registers - 1
-        };
-        // Output blocks. An entry computed by an instruction (the first time it appears) is
-        // computed in its block; any other entry is copied there by an instruction at the end.
-        let mut blocks = Vec::with_capacity(outputs.len());
-        let mut copies = Vec::new();
-        for entries in &outputs {
-            let base = registers;
-            for &e in entries {
-                let reg = fresh(&mut registers);
-                if *computed.get(e)? && register[e] == usize::MAX {
-                    register[e] = reg;
-                } else {
-                    copies.push((e, reg));
-                }
-            }
-            blocks.push((base, entries.len()));
-        }
-        for &(e, reg) in &copies {
-            ops.push(Op::Product {
-                out: total,
-                factors: vec![e],
-            });
-            computed.push(true);
-            register.push(reg);
-            total += 1;
-        }
-        // Last instruction reading each slot (outputs are read after the last instruction).
         let mut last = vec![None::<usize>; total];
         for (i, op) in ops.iter_mut().enumerate() {
             for r in op.reads_mut() {
                 *last.get_mut(*r)? = Some(i);
             }
+            if let Some(out) = op.out() {
+                *computed.get_mut(out)? = true;
+            }
         }
-        // Variables, then constants: fixed registers.
-        let mut inputs = Vec::with_capacity(program.inputs.len());
-        for input in &program.inputs {
-            let reg = match input.slot {
-                Some(s) if last[s].is_some() => {
-                    if register[s] == usize::MAX {
-                        register[s] = fresh(&mut registers);
-                    }
-                    Some(register[s])
-                }
-                _ => None,
-            };
-            inputs.push(reg);
-        }
+        let mut register = vec![usize::MAX; total];
         let mut constants = Vec::new();
-        for s in 0..slots + extra.len() {
-            if last[s].is_some() && !computed[s] && register[s] == usize::MAX {
-                let value = if s < slots {
-                    program.values.get(s)?.first().copied().unwrap_or(0.0)
-                } else {
-                    *extra.get(s - slots)?
+        for s in 0..total {
+            if last[s].is_some() && !computed[s] {
+                let value = match s.checked_sub(slots) {
+                    None => program.values.get(s)?.first().copied().unwrap_or(0.0),
+                    Some(x) => *extra.get(x)?,
                 };
-                register[s] = fresh(&mut registers);
+                register[s] = constants.len();
                 constants.push((register[s], value));
             }
         }
-        // Other computed values: a register freed after its last reader.
-        let fixed: Vec<bool> = register.iter().map(|&r| r != usize::MAX).collect();
+        let mut registers = constants.len();
         let mut free: Vec<usize> = Vec::new();
         for (i, op) in ops.iter_mut().enumerate() {
             let mut dying = Vec::new();
             for r in op.reads_mut() {
                 let s = *r;
                 *r = register[s];
-                if !fixed[s] && last[s] == Some(i) && !dying.contains(&s) {
+                if computed[s] && last[s] == Some(i) && !dying.contains(&s) {
                     dying.push(s);
                 }
             }
-            // Operands are read before the result is written, so the result may take the
-            // register of an operand that dies here.
+            // The result never takes the register of an operand, so instructions write their
+            // result while reading their operands.
+            if let Some(out) = op.out_mut() {
+                let reg = free.pop().unwrap_or_else(|| {
+                    registers += 1;
+                    registers - 1
+                });
+                register[*out] = reg;
+                *out = reg;
+            }
             for s in dying {
                 free.push(register[s]);
             }
-            let out = *op.out_mut();
-            if !fixed[out] {
-                register[out] = free.pop().unwrap_or_else(|| fresh(&mut registers));
-            }
-            *op.out_mut() = register[out];
         }
         Some(Tape {
             ops,
             registers,
             constants,
-            inputs,
-            outputs: blocks,
+            sizes: Vec::new(),
         })
     }
 
@@ -383,50 +419,76 @@ impl Tape {
         regs
     }
 
-    /// The per-variable input registers.
-    pub(super) fn inputs(&self) -> &[Option<usize>] {
-        &self.inputs
-    }
-
-    /// Per output: its registers, one per entry (row-major), in `regs`.
-    pub(super) fn output<'r, const L: usize>(
+    /// Runs the instructions on all lanes of `regs` (from [`Tape::registers`]) for the points
+    /// `start..start + n` (`n ≤ L`; spare lanes repeat the first point): variable `k` at point
+    /// `p` is `inputs[k][p]`, entry `e` of output `k` at point `p` goes to
+    /// `outputs[k][p · size + e]` (sizes checked by the caller).
+    pub(super) fn run<const L: usize>(
         &self,
-        k: usize,
-        regs: &'r [[f64; L]],
-    ) -> &'r [[f64; L]] {
-        self.outputs
-            .get(k)
-            .and_then(|&(base, size)| regs.get(base..base + size))
-            .unwrap_or(&[])
-    }
-
-    /// Runs the instructions on all lanes of `regs` (from [`Tape::registers`], variables
-    /// loaded).
-    pub(super) fn run<const L: usize>(&self, regs: &mut [[f64; L]]) -> Result<(), EvalError> {
+        regs: &mut [[f64; L]],
+        inputs: &[&[f64]],
+        (start, n): (usize, usize),
+        outputs: &mut [Vec<f64>],
+    ) -> Result<(), EvalError> {
         for op in &self.ops {
             match op {
+                Op::Load { out, input } => {
+                    let column = inputs.get(*input).copied().unwrap_or(&[]);
+                    if let Some(next) = column.get(start + L..) {
+                        for line in next.chunks(8).take(L.div_ceil(8)) {
+                            prefetch(line);
+                        }
+                    }
+                    let src = column.get(start..start + n).unwrap_or(&[]);
+                    let o = regs.get_mut(*out).ok_or_else(misplaced)?;
+                    match <&[f64; L]>::try_from(src) {
+                        Ok(full) => *o = *full,
+                        Err(_) => {
+                            let first = src.first().copied().unwrap_or(0.0);
+                            for (l, x) in o.iter_mut().enumerate() {
+                                *x = src.get(l).copied().unwrap_or(first);
+                            }
+                        }
+                    }
+                }
+                Op::Store { a, output, entry } => {
+                    let Some(out) = outputs.get_mut(*output) else {
+                        continue;
+                    };
+                    let size = self.sizes.get(*output).copied().unwrap_or(0);
+                    let Some(block) = out.get_mut(start * size..(start + n) * size) else {
+                        continue;
+                    };
+                    let lanes = regs.get(*a).ok_or_else(misplaced)?;
+                    for (dst, v) in block.iter_mut().skip(*entry).step_by(size.max(1)).zip(lanes) {
+                        *dst = *v;
+                    }
+                }
                 Op::Add { out, terms } => {
-                    let mut acc = [0.0; L];
-                    let mut it = terms.iter();
-                    if let Some(&(c, t)) = it.next() {
-                        acc = regs[t];
-                        if c != 1.0 {
-                            acc = acc.map(|a| c * a);
+                    if terms.is_empty() {
+                        *regs.get_mut(*out).ok_or_else(misplaced)? = [0.0; L];
+                    }
+                    for (i, &(c, t)) in terms.iter().enumerate() {
+                        let (o, a) = pair(regs, *out, t)?;
+                        match (i, c == 1.0) {
+                            (0, true) => *o = *a,
+                            (0, false) => {
+                                for l in 0..L {
+                                    o[l] = c * a[l];
+                                }
+                            }
+                            (_, true) => {
+                                for l in 0..L {
+                                    o[l] += a[l];
+                                }
+                            }
+                            (_, false) => {
+                                for l in 0..L {
+                                    o[l] += c * a[l];
+                                }
+                            }
                         }
                     }
-                    for &(c, t) in it {
-                        let a = &regs[t];
-                        if c == 1.0 {
-                            for l in 0..L {
-                                acc[l] += a[l];
-                            }
-                        } else {
-                            for l in 0..L {
-                                acc[l] += c * a[l];
-                            }
-                        }
-                    }
-                    regs[*out] = acc;
                 }
                 Op::Scale {
                     out,
@@ -434,72 +496,108 @@ impl Tape {
                     scalars,
                     src,
                 } => {
-                    let mut c = [*coeff; L];
-                    for &s in scalars {
-                        let a = &regs[s];
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = [*coeff; L];
+                    for &s in scalars.iter().chain(src) {
+                        let (o, a) = pair(regs, *out, s)?;
                         for l in 0..L {
-                            c[l] *= a[l];
+                            o[l] *= a[l];
                         }
                     }
-                    if let Some(s) = *src {
-                        let a = &regs[s];
-                        for l in 0..L {
-                            c[l] *= a[l];
-                        }
-                    }
-                    regs[*out] = c;
                 }
                 Op::Product { out, factors } => {
-                    let mut acc = [1.0; L];
-                    let mut it = factors.iter();
-                    if let Some(&f) = it.next() {
-                        acc = regs[f];
+                    if factors.is_empty() {
+                        *regs.get_mut(*out).ok_or_else(misplaced)? = [1.0; L];
                     }
-                    for &f in it {
-                        let a = &regs[f];
-                        for l in 0..L {
-                            acc[l] *= a[l];
+                    for (i, &f) in factors.iter().enumerate() {
+                        let (o, a) = pair(regs, *out, f)?;
+                        if i == 0 {
+                            *o = *a;
+                        } else {
+                            for l in 0..L {
+                                o[l] *= a[l];
+                            }
                         }
                     }
-                    regs[*out] = acc;
                 }
                 Op::Square { out, a } => {
-                    regs[*out] = regs[*a].map(|x| x * x);
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for l in 0..L {
+                        o[l] = a[l] * a[l];
+                    }
                 }
                 Op::PowInt { out, a, k } => {
-                    regs[*out] = regs[*a].map(|x| x.powi(*k));
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for l in 0..L {
+                        o[l] = a[l].powi(*k);
+                    }
                 }
                 Op::PowNumber { out, a, k } => {
-                    let mut r = regs[*a];
-                    for x in r.iter_mut() {
-                        *x = x.pow_number(k)?;
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for (x, y) in o.iter_mut().zip(a) {
+                        *x = y.pow_number(k)?;
                     }
-                    regs[*out] = r;
                 }
                 Op::Pow { out, a, e } => {
-                    let (mut r, e) = (regs[*a], regs[*e]);
-                    for (x, y) in r.iter_mut().zip(e) {
-                        *x = Scalar::pow(x, &y)?;
+                    let e = *regs.get(*e).ok_or_else(misplaced)?;
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for ((x, y), z) in o.iter_mut().zip(a).zip(&e) {
+                        *x = Scalar::pow(y, z)?;
                     }
-                    regs[*out] = r;
                 }
                 Op::SumSquares { out, a, j } => {
-                    let mut r = regs[*a];
-                    for x in r.iter_mut() {
-                        let s = *x * *x;
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for (x, y) in o.iter_mut().zip(a) {
+                        let s = y * y;
                         *x = if j.is_one() { s } else { s.pow_number(j)? };
                     }
-                    regs[*out] = r;
                 }
                 Op::Apply { out, f, a } => {
-                    let mut r = regs[*a];
-                    for x in r.iter_mut() {
-                        *x = x.apply(*f)?;
+                    let (o, a) = pair(regs, *out, *a)?;
+                    for (x, y) in o.iter_mut().zip(a) {
+                        *x = y.apply(*f)?;
                     }
-                    regs[*out] = r;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// The error of a register out of place (a bug in the allocation, reported rather than
+/// panicking).
+fn misplaced() -> EvalError {
+    EvalError::shape("a register of the compiled program")
+}
+
+/// The result register `out` and an operand register `a` (never the same).
+#[inline(always)]
+fn pair<const L: usize>(
+    regs: &mut [[f64; L]],
+    out: usize,
+    a: usize,
+) -> Result<(&mut [f64; L], &[f64; L]), EvalError> {
+    let split = if out < a {
+        let (lo, hi) = regs.split_at_mut(a);
+        lo.get_mut(out).zip(hi.first())
+    } else if a < out {
+        let (lo, hi) = regs.split_at_mut(out);
+        hi.first_mut().zip(lo.get(a))
+    } else {
+        None
+    };
+    split.ok_or_else(misplaced)
+}
+
+/// Asks the processor to bring the cache line holding `data`'s first value into cache (a hint
+/// without effect on results).
+#[inline(always)]
+fn prefetch(data: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and never faults; the address is that of a live slice.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(data.as_ptr().cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = data;
 }
