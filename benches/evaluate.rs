@@ -152,7 +152,12 @@ fn scalar_rosenbrock(n: usize) -> (Pool, Id, Vec<SymbolId>) {
     let syms: Vec<SymbolId> = (1..=n)
         .map(|i| {
             let name = format!("x_{i}");
-            let s = pool.declare(&name, Shape::scalar(), Assumptions::default(), SymbolOrigin::Declared);
+            let s = pool.declare(
+                &name,
+                Shape::scalar(),
+                Assumptions::default(),
+                SymbolOrigin::Declared,
+            );
             s.expect("fresh")
         })
         .collect();

@@ -59,7 +59,11 @@ fn agree(
                     );
                 }
             }
-            runs.push((0..outputs.len()).map(|k| program.output(k).to_vec()).collect::<Vec<_>>());
+            runs.push(
+                (0..outputs.len())
+                    .map(|k| program.output(k).to_vec())
+                    .collect::<Vec<_>>(),
+            );
         } else {
             runs.clear();
             break;
@@ -67,7 +71,12 @@ fn agree(
     }
     // The batch: variable k's values at all points, one point after the other.
     let columns: Vec<Vec<f64>> = (0..variables.len())
-        .map(|k| points.iter().flat_map(|p| p[k].data.iter().copied()).collect())
+        .map(|k| {
+            points
+                .iter()
+                .flat_map(|p| p[k].data.iter().copied())
+                .collect()
+        })
         .collect();
     let inputs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
     let mut batch = Vec::new();
@@ -76,7 +85,11 @@ fn agree(
         prop_assert!(result.is_err(), "the batch succeeds where a run fails");
         return Ok(());
     }
-    prop_assert!(result.is_ok(), "the batch fails where every run succeeds: {:?}", result);
+    prop_assert!(
+        result.is_ok(),
+        "the batch fails where every run succeeds: {:?}",
+        result
+    );
     for (p, run) in runs.iter().enumerate() {
         for (k, want) in run.iter().enumerate() {
             let got = &batch[k][p * want.len()..(p + 1) * want.len()];
@@ -143,7 +156,12 @@ proptest! {
                 p
             })
             .collect();
-        agree(pool, &mut program, &outputs, &inst, &variables, &points)?;
+        let printed: Vec<String> = outputs
+            .iter()
+            .map(|&o| nabla::print::print(pool, o, &nabla::print::PrintOptions::unicode()))
+            .collect();
+        agree(pool, &mut program, &outputs, &inst, &variables, &points)
+            .map_err(|e| TestCaseError::fail(format!("{e} in {printed:?}")))?;
     }
 }
 
@@ -187,9 +205,7 @@ fn batch_rosenbrock_gradient_matches_the_hand_written_one() {
         .collect();
     let inputs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
     let mut out = Vec::new();
-    program
-        .run_batch(points, &inputs, &mut out)
-        .expect("runs");
+    program.run_batch(points, &inputs, &mut out).expect("runs");
     assert_eq!(out.len(), 2);
     assert_eq!((out[0].len(), out[1].len()), (points, points * n));
     for p in 0..points {
@@ -203,7 +219,10 @@ fn batch_rosenbrock_gradient_matches_the_hand_written_one() {
         }
         assert!((out[0][p] - f).abs() <= 1e-10 * (1.0 + f.abs()), "f at {p}");
         for (a, b) in out[1][p * n..(p + 1) * n].iter().zip(&grad) {
-            assert!((a - b).abs() <= 1e-10 * (1.0 + b.abs()), "{a} vs {b} at {p}");
+            assert!(
+                (a - b).abs() <= 1e-10 * (1.0 + b.abs()),
+                "{a} vs {b} at {p}"
+            );
         }
     }
 }
@@ -222,9 +241,7 @@ fn batch_checks_sizes_and_domain() {
     let x = pool.symbol_expr(syms[0]);
     let log = pool.apply(nabla::expr::Func::Log, &[x]);
     let mut program = compile(&pool, &[log], &syms[..1], &Instance::new()).expect("compiles");
-    assert!(program
-        .run_batch(20, &[&[1.0; 20]], &mut out)
-        .is_ok());
+    assert!(program.run_batch(20, &[&[1.0; 20]], &mut out).is_ok());
     let mut values = [1.0; 20];
     values[18] = -1.0;
     assert!(program.run_batch(20, &[&values], &mut out).is_err());

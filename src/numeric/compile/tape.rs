@@ -37,7 +37,10 @@ enum Op {
         entry: usize,
     },
     /// `out = Σ c·t` (a coefficient 1 is an addition only).
-    Add { out: usize, terms: Vec<(f64, usize)> },
+    Add {
+        out: usize,
+        terms: Vec<(f64, usize)>,
+    },
     /// `out = (coeff · Π scalars) · src`, or the product alone without `src`.
     Scale {
         out: usize,
@@ -179,7 +182,12 @@ fn fold_scalings(mut ops: Vec<Op>, outputs: &[Vec<usize>], slots: usize) -> Vec<
 /// Adds the loads of variables (right before their first reader) and the stores of output
 /// entries (right after they are computed; constants and unread variables first). `slots`
 /// bounds the slot numbers; `None` if an output reads a variable that is not a number.
-fn place_io(ops: Vec<Op>, program: &Program, outputs: &[Vec<usize>], slots: usize) -> Option<Vec<Op>> {
+fn place_io(
+    ops: Vec<Op>,
+    program: &Program,
+    outputs: &[Vec<usize>],
+    slots: usize,
+) -> Option<Vec<Op>> {
     let mut input_of = vec![None; slots];
     for (k, input) in program.inputs.iter().enumerate() {
         if let Some(s) = input.slot {
@@ -207,12 +215,18 @@ fn place_io(ops: Vec<Op>, program: &Program, outputs: &[Vec<usize>], slots: usiz
     let mut placed = Vec::with_capacity(ops.len() + outputs.iter().map(Vec::len).sum::<usize>());
     let store = |placed: &mut Vec<Op>, s: usize| {
         for &(output, entry) in &stores[s] {
-            placed.push(Op::Store { a: s, output, entry });
+            placed.push(Op::Store {
+                a: s,
+                output,
+                entry,
+            });
         }
     };
     let mut loaded = vec![false; slots];
     for s in 0..slots {
-        if stores[s].is_empty() || computed[s] || read[s] {
+        // Computed entries and variables read anyway are stored where they are computed or
+        // loaded.
+        if stores[s].is_empty() || computed[s] || (read[s] && input_of[s].is_some()) {
             continue;
         }
         if let Some(input) = input_of[s] {
@@ -223,9 +237,8 @@ fn place_io(ops: Vec<Op>, program: &Program, outputs: &[Vec<usize>], slots: usiz
         }
         store(&mut placed, s);
     }
-    for mut op in ops {
-        for r in op.reads_mut() {
-            let s = *r;
+    for op in ops {
+        for s in op.reads() {
             if let (Some(input), false) = (input_of[s], loaded[s]) {
                 placed.push(Op::Load { out: s, input });
                 loaded[s] = true;
@@ -423,7 +436,40 @@ impl Tape {
     /// `start..start + n` (`n ≤ L`; spare lanes repeat the first point): variable `k` at point
     /// `p` is `inputs[k][p]`, entry `e` of output `k` at point `p` goes to
     /// `outputs[k][p · size + e]` (sizes checked by the caller).
+    ///
+    /// With the widest vector instructions the processor has (AVX2 where available): the same
+    /// operations, so the same results.
     pub(super) fn run<const L: usize>(
+        &self,
+        regs: &mut [[f64; L]],
+        inputs: &[&[f64]],
+        span: (usize, usize),
+        outputs: &mut [Vec<f64>],
+    ) -> Result<(), EvalError> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            return unsafe { self.run_avx2(regs, inputs, span, outputs) };
+        }
+        self.run_lanes(regs, inputs, span, outputs)
+    }
+
+    /// [`Tape::run`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn run_avx2<const L: usize>(
+        &self,
+        regs: &mut [[f64; L]],
+        inputs: &[&[f64]],
+        span: (usize, usize),
+        outputs: &mut [Vec<f64>],
+    ) -> Result<(), EvalError> {
+        self.run_lanes(regs, inputs, span, outputs)
+    }
+
+    /// [`Tape::run`] for the instructions the compiler targets.
+    #[inline(always)]
+    fn run_lanes<const L: usize>(
         &self,
         regs: &mut [[f64; L]],
         inputs: &[&[f64]],
@@ -460,7 +506,12 @@ impl Tape {
                         continue;
                     };
                     let lanes = regs.get(*a).ok_or_else(misplaced)?;
-                    for (dst, v) in block.iter_mut().skip(*entry).step_by(size.max(1)).zip(lanes) {
+                    for (dst, v) in block
+                        .iter_mut()
+                        .skip(*entry)
+                        .step_by(size.max(1))
+                        .zip(lanes)
+                    {
                         *dst = *v;
                     }
                 }
