@@ -1,5 +1,5 @@
 //! Evaluating a compiled [`Program`] at many points in one call: a program of numbers runs
-//! [`LANES`] points per instruction (see the tape); any other program runs point by point.
+//! 16 points per instruction (see the tape); any other program runs point by point.
 
 use super::Program;
 use crate::numeric::error::EvalError;
@@ -13,8 +13,9 @@ impl Program {
     /// after the other, each row-major — for a number variable simply its `points` values.
     /// `outputs` receives one vector per output laid out the same way (`points` times the
     /// output's entries). The results are bit-for-bit those of [`run`](Program::run) at each
-    /// point, and the call fails if `run` fails at any point; the last point's outputs stay
-    /// readable through [`output`](Program::output) only when the program runs point by point.
+    /// point, and the call fails if `run` fails at any point. Afterwards
+    /// [`output`](Program::output) holds the outputs of some earlier evaluation: read the
+    /// results from `outputs`.
     ///
     /// ```
     /// use nabla::expr::{Assumptions, Pool, Shape, SymbolOrigin};
