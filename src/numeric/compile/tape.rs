@@ -4,9 +4,9 @@
 //! that the compiler vectorises, and the cost of dispatching it is shared by all lanes. Registers
 //! are reused once their value is dead, and variables are loaded right before their first use
 //! and outputs stored right after they are computed, so the working set stays small and memory
-//! traffic overlaps the arithmetic. Every instruction does
-//! exactly the floating-point operations of the step it replaces, in the same order: the results
-//! are bit-for-bit those of [`Program::run`](super::Program::run).
+//! traffic overlaps the arithmetic. Every instruction does exactly the floating-point operations
+//! of the step it replaces, in the same order: the results are bit-for-bit those of running the
+//! steps one by one.
 
 use super::{Program, Step};
 use crate::expr::{Func, Number};
