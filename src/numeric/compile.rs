@@ -24,10 +24,13 @@ use super::free::free_symbols;
 use crate::expr::{Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
 use std::collections::HashMap;
 
+mod batch;
 mod exec;
 mod order;
+mod tape;
 
 use order::{chain_order, even_norm_power, operands, topological};
+use tape::Tape;
 
 /// Most constant entries for which a matrix is still worth storing in compressed rows (as a
 /// fraction of all its entries).
@@ -44,6 +47,12 @@ pub struct Program {
     outputs: Vec<usize>,
     sparse: Vec<Csr>,
     fallback: Option<Fallback>,
+    /// The straight-line form over numbers, when every step computes a number.
+    tape: Option<Tape>,
+    /// The tape's registers for one point.
+    registers: Vec<[f64; 1]>,
+    /// The tape's outputs for one point.
+    tape_outputs: Vec<Vec<f64>>,
 }
 
 /// A variable of the program.
@@ -241,6 +250,9 @@ pub fn compile(
             outputs: Vec::new(),
             sparse: Vec::new(),
             fallback: None,
+            tape: None,
+            registers: Vec::new(),
+            tape_outputs: Vec::new(),
         },
     };
     for id in topological(pool, outputs) {
@@ -611,6 +623,10 @@ impl Compiler<'_> {
         }
         needed.reverse();
         self.program.steps = needed;
+        self.program.tape = Tape::of(&self.program);
+        if let Some(tape) = &self.program.tape {
+            self.program.registers = tape.registers();
+        }
         Ok(self.program)
     }
 }

@@ -78,6 +78,24 @@ impl Program {
             if input.shape.0 * input.shape.1 != value.len() {
                 return Err(EvalError::shape("the value of a variable"));
             }
+        }
+        if let Some(tape) = &self.tape {
+            let mut outputs = std::mem::take(&mut self.tape_outputs);
+            outputs.resize_with(self.outputs.len(), Vec::new);
+            for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
+                out.resize(self.values.get(o).map_or(0, Vec::len), 0.0);
+            }
+            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut outputs);
+            for (out, &o) in outputs.iter().zip(&self.outputs) {
+                if let Some(v) = self.values.get_mut(o) {
+                    v.copy_from_slice(out);
+                }
+            }
+            self.tape_outputs = outputs;
+            result?;
+            return self.check_outputs();
+        }
+        for (input, value) in self.inputs.iter().zip(inputs) {
             if let Some(slot) = input.slot {
                 self.values[slot].copy_from_slice(value);
             }
@@ -94,6 +112,11 @@ impl Program {
         let result = steps.iter().try_for_each(|s| self.exec(s));
         self.steps = steps;
         result?;
+        self.check_outputs()
+    }
+
+    /// Fails unless every output of the last run is finite.
+    fn check_outputs(&self) -> Result<(), EvalError> {
         for &o in &self.outputs {
             if !self.values[o].iter().all(|a| a.is_finite()) {
                 return Err(EvalError::domain("a non-finite value"));
