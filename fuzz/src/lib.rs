@@ -131,7 +131,13 @@ pub fn roundtrip_target(data: &[u8]) -> Result<(), String> {
         return Ok(());
     }
     for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
-        let text = print(base.pool(), e, &PrintOptions::for_dialect(dialect));
+        // On one line: a long sum printed at the default width is broken after an operator,
+        // which is display only (a line break ends a statement, so it does not read back).
+        let one_line = PrintOptions {
+            width: 1 << 20,
+            ..PrintOptions::for_dialect(dialect)
+        };
+        let text = print(base.pool(), e, &one_line);
         let input = match dialect {
             Dialect::Latex => format!("${text}$"),
             _ => text.clone(),

@@ -93,6 +93,14 @@ pub fn sample_values(
             continue;
         }
         let (rows, cols) = concrete(&sym.shape, &mut instance.dims, rng, opts.max_dim);
+        // Larger than evaluation allows (a declared 10⁵×10⁵): drawing it would exhaust memory;
+        // left without a value, the trial reports the missing value instead.
+        if rows
+            .checked_mul(cols)
+            .is_none_or(|n| n > crate::numeric::MAX_ENTRIES)
+        {
+            continue;
+        }
         let pos = positive.contains(&s);
         let value = if sym.assumptions.positive_definite && rows == cols {
             spd(rows, rng, opts)

@@ -473,7 +473,7 @@ impl<'p> Sweep<'p> {
             [i, j] => (*i, *j),
             _ => (0, 0),
         };
-        if i < 1 || j < 1 || i > rows || j > cols || rows * cols > 1 << 20 {
+        if i < 1 || j < 1 || i > rows || j > cols || rows.saturating_mul(cols) > 1 << 20 {
             return Err(DiffError::NotDifferentiable {
                 what: format!("the component {} is out of range", describe(self.pool, id)),
             });

@@ -200,7 +200,7 @@ fn unit_literal(pool: &mut Pool, c: Id, idx: &[u64], seed: Id) -> Option<Id> {
         [i, j] => (*i, *j),
         _ => return None,
     };
-    if i < 1 || j < 1 || i > rows || j > cols || rows * cols > 1 << 20 {
+    if i < 1 || j < 1 || i > rows || j > cols || rows.saturating_mul(cols) > 1 << 20 {
         return None;
     }
     let zero = pool.int(0);

@@ -99,7 +99,10 @@ fn solve(a: &Dense<Number>, b: &[Number]) -> Result<Solved, EvalError> {
     let n = a.rows;
     let mut m: Vec<Vec<Number>> = (0..n)
         .map(|i| {
+            // Every row is n + 1 wide (a non-square `a` padded or cut), so the indices below
+            // (`col < n`, `n`, rows `< n`) are all in range.
             let mut row = a.row(i).map(|r| r.to_vec()).unwrap_or_default();
+            row.resize(n, Number::zero());
             row.push(b.get(i).cloned().unwrap_or_else(Number::zero));
             row
         })

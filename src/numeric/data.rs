@@ -106,8 +106,7 @@ pub fn resolve(
                 }
             }
         }
-        if waiting.len() == pending.len() {
-            let (s, _) = waiting[0];
+        if let (true, Some(&(s, _))) = (waiting.len() == pending.len(), waiting.first()) {
             let name = &pool.symbol(s).name;
             let dim = missing.unwrap_or_default();
             return Err(DataError::new(
@@ -265,14 +264,8 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
     }
     let major = *bytes.get(6).ok_or("truncated header")?;
     let (len, start) = match major {
-        1 => {
-            let b = bytes.get(8..10).ok_or("truncated header")?;
-            (u16::from_le_bytes([b[0], b[1]]) as usize, 10)
-        }
-        2 | 3 => {
-            let b = bytes.get(8..12).ok_or("truncated header")?;
-            (u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize, 12)
-        }
+        1 => (u16::from_le_bytes(header_bytes(bytes)?) as usize, 10),
+        2 | 3 => (u32::from_le_bytes(header_bytes(bytes)?) as usize, 12),
         v => return Err(format!("unsupported .npy version {v}")),
     };
     let header = bytes
@@ -322,12 +315,20 @@ pub fn parse_npy(bytes: &[u8]) -> Result<Dense<f64>, String> {
     }
     let data: Vec<f64> = body
         .chunks_exact(8)
-        .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .filter_map(|c| c.try_into().ok().map(f64::from_le_bytes))
         .collect();
     if data.iter().any(|x| !x.is_finite()) {
         return Err("the array holds a non-finite value".to_string());
     }
     Dense::from_vec(rows, cols, data).ok_or_else(|| "inconsistent size".to_string())
+}
+
+/// The `N` bytes of the header length, after the magic and the version (bytes 8..8 + N).
+fn header_bytes<const N: usize>(bytes: &[u8]) -> Result<[u8; N], String> {
+    bytes
+        .get(8..8 + N)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| "truncated header".to_string())
 }
 
 /// The text after `'key':` in a Python dict literal, up to the next top-level comma.

@@ -7,6 +7,9 @@ use super::scalar::Scalar;
 pub const MAX_ENTRIES: usize = 1_000_000;
 
 /// A `rows × cols` matrix stored row by row. A scalar is 1×1, a vector n×1.
+///
+/// Every constructor keeps `data.len() == rows · cols`; the row-major indices of the methods
+/// (`i · cols + j` with `i < rows`, `j < cols`) rely on it and are in range.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dense<T> {
     /// Number of rows.

@@ -481,7 +481,17 @@ impl Descent<'_> {
     }
 
     fn hessian(&mut self, k: usize) -> Result<Vec<f64>, Stop> {
-        let mut h = vec![0.0; self.n * self.n];
+        let Some(size) = self
+            .n
+            .checked_mul(self.n)
+            .filter(|&s| s <= super::MAX_ENTRIES)
+        else {
+            return Err(Stop::Failed {
+                iteration: k,
+                error: EvalError::TooLarge,
+            });
+        };
+        let mut h = vec![0.0; size];
         let x = self.x.clone();
         match self.objective.hessian(&x, &mut h) {
             Ok(()) if h.iter().all(|a| a.is_finite()) => Ok(h),
@@ -495,6 +505,7 @@ impl Descent<'_> {
 
     /// −H⁻¹g, with H's eigenvalues replaced by max(|λ|, δ) when H is not positive definite.
     fn newton_direction(&mut self, k: usize, h: &[f64]) -> Result<Vec<f64>, Stop> {
+        // `h` comes from `hessian`, which makes it n·n long (`from_row_slice` needs that).
         let eig = SymmetricEigen::new(DMatrix::from_row_slice(self.n, self.n, h));
         let scale = eig.eigenvalues.iter().fold(1.0f64, |m, l| m.max(l.abs()));
         let delta = 1e-8 * scale;

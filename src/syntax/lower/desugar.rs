@@ -14,6 +14,7 @@ impl Lowerer {
                 let mut args: Vec<Expr> = args.iter().map(|a| self.desugar(a)).collect();
                 let name = function.name.as_str();
                 let single = args.len() == 1;
+                // Only called when `single`: the one argument is there to take.
                 let unary = |args: &mut Vec<Expr>| Box::new(args.remove(0));
                 if self.functions.contains_key(name) {
                     ExprKind::Call {

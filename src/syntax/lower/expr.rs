@@ -311,6 +311,7 @@ impl Lowerer {
             )
             .with_hint(format!("write {name}_{{ij}}, e.g. {name}_{{12}}")));
         }
+        // `k < indices.len() == needed ≤ 2` below, so `dims[k]` is in range.
         let dims = [shape.rows.clone(), shape.cols.clone()];
         let mut ids = Vec::with_capacity(needed);
         for (k, idx) in indices.iter().enumerate() {

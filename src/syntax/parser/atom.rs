@@ -12,8 +12,13 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-/// Longest number literal read exactly, in characters.
-const MAX_NUMBER_LEN: usize = 400;
+/// Longest number literal read exactly, in characters: room for every number an expression may
+/// hold (`Pool::limits.max_number_bits`, 65,536 bits, is 19,729 decimal digits), so whatever
+/// nabla prints reads back.
+const MAX_NUMBER_LEN: usize = 20_000;
+
+/// Largest |exponent| of a number literal (`1e400`).
+const MAX_EXPONENT: u64 = 400;
 
 impl<'a> Parser<'a, '_> {
     /// One atom.
@@ -89,7 +94,7 @@ impl<'a> Parser<'a, '_> {
             Diagnostic::new(
                 DiagnosticKind::LimitExceeded,
                 tok.span,
-                format!("number literals are limited to {MAX_NUMBER_LEN} characters and exponents to ±{MAX_NUMBER_LEN}"),
+                format!("number literals are limited to {MAX_NUMBER_LEN} characters and exponents to ±{MAX_EXPONENT}"),
             )
         })?;
         self.node(ExprKind::Number(value), tok.span)
@@ -539,7 +544,7 @@ fn exact_number(text: &str) -> Option<BigRational> {
         Some(i) => (text.get(..i)?, text.get(i + 1..)?.parse::<i64>().ok()?),
         None => (text, 0),
     };
-    if exponent.unsigned_abs() > MAX_NUMBER_LEN as u64 {
+    if exponent.unsigned_abs() > MAX_EXPONENT {
         return None;
     }
     let (whole, frac) = match mantissa.split_once('.') {
@@ -562,7 +567,7 @@ fn exact_number(text: &str) -> Option<BigRational> {
 
 #[cfg(test)]
 mod tests {
-    use super::exact_number;
+    use super::{exact_number, MAX_NUMBER_LEN};
     use num_rational::BigRational;
 
     #[test]
@@ -572,5 +577,8 @@ mod tests {
         let milli = BigRational::new(1.into(), 1000.into());
         assert_eq!(exact_number("1e-3"), Some(milli));
         assert_eq!(exact_number("1e999999"), None);
+        let long = "9".repeat(MAX_NUMBER_LEN);
+        assert!(exact_number(&long).is_some());
+        assert_eq!(exact_number(&format!("{long}9")), None);
     }
 }
