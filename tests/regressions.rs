@@ -120,6 +120,29 @@ fn a_long_sum_round_trips_on_one_line() {
     assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
 }
 
+/// Found by `roundtrip`: `tr(Bᵀ(S − B))y` with S symmetric was built as `tr(−B(Bᵀ − S))y` — the
+/// trace's cyclic rotation took a sign out of the sum but left it inside the trace — while its
+/// printed form read back as `−y tr(B(Bᵀ − S))`: two canonical forms. The sign now leaves the
+/// trace like any scalar factor.
+#[test]
+fn a_sign_taken_out_inside_a_trace_leaves_it() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/roundtrip/regression-trace-sign"),
+    )
+    .expect("the regression input is committed");
+    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
+    let options = nabla::document::ReadOptions {
+        declarations: Some("B: ℝ^(n×n), S: ℝ^(n×n) symmetric".into()),
+        ..Default::default()
+    };
+    let read = |text: &str| {
+        let doc = nabla::document::Document::read(text, &options).expect("reads");
+        let id = doc.last_expression().expect("an expression");
+        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
+    };
+    assert_eq!(read("tr(Bᵀ(S − B))y"), read("−tr(B(Bᵀ − S))y"));
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -139,6 +139,23 @@ impl Pool {
                     if self.is_scalar(product) {
                         return product;
                     }
+                    // The rotated product may have gained a number (a sign taken out of a sum):
+                    // it comes out of the trace too, as for any scalar factor.
+                    if let Node::Mul(ps) = self.node(product).clone() {
+                        let (numbers, rest): (Vec<Id>, Vec<Id>) =
+                            ps.iter().partition(|&&f| self.is_scalar(f));
+                        if !numbers.is_empty() {
+                            self.note(Rule::TraceIsLinear);
+                            let inner = self.mul(&rest);
+                            let t = self.intern(
+                                Node::Apply(Func::Trace, vec![inner].into()),
+                                Shape::scalar(),
+                            );
+                            let mut all = numbers;
+                            all.push(t);
+                            return self.mul(&all);
+                        }
+                    }
                     let shape = Shape::scalar();
                     return self.intern(Node::Apply(Func::Trace, vec![product].into()), shape);
                 }
