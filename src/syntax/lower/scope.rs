@@ -44,6 +44,30 @@ pub(super) enum NameRef {
     Function(String),
 }
 
+/// The kind of thing a plain name refers to (the name itself is the symbol, dimension or
+/// function meant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NameKind {
+    /// A symbol (existing, or to be created as an inferred one).
+    Symbol,
+    /// A dimension used as a value.
+    Dim,
+    /// A user-defined function written without arguments.
+    Function,
+}
+
+/// The 1×1 shape, for borrowing.
+static SCALAR: Shape = Shape {
+    rows: Dim {
+        coeff: 1,
+        symbols: Vec::new(),
+    },
+    cols: Dim {
+        coeff: 1,
+        symbols: Vec::new(),
+    },
+};
+
 /// What a subscripted name refers to.
 #[derive(Clone, Debug)]
 pub(super) enum SubscriptRef<'e> {
@@ -106,29 +130,49 @@ impl Scope {
         functions: &BTreeMap<String, FunctionDef>,
         name: &str,
     ) -> NameRef {
+        match self.name_kind(pool, functions, name) {
+            NameKind::Symbol => NameRef::Symbol(name.to_string()),
+            NameKind::Dim => NameRef::Dim(Dim::symbol(name)),
+            NameKind::Function => NameRef::Function(name.to_string()),
+        }
+    }
+
+    /// What kind of thing a plain name refers to, as [`Scope::resolve`] decides, without
+    /// building the reference.
+    pub fn name_kind(
+        &self,
+        pool: &Pool,
+        functions: &BTreeMap<String, FunctionDef>,
+        name: &str,
+    ) -> NameKind {
         let bound = pool.lookup(name).is_some()
             || self.params.iter().any(|p| p == name)
             || self.sums.iter().any(|s| s.name == name);
         if bound {
-            NameRef::Symbol(name.to_string())
+            NameKind::Symbol
         } else if self.is_dimension(pool, name) {
-            NameRef::Dim(Dim::symbol(name))
+            NameKind::Dim
         } else if functions.contains_key(name) {
-            NameRef::Function(name.to_string())
+            NameKind::Function
         } else {
-            NameRef::Symbol(name.to_string())
+            NameKind::Symbol
         }
     }
 
     /// The shape of a symbol if it is known yet.
     pub fn symbol_shape(&self, pool: &Pool, name: &str) -> Option<Shape> {
+        self.known_shape(pool, name).cloned()
+    }
+
+    /// The shape of a symbol if it is known yet, borrowed.
+    pub fn known_shape<'s>(&'s self, pool: &'s Pool, name: &str) -> Option<&'s Shape> {
         if let Some(s) = pool.lookup(name) {
-            return Some(pool.symbol(s).shape.clone());
+            return Some(&pool.symbol(s).shape);
         }
         if self.sums.iter().any(|s| s.name == name) {
-            return Some(Shape::scalar());
+            return Some(&SCALAR);
         }
-        self.inferred.get(name).cloned()
+        self.inferred.get(name)
     }
 
     /// Is `name` a dimension of some known shape (so that `N` in `1/N` is the dimension)?
