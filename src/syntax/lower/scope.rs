@@ -33,24 +33,12 @@ pub(super) struct SumIndex {
     pub length: Option<Dim>,
 }
 
-/// What a plain name refers to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum NameRef {
-    /// A symbol (existing, or to be created as an inferred one).
-    Symbol(String),
-    /// A dimension used as a value (`N` in `1/N`).
-    Dim(Dim),
-    /// A user-defined function written without arguments.
-    Function(String),
-}
-
-/// The kind of thing a plain name refers to (the name itself is the symbol, dimension or
-/// function meant).
+/// What a plain name refers to (the name itself is the symbol, dimension or function meant).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum NameKind {
     /// A symbol (existing, or to be created as an inferred one).
     Symbol,
-    /// A dimension used as a value.
+    /// A dimension used as a value (`N` in `1/N`).
     Dim,
     /// A user-defined function written without arguments.
     Function,
@@ -124,21 +112,6 @@ impl Scope {
     /// What a plain name refers to: parameter, symbol, sum index, dimension, function, or else a
     /// (new or inferred-in-this-statement) symbol. A dimension wins over a symbol only inferred
     /// in this statement, so `N` in `∑_{i=1}^{N} yᵢ` is the length of `y`.
-    pub fn resolve(
-        &self,
-        pool: &Pool,
-        functions: &BTreeMap<String, FunctionDef>,
-        name: &str,
-    ) -> NameRef {
-        match self.name_kind(pool, functions, name) {
-            NameKind::Symbol => NameRef::Symbol(name.to_string()),
-            NameKind::Dim => NameRef::Dim(Dim::symbol(name)),
-            NameKind::Function => NameRef::Function(name.to_string()),
-        }
-    }
-
-    /// What kind of thing a plain name refers to, as [`Scope::resolve`] decides, without
-    /// building the reference.
     pub fn name_kind(
         &self,
         pool: &Pool,
@@ -226,7 +199,7 @@ impl Scope {
                 return SubscriptRef::Symbol(full);
             }
         }
-        let base_is_symbol = matches!(self.resolve(pool, functions, base), NameRef::Symbol(_));
+        let base_is_symbol = self.name_kind(pool, functions, base) == NameKind::Symbol;
         let base_shape = self.symbol_shape(pool, base).filter(|_| base_is_symbol);
         match base_shape {
             Some(shape) if !shape.is_scalar() => {
