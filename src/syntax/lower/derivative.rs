@@ -306,10 +306,7 @@ impl Lowerer {
     }
 
     fn is_function_name(&self, name: &str) -> bool {
-        matches!(
-            self.scope.resolve(&self.pool, &self.functions, name),
-            super::scope::NameRef::Function(_)
-        )
+        self.scope.name_kind(&self.pool, &self.functions, name) == super::scope::NameKind::Function
     }
 
     /// The variables of differentiation: as written, else the function's arguments or

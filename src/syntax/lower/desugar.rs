@@ -2,9 +2,9 @@
 //! `A·x`, and `sqrt`, `inv`, `pinv`, `norm`, `abs` written as calls become their operators.
 //! Also walks the syntax tree generically (children of a node).
 
-use super::scope::NameRef;
+use super::scope::NameKind;
 use super::Lowerer;
-use crate::syntax::ast::{BinaryOp, Binding, Expr, ExprKind, NormKind, PostfixOp};
+use crate::syntax::ast::{BinaryOp, Binding, Derivative, Expr, ExprKind, NormKind, PostfixOp};
 
 impl Lowerer {
     /// A copy of `e` with every call resolved as a defined function, a built-in, or a product.
@@ -78,10 +78,10 @@ impl Lowerer {
         if crate::expr::Func::from_name(name).is_some() {
             return false;
         }
-        match self.scope.resolve(&self.pool, &self.functions, name) {
-            NameRef::Symbol(s) => self.scope.is_known_symbol(&self.pool, &s),
-            NameRef::Dim(_) => true,
-            NameRef::Function(_) => false,
+        match self.scope.name_kind(&self.pool, &self.functions, name) {
+            NameKind::Symbol => self.scope.is_known_symbol(&self.pool, name),
+            NameKind::Dim => true,
+            NameKind::Function => false,
         }
     }
 }
@@ -137,11 +137,15 @@ fn map_children(kind: &ExprKind, f: &mut dyn FnMut(&Expr) -> Expr) -> ExprKind {
             body: b(body),
         },
         ExprKind::Derivative(d) => {
-            let mut d = d.clone();
-            d.body = f(&d.body);
-            d.wrt = d.wrt.iter().map(&mut *f).collect();
-            d.direction = d.direction.as_ref().map(&mut *f);
-            ExprKind::Derivative(d)
+            let body = f(&d.body);
+            let wrt = d.wrt.iter().map(&mut *f).collect();
+            let direction = d.direction.as_ref().map(&mut *f);
+            ExprKind::Derivative(Box::new(Derivative {
+                kind: d.kind,
+                body,
+                wrt,
+                direction,
+            }))
         }
         ExprKind::At { body, bindings } => ExprKind::At {
             body: b(body),

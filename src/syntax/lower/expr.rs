@@ -2,9 +2,9 @@
 //! reporting a conflict with the places and shapes of both operands.
 
 use super::infer::literal_key;
-use super::scope::{bound_length, Index, NameRef, SubscriptRef, SumIndex};
+use super::scope::{bound_length, Index, NameKind, SubscriptRef, SumIndex};
 use super::Lowerer;
-use crate::expr::{Assumptions, Func, Id, Node, Number, Shape, SymbolId, SymbolOrigin};
+use crate::expr::{Assumptions, Dim, Func, Id, Node, Number, Shape, SymbolId, SymbolOrigin};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, PostfixOp, UnaryOp};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::syntax::span::Span;
@@ -231,18 +231,18 @@ impl Lowerer {
     }
 
     fn lower_name(&mut self, name: &str, span: Span) -> Result<Id, Diagnostic> {
-        match self.scope.resolve(&self.pool, &self.functions, name) {
-            NameRef::Symbol(s) => {
-                let s = self.symbol_for(&s, span)?;
+        match self.scope.name_kind(&self.pool, &self.functions, name) {
+            NameKind::Symbol => {
+                let s = self.symbol_for(name, span)?;
                 Ok(self.pool.symbol_expr(s))
             }
-            NameRef::Dim(d) => Ok(self.pool.dim_value(d)),
-            NameRef::Function(f) => match self.functions.get(&f) {
+            NameKind::Dim => Ok(self.pool.dim_value(Dim::symbol(name))),
+            NameKind::Function => match self.functions.get(name) {
                 Some(def) => Ok(def.body),
                 None => Err(Diagnostic::new(
                     DiagnosticKind::UnknownName,
                     span,
-                    format!("{f} is not defined"),
+                    format!("{name} is not defined"),
                 )),
             },
         }

@@ -19,7 +19,7 @@
 
 use super::call::builtin_shape;
 use super::derivative::result_shape;
-use super::scope::{bound_length, NameRef, Scope, SubscriptRef, SumIndex};
+use super::scope::{bound_length, NameKind, Scope, SubscriptRef, SumIndex};
 use super::{FunctionDef, Layout, Lowerer};
 use crate::expr::{DerivativeKind, Func, Pool, Shape};
 use crate::syntax::ast::{BinaryOp, Binding, Expr, ExprKind, PostfixOp};
@@ -68,7 +68,7 @@ impl Lowerer {
             }
             let pending: Vec<String> = std::mem::take(&mut inf.pending)
                 .into_iter()
-                .filter(|n| inf.scope.symbol_shape(inf.pool, n).is_none())
+                .filter(|n| inf.scope.known_shape(inf.pool, n).is_none())
                 .collect();
             let Some(first) = pending.first() else { break };
             if defaults < SINGLE_DEFAULTS {
@@ -182,14 +182,17 @@ impl Infer<'_> {
     }
 
     fn binding(&mut self, b: &Binding) {
-        let target = self.scope.symbol_shape(self.pool, &b.name.name);
         let sized = matches!(b.value.kind, ExprKind::Identity | ExprKind::Ones);
-        let expected = if sized { target } else { None };
+        let expected = if sized {
+            self.scope.symbol_shape(self.pool, &b.name.name)
+        } else {
+            None
+        };
         self.visit(&b.value, expected);
     }
 
     fn assign_name(&mut self, name: &str, shape: Shape) {
-        if self.scope.symbol_shape(self.pool, name).is_none() {
+        if self.scope.known_shape(self.pool, name).is_none() {
             self.scope.inferred.insert(name.to_string(), shape);
             self.changed = true;
         }
@@ -205,7 +208,7 @@ impl Infer<'_> {
 
     /// A symbol met with an expected shape (assign it) or without one (remember it).
     fn symbol(&mut self, name: &str, expected: Option<Shape>) {
-        if self.scope.symbol_shape(self.pool, name).is_some() {
+        if self.scope.known_shape(self.pool, name).is_some() {
             return;
         }
         match expected {
@@ -221,10 +224,10 @@ impl Infer<'_> {
                 self.scope.literals.get(&literal_key(e)).cloned()
             }
             ExprKind::Number(_) | ExprKind::Identity | ExprKind::Ones => Some(Shape::scalar()),
-            ExprKind::Name(n) => match self.scope.resolve(self.pool, self.functions, n) {
-                NameRef::Symbol(s) => self.scope.symbol_shape(self.pool, &s),
-                NameRef::Dim(_) => Some(Shape::scalar()),
-                NameRef::Function(f) => self.function_shape(&f),
+            ExprKind::Name(n) => match self.scope.name_kind(self.pool, self.functions, n) {
+                NameKind::Symbol => self.scope.symbol_shape(self.pool, n),
+                NameKind::Dim => Some(Shape::scalar()),
+                NameKind::Function => self.function_shape(n),
             },
             ExprKind::Subscript { base, index } => {
                 let ExprKind::Name(b) = &base.kind else {
@@ -243,12 +246,7 @@ impl Infer<'_> {
                 BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard => {
                     self.peek(lhs).or_else(|| self.peek(rhs))
                 }
-                BinaryOp::Mul => {
-                    let mut fs = Vec::new();
-                    factors(e, &mut fs);
-                    let shapes: Vec<Option<Shape>> = fs.iter().map(|f| self.peek(f)).collect();
-                    product_of(&shapes)
-                }
+                BinaryOp::Mul => self.peek_product(e, Shape::scalar()),
                 BinaryOp::Div | BinaryOp::Pow => self.peek(lhs),
                 BinaryOp::Kron => {
                     let (a, b) = (self.peek(lhs)?, self.peek(rhs)?);
@@ -269,8 +267,8 @@ impl Infer<'_> {
                 })
             }
             ExprKind::Call { function, args } => {
-                if self.functions.contains_key(&function.name) {
-                    return self.function_shape(&function.name);
+                if let Some(f) = self.functions.get(&function.name) {
+                    return Some(self.pool.shape(f.body).clone());
                 }
                 let f = Func::from_name(&function.name)?;
                 let [arg] = args.as_slice() else { return None };
@@ -312,6 +310,22 @@ impl Infer<'_> {
                     .map(|r| r.shape)
             }
             ExprKind::At { body, .. } => self.peek(body),
+        }
+    }
+
+    /// `acc` times the factors of the product chain `e`, left to right, as [`product_of`] their
+    /// peeked shapes (`None` once one is unknown or they do not fit).
+    fn peek_product(&mut self, e: &Expr, acc: Shape) -> Option<Shape> {
+        match &e.kind {
+            ExprKind::Binary {
+                op: BinaryOp::Mul,
+                lhs,
+                rhs,
+            } => {
+                let acc = self.peek_product(lhs, acc)?;
+                self.peek_product(rhs, acc)
+            }
+            _ => acc.product(&self.peek(e)?),
         }
     }
 
@@ -360,8 +374,8 @@ impl Infer<'_> {
                 }
             }
             ExprKind::Name(n) => {
-                if let NameRef::Symbol(s) = self.scope.resolve(self.pool, self.functions, n) {
-                    self.symbol(&s, expected);
+                if self.scope.name_kind(self.pool, self.functions, n) == NameKind::Symbol {
+                    self.symbol(n, expected);
                 }
             }
             ExprKind::Subscript { base, index } => self.visit_subscript(base, index, expected),
@@ -463,10 +477,14 @@ impl Infer<'_> {
     ) {
         match op {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard => {
-                let (pl, pr) = (self.peek(lhs), self.peek(rhs));
-                let common = pl.clone().or_else(|| pr.clone()).or(expected);
-                self.visit(lhs, pl.or_else(|| common.clone()));
-                self.visit(rhs, pr.or(common));
+                // Each side takes its own shape, else its sibling's, else the expected one.
+                let (l, r) = match (self.peek(lhs), self.peek(rhs)) {
+                    (Some(l), Some(r)) => (Some(l), Some(r)),
+                    (Some(s), None) | (None, Some(s)) => (Some(s.clone()), Some(s)),
+                    (None, None) => (expected.clone(), expected),
+                };
+                self.visit(lhs, l);
+                self.visit(rhs, r);
             }
             BinaryOp::Mul => self.visit_product(e, expected),
             BinaryOp::Div => {

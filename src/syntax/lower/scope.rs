@@ -33,16 +33,28 @@ pub(super) struct SumIndex {
     pub length: Option<Dim>,
 }
 
-/// What a plain name refers to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum NameRef {
+/// What a plain name refers to (the name itself is the symbol, dimension or function meant).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NameKind {
     /// A symbol (existing, or to be created as an inferred one).
-    Symbol(String),
+    Symbol,
     /// A dimension used as a value (`N` in `1/N`).
-    Dim(Dim),
+    Dim,
     /// A user-defined function written without arguments.
-    Function(String),
+    Function,
 }
+
+/// The 1×1 shape, for borrowing.
+static SCALAR: Shape = Shape {
+    rows: Dim {
+        coeff: 1,
+        symbols: Vec::new(),
+    },
+    cols: Dim {
+        coeff: 1,
+        symbols: Vec::new(),
+    },
+};
 
 /// What a subscripted name refers to.
 #[derive(Clone, Debug)]
@@ -100,35 +112,40 @@ impl Scope {
     /// What a plain name refers to: parameter, symbol, sum index, dimension, function, or else a
     /// (new or inferred-in-this-statement) symbol. A dimension wins over a symbol only inferred
     /// in this statement, so `N` in `∑_{i=1}^{N} yᵢ` is the length of `y`.
-    pub fn resolve(
+    pub fn name_kind(
         &self,
         pool: &Pool,
         functions: &BTreeMap<String, FunctionDef>,
         name: &str,
-    ) -> NameRef {
+    ) -> NameKind {
         let bound = pool.lookup(name).is_some()
             || self.params.iter().any(|p| p == name)
             || self.sums.iter().any(|s| s.name == name);
         if bound {
-            NameRef::Symbol(name.to_string())
+            NameKind::Symbol
         } else if self.is_dimension(pool, name) {
-            NameRef::Dim(Dim::symbol(name))
+            NameKind::Dim
         } else if functions.contains_key(name) {
-            NameRef::Function(name.to_string())
+            NameKind::Function
         } else {
-            NameRef::Symbol(name.to_string())
+            NameKind::Symbol
         }
     }
 
     /// The shape of a symbol if it is known yet.
     pub fn symbol_shape(&self, pool: &Pool, name: &str) -> Option<Shape> {
+        self.known_shape(pool, name).cloned()
+    }
+
+    /// The shape of a symbol if it is known yet, borrowed.
+    pub fn known_shape<'s>(&'s self, pool: &'s Pool, name: &str) -> Option<&'s Shape> {
         if let Some(s) = pool.lookup(name) {
-            return Some(pool.symbol(s).shape.clone());
+            return Some(&pool.symbol(s).shape);
         }
         if self.sums.iter().any(|s| s.name == name) {
-            return Some(Shape::scalar());
+            return Some(&SCALAR);
         }
-        self.inferred.get(name).cloned()
+        self.inferred.get(name)
     }
 
     /// Is `name` a dimension of some known shape (so that `N` in `1/N` is the dimension)?
@@ -182,7 +199,7 @@ impl Scope {
                 return SubscriptRef::Symbol(full);
             }
         }
-        let base_is_symbol = matches!(self.resolve(pool, functions, base), NameRef::Symbol(_));
+        let base_is_symbol = self.name_kind(pool, functions, base) == NameKind::Symbol;
         let base_shape = self.symbol_shape(pool, base).filter(|_| base_is_symbol);
         match base_shape {
             Some(shape) if !shape.is_scalar() => {

@@ -56,8 +56,9 @@ pub const MAX_CHAIN: usize = 1_000;
 /// depth in an unoptimised build needs more than a default 2 MiB thread stack.
 const PARSER_STACK_BYTES: usize = 64 << 20;
 
-/// Inputs with at most this many tokens cannot nest deeply enough to need the parsing thread
-/// (each token opens at most a few levels), so they are parsed in place, saving the thread.
+/// Inputs with at most this many tokens on every line cannot nest deeply enough to need the
+/// parsing thread (each token opens at most a few levels), so they are parsed in place, saving
+/// the thread.
 const IN_PLACE_TOKENS: usize = 48;
 
 /// Parses a derivation file (or a one-liner like `let x: ℝ^n; ‖x‖²`).
@@ -69,7 +70,7 @@ pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
 pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
     check_size(source)?;
     let tokens = lexical::tokenize(source)?;
-    with_enough_stack(tokens.len(), || {
+    with_enough_stack(longest_line(&tokens), || {
         let mut names = statement::declared_names(source, &tokens);
         names
             .variables
@@ -96,15 +97,26 @@ pub fn parse_expression_with(source: &str, known_names: &[&str]) -> Result<Expr,
             .collect(),
         functions: Default::default(),
     };
-    with_enough_stack(tokens.len(), || {
+    with_enough_stack(longest_line(&tokens), || {
         let mut parser = Parser::new(source, tokens.clone(), &names);
         parser.whole_expression()
     })
 }
 
+/// The most tokens on one line. The lexer ends a line only outside brackets, and the parser
+/// reads across such a break only between statements or claim steps, at a fixed shallow depth,
+/// so a line's tokens bound how deep parsing nests.
+fn longest_line(tokens: &[lexical::Token<'_>]) -> usize {
+    tokens
+        .split(|t| t.kind == lexical::Kind::Newline)
+        .map(<[_]>::len)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Runs `work` in place for small inputs, else on the parsing thread.
-fn with_enough_stack<T: Send>(token_count: usize, work: impl Fn() -> T + Sync) -> T {
-    if token_count <= IN_PLACE_TOKENS {
+fn with_enough_stack<T: Send>(line_tokens: usize, work: impl Fn() -> T + Sync) -> T {
+    if line_tokens <= IN_PLACE_TOKENS {
         work()
     } else {
         on_parser_stack(work)
