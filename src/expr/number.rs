@@ -365,6 +365,10 @@ fn gcd_u64(a: i64, b: i64) -> i64 {
 impl Number {
     /// `n / d` for `d > 0` computed in machine integers, reduced here (not by a big gcd).
     fn reduced(n: i128, d: i128) -> Number {
+        if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+            let g = gcd_u64(n, d);
+            return Number(Repr::Small { n: n / g, d: d / g });
+        }
         let g = n.unsigned_abs().gcd(&d.unsigned_abs()).max(1) as i128;
         Number::from_coprime(n / g, d / g)
     }
