@@ -34,7 +34,7 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
             current = derivative(pool, current, var)?;
         }
         let value = pool.substitute(current, &at);
-        let inv = Number(BigRational::new(BigInt::from(1), factorial.clone()));
+        let inv = Number::from_big(BigRational::new(BigInt::from(1), factorial.clone()));
         let power = pool.powi(offset, i64::from(k));
         let scaled = pool.scale(inv, value);
         terms.push(pool.mul(&[scaled, power]));

@@ -375,8 +375,8 @@ impl<'p> Reader<'p> {
                 numerator.extend(chain);
             }
         }
-        let p = Number::from(num_rational::BigRational::from_integer(c.numer().clone()));
-        let q = Number::from(num_rational::BigRational::from_integer(c.denom().clone()));
+        let p = Number::from(num_rational::BigRational::from_integer(c.numer()));
+        let q = Number::from(num_rational::BigRational::from_integer(c.denom()));
         let form = if !denominator.is_empty() {
             let mut top = Vec::new();
             if !p.is_one() {

@@ -975,8 +975,8 @@ impl Pool {
             return b.pow_checked(ki, self.limits.max_number_bits);
         }
         // b^(p/q) with an exact q-th root.
-        let q = u32::try_from(k.denom()).ok()?;
-        let p = num_traits::ToPrimitive::to_i64(k.numer())?;
+        let (p, q) = k.to_i64_parts()?;
+        let q = u32::try_from(q).ok()?;
         if q > 64 || p.unsigned_abs() > self.limits.max_exponent {
             return None;
         }
@@ -1208,15 +1208,15 @@ pub fn content_of(coefficients: &[&Number]) -> Number {
     let mut num = num_bigint::BigInt::from(0);
     let mut den = num_bigint::BigInt::from(1);
     for c in coefficients {
-        num = num.gcd(c.numer());
-        den = den.lcm(c.denom());
+        num = num.gcd(&c.numer());
+        den = den.lcm(&c.denom());
     }
     if num == num_bigint::BigInt::from(0) {
         return Number::one();
     }
-    let g = Number(num_rational::BigRational::new(num, den));
+    let g = Number::from_big(num_rational::BigRational::new(num, den));
     if coefficients.last().is_some_and(|c| c.is_negative()) {
-        Number(-g.0)
+        -&g
     } else {
         g
     }
@@ -1225,10 +1225,9 @@ pub fn content_of(coefficients: &[&Number]) -> Number {
 /// [`content_of`] in machine integers, when every numerator, denominator and the lcm fit.
 fn small_content_of(coefficients: &[&Number]) -> Option<Number> {
     use num_integer::Integer;
-    use num_traits::ToPrimitive;
     let (mut num, mut den) = (0i64, 1i64);
     for c in coefficients {
-        let (p, q) = (c.numer().to_i64()?, c.denom().to_i64()?);
+        let (p, q) = c.to_i64_parts()?;
         num = num.gcd(&p.checked_abs()?);
         let g = den.gcd(&q);
         den = (den / g).checked_mul(q)?;

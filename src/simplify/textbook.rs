@@ -186,7 +186,7 @@ fn scalar_if_identity_multiple(pool: &mut Pool, sum: Id) -> Id {
 
 /// What is left of a term once `factor` is taken off one side, divided by the common content.
 fn remainder(pool: &mut Pool, t: Term, factor: Id, side: Side, content: &Number) -> Id {
-    let coeff = Number(&t.coeff.0 / &content.0);
+    let coeff = Number::from_big(t.coeff.to_big() / content.to_big());
     let mut factors = vec![pool.num(coeff)];
     factors.extend(t.scalars);
     if t.matrices.is_empty() {

@@ -59,7 +59,7 @@ impl Lowerer {
                 let shape = self.literal_shape(e).unwrap_or_else(Shape::scalar);
                 Ok(self.pool.zero(shape))
             }
-            ExprKind::Number(n) => Ok(self.pool.num(Number(n.clone()))),
+            ExprKind::Number(n) => Ok(self.pool.num(Number::from_big(n.clone()))),
             ExprKind::Identity => {
                 let shape = self.sized_literal(e, "I")?;
                 if !shape.is_square() {
@@ -342,7 +342,7 @@ impl Lowerer {
                         span,
                         format!(
                             "the index {} is out of range: {name} has {} {what}",
-                            n.0, dims[k]
+                            n, dims[k]
                         ),
                     )
                     .with_hint("indices count from 1"));
@@ -465,7 +465,7 @@ impl Lowerer {
                 return Err(Diagnostic::new(
                     DiagnosticKind::LimitExceeded,
                     exp.span,
-                    format!("the exponent {} is beyond the limit of ±{max}", n.0),
+                    format!("the exponent {} is beyond the limit of ±{max}", n),
                 )
                 .with_hint("exact powers are computed only for exponents up to the limit"));
             }
