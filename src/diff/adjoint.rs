@@ -87,27 +87,43 @@ struct Sweep<'p> {
     containers: HashSet<Id>,
     dep: HashSet<Id>,
     acc: HashMap<Id, Parts>,
+    /// The factors of the unevaluated chain-rule products (`Adjoint::Chain`).
+    links: Vec<Link>,
+    /// Whether chain-rule products may stay unevaluated (not while rules are recorded, whose
+    /// record follows the order in which products are built).
+    lazy: bool,
+}
+
+/// An adjoint: an expression, or a scalar chain-rule product `g·f′(u₁)·f′(u₂)⋯` kept as a
+/// chain of factors, built as one canonical product only where its value is needed. Down a
+/// deep composition, extending a canonical product one factor at a time would rebuild a
+/// product whose length grows with the depth at every level.
+#[derive(Clone, Copy)]
+enum Adjoint {
+    Expr(Id),
+    /// The index of the chain's last `Link`.
+    Chain(usize),
+}
+
+/// One factor of an unevaluated product: `rest · factor`.
+struct Link {
+    rest: Adjoint,
+    factor: Id,
+    /// The product's value once built: chains that extend it start from there.
+    value: Option<Id>,
 }
 
 /// The adjoint contributions collected for one node (almost always exactly one).
 enum Parts {
-    One(Id),
-    Many(Vec<Id>),
+    One(Adjoint),
+    Many(Vec<Adjoint>),
 }
 
 impl Parts {
-    fn push(&mut self, id: Id) {
+    fn push(&mut self, a: Adjoint) {
         match self {
-            Parts::One(first) => *self = Parts::Many(vec![*first, id]),
-            Parts::Many(ids) => ids.push(id),
-        }
-    }
-
-    /// Their sum. A single contribution is a canonical expression already, its own sum.
-    fn sum(&self, pool: &mut Pool) -> Id {
-        match self {
-            Parts::One(id) => *id,
-            Parts::Many(ids) => pool.add(ids),
+            Parts::One(first) => *self = Parts::Many(vec![*first, a]),
+            Parts::Many(all) => all.push(a),
         }
     }
 }
@@ -124,19 +140,88 @@ impl<'p> Sweep<'p> {
         leaves.extend(containers.iter().copied());
         // (Nodes below a leaf count as dependent when they are; no sweep descends there.)
         let dep = dependents_in(pool, order, &leaves);
+        let lazy = pool.trace.is_none();
         Sweep {
             pool,
             leaves,
             containers,
             dep,
             acc: HashMap::default(),
+            links: Vec::new(),
+            lazy,
+        }
+    }
+
+    /// The value of an adjoint: an unevaluated product becomes one canonical product of its
+    /// factors since the last value built on its chain (the same expression as multiplying them
+    /// in one at a time).
+    fn value(&mut self, a: Adjoint) -> Id {
+        let top = match a {
+            Adjoint::Expr(id) => return id,
+            Adjoint::Chain(i) => i,
+        };
+        let mut factors = Vec::new();
+        let mut at = a;
+        let base = loop {
+            match at {
+                Adjoint::Expr(id) => break id,
+                Adjoint::Chain(i) => match self.links.get(i) {
+                    Some(Link { value: Some(v), .. }) => break *v,
+                    Some(link) => {
+                        factors.push(link.factor);
+                        at = link.rest;
+                    }
+                    None => break self.pool.int(1),
+                },
+            }
+        };
+        if factors.is_empty() {
+            return base;
+        }
+        factors.push(base);
+        factors.reverse();
+        let v = self.pool.mul(&factors);
+        if let Some(link) = self.links.get_mut(top) {
+            link.value = Some(v);
+        }
+        v
+    }
+
+    /// The scalar product `g·f₁⋯fₖ`, left unevaluated when that is allowed.
+    fn times(&mut self, g: Adjoint, factors: &[Id]) -> Adjoint {
+        if !self.lazy || factors.iter().any(|&f| self.pool.is_zero(f)) {
+            let mut all = vec![self.value(g)];
+            all.extend_from_slice(factors);
+            return Adjoint::Expr(self.pool.mul(&all));
+        }
+        factors.iter().fold(g, |rest, &factor| {
+            self.links.push(Link {
+                rest,
+                factor,
+                value: None,
+            });
+            Adjoint::Chain(self.links.len() - 1)
+        })
+    }
+
+    /// The sum of a node's contributions. A single one is its own sum.
+    fn total(&mut self, parts: Parts) -> Adjoint {
+        match parts {
+            Parts::One(a) => a,
+            Parts::Many(all) => {
+                let ids: Vec<Id> = all.into_iter().map(|a| self.value(a)).collect();
+                Adjoint::Expr(self.pool.add(&ids))
+            }
         }
     }
 
     /// The accumulated adjoint of a leaf (zero of its shape if none).
     fn take(&mut self, id: Id) -> Id {
         match self.acc.remove(&id) {
-            Some(parts) => parts.sum(self.pool),
+            Some(parts) => {
+                let a = self.total(parts);
+                self.value(a)
+            }
             None => {
                 let shape = self.pool.shape(id).clone();
                 self.pool.zero(shape)
@@ -144,8 +229,9 @@ impl<'p> Sweep<'p> {
         }
     }
 
-    fn push(&mut self, to: Id, adjoint: Id) {
-        if self.dep.contains(&to) && !self.pool.is_zero(adjoint) {
+    fn push(&mut self, to: Id, adjoint: Adjoint) {
+        let zero = matches!(adjoint, Adjoint::Expr(id) if self.pool.is_zero(id));
+        if self.dep.contains(&to) && !zero {
             match self.acc.entry(to) {
                 std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(adjoint),
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -166,7 +252,7 @@ impl<'p> Sweep<'p> {
                 && !leaves.contains(&parent)
                 && !matches!(pool.node(parent), Node::Sum { .. })
         });
-        self.push(root, seed);
+        self.push(root, Adjoint::Expr(seed));
         for (step, &id) in order.iter().rev().enumerate() {
             if self.leaves.contains(&id) {
                 continue;
@@ -174,7 +260,7 @@ impl<'p> Sweep<'p> {
             let Some(parts) = self.acc.remove(&id) else {
                 continue;
             };
-            let g = parts.sum(self.pool);
+            let g = self.total(parts);
             self.propagate(id, g)?;
             if step % 256 == 0 {
                 check_limit(self.pool, "the reverse sweep")?;
@@ -183,19 +269,30 @@ impl<'p> Sweep<'p> {
         check_limit(self.pool, "the reverse sweep")
     }
 
-    fn propagate(&mut self, id: Id, g: Id) -> Result<(), DiffError> {
+    fn propagate(&mut self, id: Id, g: Adjoint) -> Result<(), DiffError> {
         let node = self.pool.node(id).clone();
+        // These keep a scalar chain-rule product unevaluated; the others need its value.
         match node {
             Node::Add(ts) => {
                 for &t in ts.iter() {
                     self.push(t, g);
                 }
+                return Ok(());
             }
-            Node::Mul(fs) => self.product(id, &fs, g),
-            Node::Pow(b, e) => self.power(id, b, e, g)?,
+            Node::Mul(fs) => {
+                self.product(id, &fs, g);
+                return Ok(());
+            }
+            Node::Pow(b, e) => return self.power(id, b, e, g),
+            Node::Apply(f, args) => return self.function(id, f, &args, g),
+            _ => {}
+        }
+        let g = self.value(g);
+        match node {
+            Node::Add(_) | Node::Mul(_) | Node::Pow(..) | Node::Apply(..) => {}
             Node::Transpose(a) => {
                 let gt = self.pool.transpose(g);
-                self.push(a, gt);
+                self.push(a, Adjoint::Expr(gt));
             }
             Node::Hadamard(fs) => {
                 for (i, &f) in fs.iter().enumerate() {
@@ -208,11 +305,10 @@ impl<'p> Sweep<'p> {
                                 .map(|(_, &o)| o),
                         );
                         let c = self.pool.hadamard(&ops);
-                        self.push(f, c);
+                        self.push(f, Adjoint::Expr(c));
                     }
                 }
             }
-            Node::Apply(f, args) => self.function(id, f, &args, g)?,
             Node::Matrix { cols, entries, .. } => {
                 for (k, &e) in entries.iter().enumerate() {
                     if self.dep.contains(&e) {
@@ -223,7 +319,7 @@ impl<'p> Sweep<'p> {
                             vec![self.pool.int(i as i64), self.pool.int(j as i64)]
                         };
                         let c = component_of(self.pool, g, &idx);
-                        self.push(e, c);
+                        self.push(e, Adjoint::Expr(c));
                     }
                 }
             }
@@ -241,16 +337,24 @@ impl<'p> Sweep<'p> {
                     containers: self.containers.clone(),
                     dep: self.dep.clone(),
                     acc: HashMap::default(),
+                    links: Vec::new(),
+                    lazy: self.lazy,
                 };
                 inner_sweep.run(body, g)?;
-                let mut found: Vec<(Id, Parts)> = inner_sweep.acc.into_iter().collect();
-                found.sort_by_key(|(leaf, _)| *leaf);
-                for (leaf, parts) in found {
-                    if self.leaves.contains(&leaf) {
-                        let a = parts.sum(self.pool);
-                        let s = self.pool.sum_over(index, lower, upper, a);
-                        self.push(leaf, s);
-                    }
+                let mut found: Vec<Id> = inner_sweep
+                    .acc
+                    .keys()
+                    .copied()
+                    .filter(|leaf| self.leaves.contains(leaf))
+                    .collect();
+                found.sort_unstable();
+                let sums: Vec<(Id, Id)> = found
+                    .into_iter()
+                    .map(|leaf| (leaf, inner_sweep.take(leaf)))
+                    .collect();
+                for (leaf, a) in sums {
+                    let s = self.pool.sum_over(index, lower, upper, a);
+                    self.push(leaf, Adjoint::Expr(s));
                 }
             }
             Node::Kron(..) => {
@@ -278,8 +382,13 @@ impl<'p> Sweep<'p> {
     }
 
     /// `P = c·s₁⋯sₖ·M₁⋯Mₗ`: a scalar factor gets ⟨Ḡ, P/s⟩, a matrix factor `Mⱼ` gets `LᵀḠRᵀ`.
-    fn product(&mut self, id: Id, fs: &[Id], g: Id) {
+    fn product(&mut self, id: Id, fs: &[Id], g: Adjoint) {
         let node_scalar = self.pool.is_scalar(id);
+        let g = if node_scalar {
+            g
+        } else {
+            Adjoint::Expr(self.value(g))
+        };
         for (i, &f) in fs.iter().enumerate() {
             if !self.dep.contains(&f) {
                 continue;
@@ -293,22 +402,24 @@ impl<'p> Sweep<'p> {
                     .collect();
                 let r = self.pool.mul(&rest);
                 if node_scalar {
-                    self.pool.mul(&[g, r])
+                    self.times(g, &[r])
                 } else {
-                    inner(self.pool, g, r)
+                    let g = self.value(g);
+                    Adjoint::Expr(inner(self.pool, g, r))
                 }
             } else {
+                let g = self.value(g);
                 let l = self.pool.mul(&fs[..i]);
                 let r = self.pool.mul(&fs[i + 1..]);
                 let lt = self.pool.transpose(l);
                 let rt = self.pool.transpose(r);
-                self.pool.mul(&[lt, g, rt])
+                Adjoint::Expr(self.pool.mul(&[lt, g, rt]))
             };
             self.push(f, c);
         }
     }
 
-    fn power(&mut self, id: Id, b: Id, e: Id, g: Id) -> Result<(), DiffError> {
+    fn power(&mut self, id: Id, b: Id, e: Id, g: Adjoint) -> Result<(), DiffError> {
         if self.pool.is_scalar(id) {
             if self.dep.contains(&b) {
                 let em1 = match self.pool.as_number(e) {
@@ -324,16 +435,17 @@ impl<'p> Sweep<'p> {
                     }
                 };
                 let p = self.pool.pow(b, em1);
-                let c = self.pool.mul(&[g, e, p]);
+                let c = self.times(g, &[e, p]);
                 self.push(b, c);
             }
             if self.dep.contains(&e) {
                 let l = self.pool.apply(Func::Log, &[b]);
-                let c = self.pool.mul(&[g, l, id]);
+                let c = self.times(g, &[l, id]);
                 self.push(e, c);
             }
             return Ok(());
         }
+        let g = self.value(g);
         let k = self
             .pool
             .as_number(e)
@@ -356,24 +468,26 @@ impl<'p> Sweep<'p> {
             let p = self.pool.mul(&[inv_t, ybar, inv_t]);
             self.pool.neg(p)
         };
-        self.push(b, c);
+        self.push(b, Adjoint::Expr(c));
         Ok(())
     }
 
-    fn function(&mut self, id: Id, f: Func, args: &[Id], g: Id) -> Result<(), DiffError> {
+    fn function(&mut self, id: Id, f: Func, args: &[Id], g: Adjoint) -> Result<(), DiffError> {
         let Some(&x) = args.first() else {
             return Ok(());
         };
         let shape = self.pool.shape(x).clone();
         if let Some(d) = elementwise_derivative(self.pool, f, x) {
             let c = if shape.is_scalar() {
-                self.pool.mul(&[g, d])
+                self.times(g, &[d])
             } else {
-                self.pool.hadamard(&[g, d])
+                let g = self.value(g);
+                Adjoint::Expr(self.pool.hadamard(&[g, d]))
             };
             self.push(x, c);
             return Ok(());
         }
+        let g = self.value(g);
         let c = match f {
             Func::Trace => {
                 let i = self.pool.identity(shape.rows.clone());
@@ -429,7 +543,7 @@ impl<'p> Sweep<'p> {
                 })
             }
         };
-        self.push(x, c);
+        self.push(x, Adjoint::Expr(c));
         Ok(())
     }
 
@@ -482,7 +596,7 @@ impl<'p> Sweep<'p> {
         let mut entries = vec![zero; (rows * cols) as usize];
         entries[((i - 1) * cols + (j - 1)) as usize] = g;
         let unit = self.pool.matrix(rows as u32, cols as u32, entries);
-        self.push(c, unit);
+        self.push(c, Adjoint::Expr(unit));
         Ok(())
     }
 }

@@ -647,20 +647,27 @@ impl Pool {
             return scalars;
         }
         self.note(Rule::ProductOfPowers);
-        let mut out: Vec<(Id, Id)> = Vec::with_capacity(scalars.len());
+        // (base, exponent, the factor itself while nothing merged into it)
+        let mut out: Vec<(Id, Id, Option<Id>)> = Vec::with_capacity(scalars.len());
         for s in scalars {
             let (base, exp) = self.base_exponent(s);
             match out.last_mut() {
-                Some((b, e)) if *b == base => {
+                Some((b, e, single)) if *b == base => {
                     let sum = self.add(&[*e, exp]);
                     *e = sum;
+                    *single = None;
                 }
-                _ => out.push((base, exp)),
+                _ => out.push((base, exp, Some(s))),
             }
         }
         let mut result = Vec::with_capacity(out.len());
-        for (b, e) in out {
-            let p = self.pow(b, e);
+        for (b, e, single) in out {
+            // A canonical factor nothing merged into is its own power (rebuilt only while rules
+            // are recorded, as rebuilding notes them).
+            let p = match single {
+                Some(s) if self.trace.is_none() => s,
+                _ => self.pow(b, e),
+            };
             match self.node(p).clone() {
                 Node::Num(n) => *coeff = &*coeff * &n,
                 Node::Mul(_) => {
