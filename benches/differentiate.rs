@@ -4,73 +4,12 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use nabla::diff::{gradient, hessian};
-use nabla::expr::{Assumptions, Func, Id, Node, Number, Pool, Shape, SymbolOrigin};
+use nabla::expr::{Id, Node, Pool};
 use nabla::simplify::expand;
 use std::hint::black_box;
 
-/// ∑ 100(x_{i+1} − x_i²)² + (1 − x_i)² over n scalar variables.
-fn rosenbrock(n: usize) -> (Pool, Id, Vec<Id>) {
-    let mut pool = Pool::new();
-    let xs: Vec<Id> = (1..=n)
-        .map(|i| {
-            let s = pool
-                .declare(
-                    &format!("x_{i}"),
-                    Shape::scalar(),
-                    Assumptions::default(),
-                    SymbolOrigin::Declared,
-                )
-                .expect("fresh");
-            pool.symbol_expr(s)
-        })
-        .collect();
-    let one = pool.int(1);
-    let mut terms = Vec::with_capacity(2 * n);
-    for i in 0..n - 1 {
-        let sq = pool.powi(xs[i], 2);
-        let d = pool.sub(xs[i + 1], sq);
-        let d2 = pool.powi(d, 2);
-        terms.push(pool.scale(Number::int(100), d2));
-        let e = pool.sub(one, xs[i]);
-        terms.push(pool.powi(e, 2));
-    }
-    let f = pool.add(&terms);
-    (pool, f, xs)
-}
-
-/// sin(cos(exp(log(sqrt(… x …))))) nested to `depth`, with x re-entering at each level.
-fn composition(depth: usize) -> (Pool, Id, Id) {
-    let mut pool = Pool::new();
-    let s = pool
-        .declare(
-            "x",
-            Shape::scalar(),
-            Assumptions::default(),
-            SymbolOrigin::Declared,
-        )
-        .expect("fresh");
-    let x = pool.symbol_expr(s);
-    let mut e = x;
-    for level in 0..depth {
-        e = match level % 5 {
-            0 => pool.apply(Func::Sin, &[e]),
-            1 => pool.apply(Func::Cos, &[e]),
-            2 => pool.apply(Func::Exp, &[e]),
-            3 => {
-                let sq = pool.powi(e, 2);
-                let one = pool.int(1);
-                let arg = pool.add(&[sq, one]);
-                pool.apply(Func::Log, &[arg])
-            }
-            _ => {
-                let sq = pool.powi(e, 2);
-                let arg = pool.add(&[sq, x]);
-                pool.sqrt(arg)
-            }
-        };
-    }
-    (pool, e, x)
-}
+#[path = "support/workloads.rs"]
+mod workloads;
 
 fn dag_size(pool: &Pool, root: Id) -> usize {
     let mut seen = std::collections::BTreeSet::new();
@@ -86,7 +25,7 @@ fn dag_size(pool: &Pool, root: Id) -> usize {
 fn bench_rosenbrock_gradient(c: &mut Criterion) {
     let mut group = c.benchmark_group("rosenbrock_gradient");
     for n in [10, 100, 1000, 10_000] {
-        let (pool, f, xs) = rosenbrock(n);
+        let (pool, f, _, xs) = workloads::rosenbrock(n);
         let mut probe = pool.clone();
         let g = gradient(&mut probe, f, &xs).expect("differentiable");
         eprintln!(
@@ -110,7 +49,7 @@ fn bench_rosenbrock_hessian(c: &mut Criterion) {
     let mut group = c.benchmark_group("rosenbrock_hessian");
     group.sample_size(10);
     for n in [10, 100, 300, 1000] {
-        let (pool, f, xs) = rosenbrock(n);
+        let (pool, f, _, xs) = workloads::rosenbrock(n);
         let mut probe = pool.clone();
         let h = hessian(&mut probe, f, &xs).expect("differentiable");
         eprintln!("rosenbrock n={n}: Hessian {} nodes", dag_size(&probe, h));
@@ -128,7 +67,7 @@ fn bench_rosenbrock_hessian(c: &mut Criterion) {
 fn bench_composition(c: &mut Criterion) {
     let mut group = c.benchmark_group("deep_composition_gradient");
     for depth in [10, 50, 200] {
-        let (pool, f, x) = composition(depth);
+        let (pool, f, _, x) = workloads::composition(depth);
         let mut probe = pool.clone();
         let g = gradient(&mut probe, f, &[x]).expect("differentiable");
         eprintln!(
@@ -147,32 +86,11 @@ fn bench_composition(c: &mut Criterion) {
     group.finish();
 }
 
-/// (x₁ + … + x_k)^p, unexpanded.
-fn power_of_sum(k: usize, p: i64) -> (Pool, Id) {
-    let mut pool = Pool::new();
-    let xs: Vec<Id> = (1..=k)
-        .map(|i| {
-            let s = pool
-                .declare(
-                    &format!("x_{i}"),
-                    Shape::scalar(),
-                    Assumptions::default(),
-                    SymbolOrigin::Declared,
-                )
-                .expect("fresh");
-            pool.symbol_expr(s)
-        })
-        .collect();
-    let sum = pool.add(&xs);
-    let e = pool.powi(sum, p);
-    (pool, e)
-}
-
 fn bench_expand(c: &mut Criterion) {
     let mut group = c.benchmark_group("expand_power_of_sum");
     group.sample_size(10);
     for (k, p) in [(5, 10), (10, 6)] {
-        let (pool, e) = power_of_sum(k, p);
+        let (pool, e, _) = workloads::power_of_sum(k, p);
         let mut probe = pool.clone();
         let r = expand(&mut probe, e, 50_000_000).expect("within budget");
         let terms = match probe.node(r) {

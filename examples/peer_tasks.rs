@@ -15,13 +15,16 @@
 
 use nabla::diff::{gradient, hessian};
 use nabla::document::{Document, ReadOptions};
-use nabla::expr::{Assumptions, Func, Id, Node, Number, Pool, Shape, SymbolId, SymbolOrigin};
+use nabla::expr::{Id, Node, Number, Pool, SymbolId};
 use nabla::numeric::{compile, evaluate, Dense, Instance};
 use nabla::simplify::expand;
 use nabla::syntax::ast::DerivativeKind;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::Instant;
+
+#[path = "../benches/support/workloads.rs"]
+mod workloads;
 
 /// Stop repeating once the repeats so far took this long (the first repeat always runs).
 const REPEAT_BUDGET_S: f64 = 10.0;
@@ -204,39 +207,6 @@ fn report(
     })
 }
 
-fn scalar_symbols(pool: &mut Pool, names: impl Iterator<Item = String>) -> Vec<SymbolId> {
-    names
-        .map(|name| {
-            pool.declare(
-                &name,
-                Shape::scalar(),
-                Assumptions::default(),
-                SymbolOrigin::Declared,
-            )
-            .unwrap_or_else(|_| unreachable!("fresh names"))
-        })
-        .collect()
-}
-
-/// ∑ 100(x_{i+1} − x_i²)² + (1 − x_i)² over n scalar variables (as in `benches/differentiate.rs`).
-fn rosenbrock(n: usize) -> (Pool, Id, Vec<SymbolId>, Vec<Id>) {
-    let mut pool = Pool::new();
-    let syms = scalar_symbols(&mut pool, (1..=n).map(|i| format!("x_{i}")));
-    let xs: Vec<Id> = syms.iter().map(|&s| pool.symbol_expr(s)).collect();
-    let one = pool.int(1);
-    let mut terms = Vec::with_capacity(2 * n);
-    for i in 0..n.saturating_sub(1) {
-        let sq = pool.powi(xs[i], 2);
-        let d = pool.sub(xs[i + 1], sq);
-        let d2 = pool.powi(d, 2);
-        terms.push(pool.scale(Number::int(100), d2));
-        let e = pool.sub(one, xs[i]);
-        terms.push(pool.powi(e, 2));
-    }
-    let f = pool.add(&terms);
-    (pool, f, syms, xs)
-}
-
 /// The instance giving the `i`-th symbol the value `value(i)`.
 fn point(syms: &[SymbolId], value: impl Fn(u64) -> f64) -> Instance<f64> {
     let mut at = Instance::new();
@@ -257,7 +227,7 @@ fn rosenbrock_task(n: usize, repeats: usize, check: bool, second: bool) -> Outco
     if n < 2 {
         return Err("Rosenbrock needs n ≥ 2".into());
     }
-    let (pool, f, syms, xs) = rosenbrock(n);
+    let (pool, f, syms, xs) = workloads::rosenbrock(n);
     let (r, p, times) = timed(&pool, repeats, |p| {
         let r = if second {
             hessian(p, f, &xs)
@@ -287,36 +257,8 @@ fn rosenbrock_task(n: usize, repeats: usize, check: bool, second: bool) -> Outco
     ))
 }
 
-/// sin(cos(exp(log(sqrt(… x …))))) nested to `depth` (as in `benches/differentiate.rs`):
-/// level ℓ applies sin, cos, exp, e ↦ log(e² + 1), e ↦ √(e² + x) for ℓ mod 5 = 0, 1, 2, 3, 4.
-fn composition(depth: usize) -> (Pool, Id, SymbolId, Id) {
-    let mut pool = Pool::new();
-    let s = scalar_symbols(&mut pool, std::iter::once("x".to_string()))[0];
-    let x = pool.symbol_expr(s);
-    let mut e = x;
-    for level in 0..depth {
-        e = match level % 5 {
-            0 => pool.apply(Func::Sin, &[e]),
-            1 => pool.apply(Func::Cos, &[e]),
-            2 => pool.apply(Func::Exp, &[e]),
-            3 => {
-                let sq = pool.powi(e, 2);
-                let one = pool.int(1);
-                let arg = pool.add(&[sq, one]);
-                pool.apply(Func::Log, &[arg])
-            }
-            _ => {
-                let sq = pool.powi(e, 2);
-                let arg = pool.add(&[sq, x]);
-                pool.sqrt(arg)
-            }
-        };
-    }
-    (pool, e, s, x)
-}
-
 fn composition_task(depth: usize, repeats: usize, check: bool) -> Outcome {
-    let (pool, f, s, x) = composition(depth);
+    let (pool, f, s, x) = workloads::composition(depth);
     let (r, p, times) = timed(&pool, repeats, |p| {
         gradient(p, f, &[x]).map_err(|e| e.to_string())
     })?;
@@ -365,11 +307,7 @@ fn expand_task(k: usize, p: usize, repeats: usize) -> Outcome {
     if k == 0 || p == 0 {
         return Err("expansion needs k, p ≥ 1".into());
     }
-    let mut pool = Pool::new();
-    let syms = scalar_symbols(&mut pool, (1..=k).map(|i| format!("x_{i}")));
-    let xs: Vec<Id> = syms.iter().map(|&s| pool.symbol_expr(s)).collect();
-    let sum = pool.add(&xs);
-    let e = pool.powi(sum, p as i64);
+    let (pool, e, syms) = workloads::power_of_sum(k, p as i64);
     let (r, p_out, times) = timed(&pool, repeats, |pl| {
         expand(pl, e, EXPAND_BUDGET).map_err(|err| err.to_string())
     })?;
@@ -482,7 +420,7 @@ fn eval_task(n: usize, points: usize) -> Outcome {
     if n < 2 || points == 0 {
         return Err("needs n ≥ 2 and at least one point".into());
     }
-    let (pool, f, syms, xs) = rosenbrock(n);
+    let (pool, f, syms, xs) = workloads::rosenbrock(n);
     let mut p = pool.clone();
     let g = gradient(&mut p, f, &xs).map_err(|e| e.to_string())?;
     let compile_start = Instant::now();

@@ -5,18 +5,9 @@
 use nabla::check::{check_program, CheckOptions, StatementReport};
 use nabla::document::{Document, ReadOptions};
 
-const HOMEWORK: &[&str] = &[
-    "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\nclaim ∇f(x) = Aᵀ(Ax − b)",
-    "let A: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nf(x) = ½‖Ax − b‖²\nclaim ∇²f(x) = AᵀA",
-    "let A: ℝ^(n×n), x: ℝ^n\nclaim ∇ₓ(xᵀAx) = (A + Aᵀ)x",
-    "let A: ℝ^(n×n), x: ℝ^n\nclaim ∇ₓ(xᵀAx) = 2Ax",
-    "let B: ℝ^(m×n), c: ℝ^m, x: ℝ^n\ng(x) = ‖Bx − c‖²\nclaim ∇g(x) = Bᵀ(Bx − c)",
-    "claim d/dx ln(x² + 1) = 2x/(x² + 1)",
-    "claim d/dx (x sin x) = sin x + x cos x",
-    "claim d/dx cos x = sin x",
-    "let W: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nclaim J(σ(Wx + b), x) = diag(σ(Wx + b) ⊙ (𝟙 − σ(Wx + b)))W",
-    "let X: ℝ^(N×d), y: ℝ^N, w: ℝ^d, α: ℝ\nJ(w) = ‖Xw − y‖² + α‖w‖²\nclaim ∇J(w) = 2Xᵀ(Xw − y) + 2αw",
-];
+#[path = "../benches/support/workloads.rs"]
+mod workloads;
+use workloads::HOMEWORK;
 
 /// Checks `source` once; returns the verdict names of its claims' steps.
 fn check(source: &str) -> Vec<&'static str> {

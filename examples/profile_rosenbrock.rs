@@ -12,8 +12,11 @@
 //! counts the instructions of the operation alone.
 
 use nabla::diff::{gradient, hessian};
-use nabla::expr::{Assumptions, Id, Number, Pool, Shape, SymbolOrigin};
+use nabla::expr::{Id, Pool};
 use std::time::{Duration, Instant};
+
+#[path = "../benches/support/workloads.rs"]
+mod workloads;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,31 +27,7 @@ fn main() {
         .max(2);
     let which = args.get(1).map(String::as_str).unwrap_or("both");
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
-    let mut pool = Pool::new();
-    let xs: Vec<Id> = (1..=n)
-        .map(|i| {
-            let s = pool
-                .declare(
-                    &format!("x_{i}"),
-                    Shape::scalar(),
-                    Assumptions::default(),
-                    SymbolOrigin::Declared,
-                )
-                .expect("fresh");
-            pool.symbol_expr(s)
-        })
-        .collect();
-    let one = pool.int(1);
-    let mut terms = Vec::new();
-    for i in 0..n - 1 {
-        let sq = pool.powi(xs[i], 2);
-        let d = pool.sub(xs[i + 1], sq);
-        let d2 = pool.powi(d, 2);
-        terms.push(pool.scale(Number::int(100), d2));
-        let e = pool.sub(one, xs[i]);
-        terms.push(pool.powi(e, 2));
-    }
-    let f = pool.add(&terms);
+    let (pool, f, _, xs) = workloads::rosenbrock(n);
     if which != "hessian" {
         let (t, cpu, g) = median_time(&pool, runs, |p| gradient(p, f, &xs).expect("gradient"));
         println!("gradient n={n}: {t:?} wall, {cpu:?} on CPU (medians of {runs}; {g:?})");
