@@ -236,24 +236,13 @@ fn rosenbrock_task(n: usize, repeats: usize, check: bool, second: bool) -> Outco
         };
         r.map_err(|e| e.to_string())
     })?;
-    let mut notes = Vec::new();
-    let fp = if check {
-        match check_values(&p, r, &syms) {
-            Ok(v) => fingerprint(&v),
-            Err(e) => {
-                notes.push(e);
-                Value::Null
-            }
-        }
-    } else {
-        Value::Null
-    };
-    Ok(report(
+    Ok(differentiated(
+        &pool,
+        f,
+        &p,
+        r,
         &times,
-        dag_size(&p, &[r]),
-        Some(dag_size(&pool, &[f])),
-        fp,
-        notes,
+        check.then_some(&syms[..]),
     ))
 }
 
@@ -262,25 +251,42 @@ fn composition_task(depth: usize, repeats: usize, check: bool) -> Outcome {
     let (r, p, times) = timed(&pool, repeats, |p| {
         gradient(p, f, &[x]).map_err(|e| e.to_string())
     })?;
-    let mut notes = Vec::new();
-    let fp = if check {
-        match check_values(&p, r, &[s]) {
-            Ok(v) => fingerprint(&v),
-            Err(e) => {
-                notes.push(e);
-                Value::Null
-            }
-        }
-    } else {
-        Value::Null
-    };
-    Ok(report(
+    Ok(differentiated(
+        &pool,
+        f,
+        &p,
+        r,
         &times,
-        dag_size(&p, &[r]),
-        Some(dag_size(&pool, &[f])),
+        check.then_some(&[s][..]),
+    ))
+}
+
+/// The report of a differentiation task: times, result and input sizes, and (when `check` has
+/// the symbols) the result's values at the check point, or why they could not be computed.
+fn differentiated(
+    pool: &Pool,
+    f: Id,
+    p: &Pool,
+    r: Id,
+    times: &[f64],
+    check: Option<&[SymbolId]>,
+) -> Value {
+    let mut notes = Vec::new();
+    let fp = match check.map(|syms| check_values(p, r, syms)) {
+        Some(Ok(v)) => fingerprint(&v),
+        Some(Err(e)) => {
+            notes.push(e);
+            Value::Null
+        }
+        None => Value::Null,
+    };
+    report(
+        times,
+        dag_size(p, &[r]),
+        Some(dag_size(pool, &[f])),
         fp,
         notes,
-    ))
+    )
 }
 
 /// splitmix64: the rational check point of the expansion task (same in `peers.py`).

@@ -1,9 +1,9 @@
 //! LaTeX: a standalone article (amsmath) that pdflatex compiles, and a KaTeX-safe fragment.
 
 use super::breaking::{rows, Piece};
-use super::relation_sign;
+use super::{declarations, relation_sign};
 use crate::expr::Pool;
-use crate::print::{print, print_name, print_shape, Dialect, PrintOptions};
+use crate::print::{print, print_name, Dialect, PrintOptions};
 use crate::solve::{Block, Equation, Inline, Solution, Table};
 use std::fmt::Write;
 
@@ -22,25 +22,8 @@ pub fn document(s: &Solution, pool: &Pool) -> String {
     );
     let _ = writeln!(out, "\\section*{{{}}}", heading(&s.title, pool));
     if !s.symbols.is_empty() {
-        let decls: Vec<String> = s
-            .symbols
-            .iter()
-            .map(|&id| {
-                let sym = pool.symbol(id);
-                let mut d = format!(
-                    "${} \\in {}$",
-                    print_name(&sym.name, Dialect::Latex),
-                    print_shape(&sym.shape, Dialect::Latex)
-                );
-                if sym.assumptions.positive_definite {
-                    d.push_str(" (symmetric positive definite)");
-                } else if sym.assumptions.symmetric {
-                    d.push_str(" (symmetric)");
-                }
-                d
-            })
-            .collect();
-        let _ = writeln!(out, "Throughout, {}.\n", decls.join(", "));
+        let decls = declarations(s, pool, Dialect::Latex);
+        let _ = writeln!(out, "Throughout, {decls}.\n");
     }
     for block in &s.blocks {
         match block {

@@ -8,6 +8,7 @@ mod plain;
 
 use super::{Relation, Solution};
 use crate::expr::Pool;
+use crate::print::{print_name, print_shape, Dialect};
 
 /// The output format of a worked solution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,4 +41,29 @@ fn relation_sign(r: Relation) -> (&'static str, &'static str) {
         Relation::NotEqual => ("≠", "\\neq"),
         Relation::Undecided => ("=?", "\\stackrel{?}{=}"),
     }
+}
+
+/// The solution's symbols as `A ∈ ℝ^(m×n), …` (LaTeX: `$A \\in \\mathbb{R}^{m \\times n}$, …`), with
+/// their assumptions.
+pub(super) fn declarations(s: &Solution, pool: &Pool, dialect: Dialect) -> String {
+    let parts: Vec<String> = s
+        .symbols
+        .iter()
+        .map(|&id| {
+            let sym = pool.symbol(id);
+            let name = print_name(&sym.name, dialect);
+            let shape = print_shape(&sym.shape, dialect);
+            let mut d = match dialect {
+                Dialect::Latex => format!("${name} \\in {shape}$"),
+                _ => format!("{name} ∈ {shape}"),
+            };
+            if sym.assumptions.positive_definite {
+                d.push_str(" (symmetric positive definite)");
+            } else if sym.assumptions.symmetric {
+                d.push_str(" (symmetric)");
+            }
+            d
+        })
+        .collect();
+    parts.join(", ")
 }

@@ -1,9 +1,9 @@
 //! Unicode text for the terminal, and Markdown with `$$` display math.
 
 use super::latex::align_rows;
-use super::relation_sign;
+use super::{declarations, relation_sign};
 use crate::expr::Pool;
-use crate::print::{print, print_name, print_shape, Dialect, PrintOptions};
+use crate::print::{print, print_name, Dialect, PrintOptions};
 use crate::solve::{Block, Equation, Inline, Solution, Table};
 use std::fmt::Write;
 
@@ -116,29 +116,6 @@ pub fn markdown(s: &Solution, pool: &Pool) -> String {
         }
     }
     out
-}
-
-fn declarations(s: &Solution, pool: &Pool, dialect: Dialect) -> String {
-    let parts: Vec<String> = s
-        .symbols
-        .iter()
-        .map(|&id| {
-            let sym = pool.symbol(id);
-            let name = print_name(&sym.name, dialect);
-            let shape = print_shape(&sym.shape, dialect);
-            let mut d = match dialect {
-                Dialect::Latex => format!("${name} \\in {shape}$"),
-                _ => format!("{name} ∈ {shape}"),
-            };
-            if sym.assumptions.positive_definite {
-                d.push_str(" (symmetric positive definite)");
-            } else if sym.assumptions.symmetric {
-                d.push_str(" (symmetric)");
-            }
-            d
-        })
-        .collect();
-    parts.join(", ")
 }
 
 fn at(eq: &Equation, pool: &Pool, dialect: Dialect) -> String {
