@@ -210,7 +210,7 @@ fn check_step(
     };
     let verdict = match relation {
         StepRelation::Approx { decimals } => approx_verdict(pool, g, c, decimals),
-        StepRelation::Equal => equal_verdict(pool, g, c, derivative.as_ref(), options, budget),
+        StepRelation::Equal => equal_verdict(pool, g, c, derivative.as_deref(), options, budget),
     };
     (verdict, expected)
 }

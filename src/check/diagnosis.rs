@@ -421,7 +421,7 @@ fn wrong_variable(pool: &mut Pool, c: Id, d: &Derivative, ctx: &StepContext<'_>)
 }
 
 fn shape_of_derivative(pool: &Pool, d: &Derivative) -> crate::expr::Shape {
-    let node = Node::Derivative(d.clone());
+    let node = Node::Derivative(Box::new(d.clone()));
     pool.find(&node)
         .map(|id| pool.shape(id).clone())
         .unwrap_or_else(crate::expr::Shape::scalar)

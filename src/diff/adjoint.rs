@@ -4,9 +4,9 @@
 use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents_in, postorder, postorder_all, Variable};
 use super::{check_limit, describe, DiffError};
-use crate::expr::{Func, Id, Node, NormKind, Number, Pool, Shape};
+use crate::expr::{Func, Id, IdSet, Node, NormKind, Number, Pool, Shape};
 use crate::simplify::Rule;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 /// Up to this many symbols and components in `f`, variables are looked up by a scan.
 const FEW_ATOMS: usize = 16;
@@ -41,10 +41,9 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
         .collect();
     let leaves: Vec<Variable> = occurring.iter().map(|&i| vars[i].clone()).collect();
     let mut sweep = Sweep::new(pool, &order, &leaves);
-    sweep.run(f, seed)?;
+    sweep.run(f, seed, Some(&order))?;
     let mut wholes: HashMap<Id, Id> = HashMap::default();
-    let mut containers: Vec<Id> = sweep.containers.iter().copied().collect();
-    containers.sort_unstable();
+    let containers: Vec<Id> = sweep.containers.iter().collect();
     for c in containers {
         let whole = sweep.take(c);
         wholes.insert(c, whole);
@@ -82,16 +81,18 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
 struct Sweep<'p> {
     pool: &'p mut Pool,
     /// Leaves whose adjoints are collected: the variables and the containers of components.
-    leaves: HashSet<Id>,
+    leaves: IdSet,
     /// Containers of component variables; their other components are independent.
-    containers: HashSet<Id>,
-    dep: HashSet<Id>,
+    containers: IdSet,
+    dep: IdSet,
     acc: HashMap<Id, Parts>,
     /// The factors of the unevaluated chain-rule products (`Adjoint::Chain`).
     links: Vec<Link>,
     /// Whether chain-rule products may stay unevaluated (not while rules are recorded, whose
     /// record follows the order in which products are built).
     lazy: bool,
+    /// Scratch space for a product's factors while its adjoints are built.
+    operands: Vec<Id>,
 }
 
 /// An adjoint: an expression, or a scalar chain-rule product `g·f′(u₁)·f′(u₂)⋯` kept as a
@@ -131,13 +132,13 @@ impl Parts {
 impl<'p> Sweep<'p> {
     /// A sweep over the DAG whose nodes `order` lists (children before parents).
     fn new(pool: &'p mut Pool, order: &[Id], vars: &[Variable]) -> Sweep<'p> {
-        let mut leaves: HashSet<Id> = vars.iter().map(|v| v.id).collect();
-        let containers: HashSet<Id> = vars
+        let mut leaves: IdSet = vars.iter().map(|v| v.id).collect();
+        let containers: IdSet = vars
             .iter()
             .filter_map(|v| v.component_of.as_ref().map(|(c, _)| *c))
             .filter(|c| !leaves.contains(c))
             .collect();
-        leaves.extend(containers.iter().copied());
+        leaves.extend(containers.iter());
         // (Nodes below a leaf count as dependent when they are; no sweep descends there.)
         let dep = dependents_in(pool, order, &leaves);
         let lazy = pool.trace.is_none();
@@ -146,9 +147,10 @@ impl<'p> Sweep<'p> {
             leaves,
             containers,
             dep,
-            acc: HashMap::default(),
+            acc: HashMap::with_capacity_and_hasher(order.len(), Default::default()),
             links: Vec::new(),
             lazy,
+            operands: Vec::new(),
         }
     }
 
@@ -241,17 +243,26 @@ impl<'p> Sweep<'p> {
         }
     }
 
-    /// Propagates `seed` from `root` down to the leaves, in reverse topological order.
-    fn run(&mut self, root: Id, seed: Id) -> Result<(), DiffError> {
+    /// Propagates `seed` from `root` down to the leaves, in reverse topological order. `all`, when
+    /// given, lists every node of `root`'s DAG (children before parents); nodes that receive no
+    /// adjoint are skipped, so it serves as the order without another traversal.
+    fn run(&mut self, root: Id, seed: Id, all: Option<&[Id]>) -> Result<(), DiffError> {
         if !self.dep.contains(&root) {
             return Ok(());
         }
-        let (dep, leaves, pool) = (&self.dep, &self.leaves, &*self.pool);
-        let order = postorder(pool, root, &|parent, child| {
-            dep.contains(&child)
-                && !leaves.contains(&parent)
-                && !matches!(pool.node(parent), Node::Sum { .. })
-        });
+        let own;
+        let order = match all {
+            Some(order) => order,
+            None => {
+                let (dep, leaves, pool) = (&self.dep, &self.leaves, &*self.pool);
+                own = postorder(pool, root, &|parent, child| {
+                    dep.contains(&child)
+                        && !leaves.contains(&parent)
+                        && !matches!(pool.node(parent), Node::Sum { .. })
+                });
+                &own[..]
+            }
+        };
         self.push(root, Adjoint::Expr(seed));
         for (step, &id) in order.iter().rev().enumerate() {
             if self.leaves.contains(&id) {
@@ -270,22 +281,36 @@ impl<'p> Sweep<'p> {
     }
 
     fn propagate(&mut self, id: Id, g: Adjoint) -> Result<(), DiffError> {
-        let node = self.pool.node(id).clone();
-        // These keep a scalar chain-rule product unevaluated; the others need its value.
-        match node {
+        // These keep a scalar chain-rule product unevaluated; the others need its value. The
+        // common ones read their operands in place instead of cloning the node.
+        match self.pool.node(id) {
             Node::Add(ts) => {
-                for &t in ts.iter() {
-                    self.push(t, g);
+                for k in 0..ts.len() {
+                    if let Node::Add(ts) = self.pool.node(id) {
+                        let t = ts[k];
+                        self.push(t, g);
+                    }
                 }
                 return Ok(());
             }
             Node::Mul(fs) => {
-                self.product(id, &fs, g);
+                let mut operands = std::mem::take(&mut self.operands);
+                operands.clear();
+                operands.extend_from_slice(fs);
+                self.product(id, &operands, g);
+                self.operands = operands;
                 return Ok(());
             }
-            Node::Pow(b, e) => return self.power(id, b, e, g),
-            Node::Apply(f, args) => return self.function(id, f, &args, g),
+            &Node::Pow(b, e) => return self.power(id, b, e, g),
+            &Node::Apply(f, ref args) if args.len() == 1 => {
+                let x = args[0];
+                return self.function(id, f, &[x], g);
+            }
             _ => {}
+        }
+        let node = self.pool.node(id).clone();
+        if let Node::Apply(f, args) = node {
+            return self.function(id, f, &args, g);
         }
         let g = self.value(g);
         match node {
@@ -339,8 +364,9 @@ impl<'p> Sweep<'p> {
                     acc: HashMap::default(),
                     links: Vec::new(),
                     lazy: self.lazy,
+                    operands: Vec::new(),
                 };
-                inner_sweep.run(body, g)?;
+                inner_sweep.run(body, g, None)?;
                 let mut found: Vec<Id> = inner_sweep
                     .acc
                     .keys()

@@ -7,8 +7,8 @@ use super::rules::{component_of, elementwise_derivative, inner};
 use super::step::{classify, is_squared_norm, DiffStep};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
-use crate::expr::{Assumptions, Func, Id, Node, NormKind, Pool, Shape, SymbolOrigin};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::expr::{Assumptions, Func, Id, IdSet, Node, NormKind, Pool, Shape, SymbolOrigin};
+use rustc_hash::FxHashMap as HashMap;
 
 /// Largest |k| for which the differential of a matrix power `Xᵏ` is expanded.
 const MAX_MATRIX_POWER: i64 = 64;
@@ -81,8 +81,8 @@ impl Tracer<'_> {
         &mut self,
         pool: &mut Pool,
         id: Id,
-        dep: &HashSet<Id>,
-        leaves: &HashSet<Id>,
+        dep: &IdSet,
+        leaves: &IdSet,
     ) -> HashMap<Id, Id> {
         let mut near = HashMap::default();
         let children = pool.node(id).children();
@@ -115,13 +115,13 @@ fn run(
     mut tracer: Option<&mut Tracer<'_>>,
 ) -> Result<Id, DiffError> {
     let mut tangents: HashMap<Id, Id> = HashMap::default();
-    let mut leaves: HashSet<Id> = HashSet::default();
+    let mut leaves = IdSet::default();
     for (v, seed) in seeds {
         tangents.insert(v.id, *seed);
         leaves.insert(v.id);
     }
     // Containers of component variables: their tangent is a unit literal when sizes are known.
-    let mut containers: HashSet<Id> = HashSet::default();
+    let mut containers = IdSet::default();
     for (v, seed) in seeds {
         if let Some((c, idx)) = &v.component_of {
             if leaves.contains(c) {
@@ -137,7 +137,7 @@ fn run(
             }
         }
     }
-    leaves.extend(containers.iter().copied());
+    leaves.extend(containers.iter());
     let dep = dependents(pool, f, &leaves);
     if !dep.contains(&f) {
         let shape = pool.shape(f).clone();
@@ -211,10 +211,10 @@ fn unit_literal(pool: &mut Pool, c: Id, idx: &[u64], seed: Id) -> Option<Id> {
 
 struct Forward<'p> {
     pool: &'p mut Pool,
-    dep: HashSet<Id>,
+    dep: IdSet,
     tangents: HashMap<Id, Id>,
-    containers: HashSet<Id>,
-    leaves: HashSet<Id>,
+    containers: IdSet,
+    leaves: IdSet,
     /// While a traced rule's formula is built: the placeholders of the operands' differentials
     /// (the tangents of non-leaf operands read as placeholders instead).
     symbolic: Option<HashMap<Id, Id>>,

@@ -12,13 +12,10 @@ use std::collections::HashMap;
 /// numerator layout: the lowering writes a denominator-layout Jacobian as the transpose of one.
 /// Expressions without such nodes are returned unchanged.
 pub fn evaluate_derivatives(pool: &mut Pool, e: Id) -> Result<Id, DiffError> {
-    let order = postorder(pool, e, &|_, _| true);
-    if !order
-        .iter()
-        .any(|&id| matches!(pool.node(id), Node::Derivative(_) | Node::At(..)))
-    {
+    if !pool.has_operators(e) {
         return Ok(e);
     }
+    let order = postorder(pool, e, &|_, _| true);
     let mut memo: HashMap<Id, Id> = HashMap::with_capacity(order.len());
     for id in order {
         let node = pool.node(id).clone();

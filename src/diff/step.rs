@@ -2,8 +2,7 @@
 //! differential ([`super::forward_traced`]) records a [`DiffStep`] for every node it
 //! differentiates, so a worked solution cites exactly the rules the computation used.
 
-use crate::expr::{Func, Id, Node, NormKind, Pool};
-use rustc_hash::FxHashSet as HashSet;
+use crate::expr::{Func, Id, IdSet, Node, NormKind, Pool};
 use serde::Serialize;
 
 /// A differentiation rule, as a textbook names it.
@@ -165,7 +164,7 @@ pub struct DiffStep {
 
 /// The rule the forward differential applies at `id` (whose operands in `dep` depend on the
 /// variables; `leaves` are the variables). Mirrors the branches of the forward rules.
-pub(crate) fn classify(pool: &Pool, id: Id, dep: &HashSet<Id>, leaves: &HashSet<Id>) -> DiffRule {
+pub(crate) fn classify(pool: &Pool, id: Id, dep: &IdSet, leaves: &IdSet) -> DiffRule {
     let depends = |c: &Id| dep.contains(c);
     match pool.node(id) {
         Node::Add(_) => DiffRule::Sum,

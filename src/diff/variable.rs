@@ -2,7 +2,7 @@
 //! indices; and the dependency analysis shared by the reverse and forward sweeps.
 
 use super::{describe, DiffError};
-use crate::expr::{Id, Node, Pool};
+use crate::expr::{Id, IdSet, Node, Pool};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A validated variable.
@@ -74,17 +74,13 @@ pub fn postorder(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> Vec
 }
 
 /// All nodes of `root`'s DAG in post-order, and the set of them.
-pub fn postorder_all(pool: &Pool, root: Id) -> (Vec<Id>, HashSet<Id>) {
+pub fn postorder_all(pool: &Pool, root: Id) -> (Vec<Id>, IdSet) {
     postorder_seen(pool, root, &|_, _| true)
 }
 
-fn postorder_seen(
-    pool: &Pool,
-    root: Id,
-    descend: &dyn Fn(Id, Id) -> bool,
-) -> (Vec<Id>, HashSet<Id>) {
+fn postorder_seen(pool: &Pool, root: Id, descend: &dyn Fn(Id, Id) -> bool) -> (Vec<Id>, IdSet) {
     let mut order = Vec::new();
-    let mut seen: HashSet<Id> = HashSet::default();
+    let mut seen = IdSet::with_capacity(root.index() + 1);
     let mut stack: Vec<(Id, bool)> = vec![(root, false)];
     while let Some((id, expanded)) = stack.pop() {
         if expanded {
@@ -108,14 +104,14 @@ fn postorder_seen(
 }
 
 /// The set of nodes of `root`'s DAG that depend on one of `leaves` (the leaves included).
-pub fn dependents(pool: &Pool, root: Id, leaves: &HashSet<Id>) -> HashSet<Id> {
+pub fn dependents(pool: &Pool, root: Id, leaves: &IdSet) -> IdSet {
     let order = postorder(pool, root, &|parent, _| !leaves.contains(&parent));
     dependents_in(pool, &order, leaves)
 }
 
 /// The nodes of `order` (children before parents) that depend on one of `leaves`.
-pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &HashSet<Id>) -> HashSet<Id> {
-    let mut dep: HashSet<Id> = HashSet::with_capacity_and_hasher(order.len(), Default::default());
+pub fn dependents_in(pool: &Pool, order: &[Id], leaves: &IdSet) -> IdSet {
+    let mut dep = IdSet::with_capacity(order.iter().map(|id| id.index() + 1).max().unwrap_or(0));
     for &id in order {
         let mut depends = leaves.contains(&id);
         if !depends {

@@ -1,6 +1,7 @@
 //! The expression core: exact numbers, shapes with symbolic dimensions, symbols, nodes and the
 //! hash-consed pool they live in.
 
+mod id_set;
 mod node;
 mod number;
 mod order;
@@ -8,6 +9,7 @@ mod pool;
 mod shape;
 mod symbol;
 
+pub use id_set::IdSet;
 pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
 pub use number::Number;
 pub use order::structural_cmp;

@@ -158,13 +158,13 @@ pub enum Node {
     /// A variable.
     Sym(SymbolId),
     /// A dimension used as a scalar value (`tr(Iₙ) = n`).
-    DimValue(Dim),
+    DimValue(Box<Dim>),
     /// The identity matrix of the given size.
-    Identity(Dim),
+    Identity(Box<Dim>),
     /// The all-ones vector or matrix.
-    Ones(Shape),
+    Ones(Box<Shape>),
     /// The zero vector or matrix (the scalar zero is `Num(0)`).
-    Zero(Shape),
+    Zero(Box<Shape>),
     /// A sum of terms of one shape.
     Add(Box<[Id]>),
     /// A product: a rational coefficient first (omitted when 1), then scalar factors in canonical
@@ -205,7 +205,7 @@ pub enum Node {
         body: Id,
     },
     /// An unevaluated derivative operator.
-    Derivative(Derivative),
+    Derivative(Box<Derivative>),
     /// `body at x = v, …`: substitution of values for symbols.
     At(Id, Box<[(SymbolId, Id)]>),
 }
@@ -225,6 +225,7 @@ impl Node {
     }
 
     /// Calls `f` on each child, in order, without allocating.
+    #[inline]
     pub fn for_each_child(&self, mut f: impl FnMut(Id)) {
         match self {
             Node::Num(_)

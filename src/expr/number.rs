@@ -18,7 +18,7 @@ enum Repr {
     /// `n / d` with `d > 0` and `gcd(n, d) = 1`.
     Small { n: i64, d: i64 },
     /// Any other value (its numerator or denominator needs more than 64 bits).
-    Big(BigRational),
+    Big(Box<BigRational>),
 }
 
 impl PartialEq for Repr {
@@ -96,7 +96,7 @@ impl Number {
     pub fn from_big(r: BigRational) -> Number {
         match (r.numer().to_i64(), r.denom().to_i64()) {
             (Some(n), Some(d)) => Number(Repr::Small { n, d }),
-            _ => Number(Repr::Big(r)),
+            _ => Number(Repr::Big(Box::new(r))),
         }
     }
 
@@ -111,7 +111,7 @@ impl Number {
             Repr::Small { n, d } => {
                 Cow::Owned(BigRational::new_raw(BigInt::from(*n), BigInt::from(*d)))
             }
-            Repr::Big(r) => Cow::Borrowed(r),
+            Repr::Big(r) => Cow::Borrowed(&**r),
         }
     }
 
@@ -377,10 +377,10 @@ impl Number {
     fn from_coprime(n: i128, d: i128) -> Number {
         match (i64::try_from(n), i64::try_from(d)) {
             (Ok(n), Ok(d)) => Number(Repr::Small { n, d }),
-            _ => Number(Repr::Big(BigRational::new_raw(
+            _ => Number(Repr::Big(Box::new(BigRational::new_raw(
                 BigInt::from(n),
                 BigInt::from(d),
-            ))),
+            )))),
         }
     }
 }
@@ -456,7 +456,7 @@ impl std::ops::Neg for &Number {
                 Some(m) => Number(Repr::Small { n: m, d }),
                 None => Number::from_coprime(-i128::from(n), i128::from(d)),
             },
-            Repr::Big(r) => Number::from_big(-r),
+            Repr::Big(r) => Number::from_big(-&**r),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The hash-consed arena of expressions: equal nodes are stored once, so equality is an id compare
 //! and shared subexpressions cost nothing.
 
+use super::id_set::IdSet;
 use super::node::{Id, Node};
 use super::shape::Shape;
 use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
@@ -29,11 +30,19 @@ impl Default for Limits {
     }
 }
 
+/// The index of the scalar shape in a pool's table of shapes.
+const SCALAR_SHAPE: u32 = 0;
+
 /// The arena: nodes, their shapes, and the symbol table.
 #[derive(Clone, Debug, Default)]
 pub struct Pool {
     nodes: Vec<Node>,
+    /// Per node: its shape's index in `shapes` (most nodes share a handful of shapes).
+    shape_of: Vec<u32>,
+    /// The distinct shapes; the first is the scalar shape once any node is stored.
     shapes: Vec<Shape>,
+    /// Shape → its index in `shapes`.
+    shape_index: FxHashMap<Shape, u32>,
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
@@ -46,6 +55,8 @@ pub struct Pool {
     ints: FxHashMap<i64, Id>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
+    /// The nodes that are or contain an unevaluated derivative operator or `at` substitution.
+    operators: IdSet,
     /// The limits in force for this pool.
     pub limits: Limits,
     /// The rules applied, when recording (see `simplify::rules`).
@@ -67,12 +78,12 @@ impl Pool {
 
     /// The shape of an expression.
     pub fn shape(&self, id: Id) -> &Shape {
-        &self.shapes[id.index()]
+        &self.shapes[self.shape_of[id.index()] as usize]
     }
 
     /// Is the expression 1×1?
     pub fn is_scalar(&self, id: Id) -> bool {
-        self.shapes[id.index()].is_scalar()
+        self.shape_of[id.index()] == SCALAR_SHAPE
     }
 
     /// How many distinct nodes the pool holds.
@@ -123,9 +134,13 @@ impl Pool {
             return id;
         }
         let id = Id(self.nodes.len() as u32);
-        let key = self.structural_key(&node);
+        let (key, operator_below) = self.structural_key(&node);
+        if operator_below || matches!(node, Node::Derivative(_) | Node::At(..)) {
+            self.operators.insert(id);
+        }
         self.nodes.push(node);
-        self.shapes.push(shape);
+        let shape = self.shape_number(shape);
+        self.shape_of.push(shape);
         self.keys.push(key);
         match self.index.entry(hash) {
             std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(id),
@@ -146,6 +161,29 @@ impl Pool {
         }
     }
 
+    /// Does the expression contain an unevaluated derivative operator or `at` substitution?
+    pub fn has_operators(&self, id: Id) -> bool {
+        self.operators.contains(&id)
+    }
+
+    /// The index of `shape` in the table of distinct shapes, adding it if new.
+    fn shape_number(&mut self, shape: Shape) -> u32 {
+        if self.shapes.is_empty() {
+            self.shapes.push(Shape::scalar());
+            self.shape_index.insert(Shape::scalar(), SCALAR_SHAPE);
+        }
+        if shape.is_scalar() {
+            return SCALAR_SHAPE;
+        }
+        if let Some(&k) = self.shape_index.get(&shape) {
+            return k;
+        }
+        let k = self.shapes.len() as u32;
+        self.shapes.push(shape.clone());
+        self.shape_index.insert(shape, k);
+        k
+    }
+
     /// Height and structural hash of an expression (see [`structural_cmp`](super::structural_cmp)).
     pub fn key(&self, id: Id) -> (u32, u64) {
         self.keys[id.index()]
@@ -153,8 +191,9 @@ impl Pool {
 
     /// Height and structural hash of a node about to be stored: the hash mixes the node's kind
     /// and contents (names, numbers, dimensions, functions) with its children's hashes, never
-    /// ids, so equal expressions in different pools get equal keys.
-    fn structural_key(&self, node: &Node) -> (u32, u64) {
+    /// ids, so equal expressions in different pools get equal keys. Also whether a child
+    /// contains a derivative operator (read in the same pass over the children).
+    fn structural_key(&self, node: &Node) -> ((u32, u64), bool) {
         use std::fmt::Write;
         let mut h = Fnv::new();
         // The bytes hashed are those of the `Debug` form of the node's discriminant and of the
@@ -181,13 +220,14 @@ impl Pool {
             }
             _ => Ok(()),
         };
-        let mut height = 0;
+        let (mut height, mut operator_below) = (0, false);
         node.for_each_child(|c| {
             let (ch, chash) = self.keys[c.index()];
             height = height.max(ch);
             h.write(&chash.to_le_bytes());
+            operator_below |= self.operators.contains(&c);
         });
-        (height.saturating_add(1), h.finish())
+        ((height.saturating_add(1), h.finish()), operator_below)
     }
 
     /// The id of a node if it is already stored.
@@ -330,10 +370,10 @@ mod tests {
         let nodes = [
             Node::Num(Number::int(3)),
             Node::Sym(crate::expr::SymbolId(0)),
-            Node::DimValue(Dim::symbol("n")),
-            Node::Identity(Dim::symbol("n")),
-            Node::Ones(Shape::scalar()),
-            Node::Zero(Shape::scalar()),
+            Node::DimValue(Box::new(Dim::symbol("n"))),
+            Node::Identity(Box::new(Dim::symbol("n"))),
+            Node::Ones(Box::new(Shape::scalar())),
+            Node::Zero(Box::new(Shape::scalar())),
             Node::Add(Box::new([])),
             Node::Mul(Box::new([])),
             Node::Pow(Id(0), Id(0)),
@@ -353,12 +393,12 @@ mod tests {
                 upper: Id(0),
                 body: Id(0),
             },
-            Node::Derivative(crate::expr::Derivative {
+            Node::Derivative(Box::new(crate::expr::Derivative {
                 kind: crate::syntax::ast::DerivativeKind::Gradient,
                 expr: Id(0),
                 wrt: Box::new([]),
                 direction: None,
-            }),
+            })),
             Node::At(Id(0), Box::new([])),
         ];
         for n in &nodes {

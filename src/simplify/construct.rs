@@ -68,7 +68,7 @@ impl Pool {
     pub fn dim_value(&mut self, d: Dim) -> Id {
         match d.as_known() {
             Some(k) => self.num(Number::int(k as i64)),
-            None => self.intern(Node::DimValue(d), Shape::scalar()),
+            None => self.intern(Node::DimValue(Box::new(d)), Shape::scalar()),
         }
     }
 
@@ -77,7 +77,7 @@ impl Pool {
         if shape.is_scalar() {
             self.int(0)
         } else {
-            self.intern(Node::Zero(shape.clone()), shape)
+            self.intern(Node::Zero(Box::new(shape.clone())), shape)
         }
     }
 
@@ -86,7 +86,10 @@ impl Pool {
         if n.is_one() {
             self.int(1)
         } else {
-            self.intern(Node::Identity(n.clone()), Shape::matrix(n.clone(), n))
+            self.intern(
+                Node::Identity(Box::new(n.clone())),
+                Shape::matrix(n.clone(), n),
+            )
         }
     }
 
@@ -95,7 +98,7 @@ impl Pool {
         if shape.is_scalar() {
             self.int(1)
         } else {
-            self.intern(Node::Ones(shape.clone()), shape)
+            self.intern(Node::Ones(Box::new(shape.clone())), shape)
         }
     }
 
@@ -436,8 +439,11 @@ impl Pool {
         // sorted, with primitive sums (long chain-rule products are extended one factor at a time).
         let mut run: Option<std::ops::Range<usize>> = None;
         for &f in factors {
-            if let Some(s) = shape.product(self.shape(f)) {
-                shape = s;
+            // (A scalar factor leaves the product's shape as it is.)
+            if !self.is_scalar(f) {
+                if let Some(s) = shape.product(self.shape(f)) {
+                    shape = s;
+                }
             }
             let before = scalars.len();
             self.collect_factor(f, &mut coeff, &mut scalars, &mut matrices);
@@ -1191,7 +1197,7 @@ impl Pool {
 
     /// An unevaluated derivative operator of the given result shape.
     pub fn derivative(&mut self, d: Derivative, shape: Shape) -> Id {
-        self.intern(Node::Derivative(d), shape)
+        self.intern(Node::Derivative(Box::new(d)), shape)
     }
 
     /// `body at x = v, …` (unevaluated; see `substitute` for evaluation).

@@ -101,7 +101,7 @@ impl Pool {
         match self.node(x).clone() {
             Node::Identity(n) => {
                 self.note(Rule::TraceOfIdentityOrTranspose);
-                return self.dim_value(n);
+                return self.dim_value(*n);
             }
             Node::Zero(_) => return self.int(0),
             Node::Add(ts) => {

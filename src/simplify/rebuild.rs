@@ -52,8 +52,8 @@ impl Pool {
             Some(id) => self.shape(id).clone(),
             None => match node {
                 Node::Sym(s) => self.symbol(*s).shape.clone(),
-                Node::Identity(n) => crate::expr::Shape::matrix(n.clone(), n.clone()),
-                Node::Ones(s) | Node::Zero(s) => s.clone(),
+                Node::Identity(n) => crate::expr::Shape::matrix((**n).clone(), (**n).clone()),
+                Node::Ones(s) | Node::Zero(s) => (**s).clone(),
                 _ => crate::expr::Shape::scalar(),
             },
         }
