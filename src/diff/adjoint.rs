@@ -4,7 +4,7 @@
 use super::rules::{component_of, elementwise_derivative, inner};
 use super::variable::{dependents_in, postorder, postorder_all, Variable};
 use super::{check_limit, describe, DiffError};
-use crate::expr::{Func, Id, IdSet, Node, NormKind, Number, Pool, Shape};
+use crate::expr::{Func, Id, IdIndex, IdSet, Node, NormKind, Number, Pool, Shape};
 use crate::simplify::Rule;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -84,8 +84,10 @@ struct Sweep<'p> {
     leaves: IdSet,
     /// Containers of component variables; their other components are independent.
     containers: IdSet,
-    dep: IdSet,
-    acc: HashMap<Id, Parts>,
+    /// The nodes that depend on a leaf, numbered.
+    dep: IdIndex,
+    /// Per node of `dep` (by its number): the adjoint contributions received so far.
+    acc: Vec<Option<Parts>>,
     /// The factors of the unevaluated chain-rule products (`Adjoint::Chain`).
     links: Vec<Link>,
     /// Whether chain-rule products may stay unevaluated (not while rules are recorded, whose
@@ -140,14 +142,15 @@ impl<'p> Sweep<'p> {
             .collect();
         leaves.extend(containers.iter());
         // (Nodes below a leaf count as dependent when they are; no sweep descends there.)
-        let dep = dependents_in(pool, order, &leaves);
+        let dep = IdIndex::new(dependents_in(pool, order, &leaves));
+        let acc = empty_slots(dep.len());
         let lazy = pool.trace.is_none();
         Sweep {
             pool,
             leaves,
             containers,
             dep,
-            acc: HashMap::with_capacity_and_hasher(order.len(), Default::default()),
+            acc,
             links: Vec::new(),
             lazy,
             operands: Vec::new(),
@@ -219,7 +222,7 @@ impl<'p> Sweep<'p> {
 
     /// The accumulated adjoint of a leaf (zero of its shape if none).
     fn take(&mut self, id: Id) -> Id {
-        match self.acc.remove(&id) {
+        match self.remove(id) {
             Some(parts) => {
                 let a = self.total(parts);
                 self.value(a)
@@ -233,14 +236,18 @@ impl<'p> Sweep<'p> {
 
     fn push(&mut self, to: Id, adjoint: Adjoint) {
         let zero = matches!(adjoint, Adjoint::Expr(id) if self.pool.is_zero(id));
-        if self.dep.contains(&to) && !zero {
-            match self.acc.entry(to) {
-                std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(adjoint),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Parts::One(adjoint));
-                }
-            }
+        let slot = self.dep.position(to).and_then(|k| self.acc.get_mut(k));
+        match slot {
+            Some(Some(parts)) if !zero => parts.push(adjoint),
+            Some(slot @ None) if !zero => *slot = Some(Parts::One(adjoint)),
+            _ => {}
         }
+    }
+
+    /// The contributions received by `id`, taken out.
+    fn remove(&mut self, id: Id) -> Option<Parts> {
+        let k = self.dep.position(id)?;
+        self.acc.get_mut(k)?.take()
     }
 
     /// Propagates `seed` from `root` down to the leaves, in reverse topological order. `all`, when
@@ -268,7 +275,7 @@ impl<'p> Sweep<'p> {
             if self.leaves.contains(&id) {
                 continue;
             }
-            let Some(parts) = self.acc.remove(&id) else {
+            let Some(parts) = self.remove(id) else {
                 continue;
             };
             let g = self.total(parts);
@@ -361,19 +368,19 @@ impl<'p> Sweep<'p> {
                     leaves: self.leaves.clone(),
                     containers: self.containers.clone(),
                     dep: self.dep.clone(),
-                    acc: HashMap::default(),
+                    acc: empty_slots(self.dep.len()),
                     links: Vec::new(),
                     lazy: self.lazy,
                     operands: Vec::new(),
                 };
                 inner_sweep.run(body, g, None)?;
-                let mut found: Vec<Id> = inner_sweep
-                    .acc
-                    .keys()
-                    .copied()
-                    .filter(|leaf| self.leaves.contains(leaf))
+                let found: Vec<Id> = inner_sweep
+                    .dep
+                    .iter()
+                    .zip(&inner_sweep.acc)
+                    .filter(|(leaf, parts)| parts.is_some() && self.leaves.contains(leaf))
+                    .map(|(leaf, _)| leaf)
                     .collect();
-                found.sort_unstable();
                 let sums: Vec<(Id, Id)> = found
                     .into_iter()
                     .map(|leaf| (leaf, inner_sweep.take(leaf)))
@@ -625,6 +632,11 @@ impl<'p> Sweep<'p> {
         self.push(c, Adjoint::Expr(unit));
         Ok(())
     }
+}
+
+/// `n` empty accumulator slots.
+fn empty_slots(n: usize) -> Vec<Option<Parts>> {
+    std::iter::repeat_with(|| None).take(n).collect()
 }
 
 /// The adjoint of `X` in `Xᵏ` (k ≥ 1): `∑ⱼ (Xʲ)ᵀ Ḡ (Xᵏ⁻¹⁻ʲ)ᵀ`.

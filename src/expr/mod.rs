@@ -9,7 +9,7 @@ mod pool;
 mod shape;
 mod symbol;
 
-pub use id_set::IdSet;
+pub use id_set::{IdIndex, IdSet};
 pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
 pub use number::Number;
 pub use order::structural_cmp;

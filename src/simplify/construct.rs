@@ -667,6 +667,9 @@ impl Pool {
             }
         }
         let mut result = Vec::with_capacity(out.len());
+        // The factors are in order of their bases, which are now distinct; the order holds
+        // unless a merged power is a product or has another base.
+        let mut in_order = true;
         for (b, e, single) in out {
             // A canonical factor nothing merged into is its own power (rebuilt only while rules
             // are recorded, as rebuilding notes them).
@@ -674,16 +677,22 @@ impl Pool {
                 Some(s) if self.trace.is_none() => s,
                 _ => self.pow(b, e),
             };
-            match self.node(p).clone() {
-                Node::Num(n) => *coeff = &*coeff * &n,
+            match self.node(p) {
+                Node::Num(n) => *coeff = &*coeff * n,
                 Node::Mul(_) => {
                     let mut ms = Vec::new();
                     self.collect_factor(p, coeff, &mut result, &mut ms);
+                    in_order = false;
                 }
-                _ => result.push(p),
+                _ => {
+                    in_order &= base_of(self, p) == b;
+                    result.push(p);
+                }
             }
         }
-        result.sort_by(|a, b| structural_cmp(self, *a, *b));
+        if !in_order {
+            result.sort_by(|a, b| structural_cmp(self, *a, *b));
+        }
         result
     }
 
