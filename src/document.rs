@@ -6,7 +6,9 @@ use crate::expr::{Id, Pool};
 use crate::simplify::{expand, textbook_form};
 use crate::syntax::ast::{self, DerivativeKind, ExprKind, Statement};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::syntax::lower::{declare, lower_program, LowerOptions, Lowered, LoweredStatement};
+use crate::syntax::lower::{
+    declare, lower_checkable_program, lower_program, LowerOptions, Lowered, LoweredStatement,
+};
 use crate::syntax::span::Span;
 use crate::syntax::{parse_expression_with, parse_program_with};
 
@@ -52,11 +54,26 @@ impl Document {
     /// Parses and lowers `source` (a derivation file or a single expression, optionally with
     /// `let …;` in front).
     pub fn read(source: &str, options: &ReadOptions) -> Result<Document, SourceError> {
+        Document::read_with(source, options, lower_program)
+    }
+
+    /// Reads a derivation file to be checked: as [`Document::read`], except that a claim that
+    /// cannot be read (a shape error, an unknown function) is kept as
+    /// [`LoweredStatement::Unreadable`] — reported as ill-formed — and the rest is still read.
+    pub fn read_checkable(source: &str, options: &ReadOptions) -> Result<Document, SourceError> {
+        Document::read_with(source, options, lower_checkable_program)
+    }
+
+    fn read_with(
+        source: &str,
+        options: &ReadOptions,
+        lower: fn(&ast::Program, Pool, &LowerOptions) -> Result<Lowered, Diagnostic>,
+    ) -> Result<Document, SourceError> {
         let (pool, known) = declarations_pool(options)?;
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
         let program =
             parse_program_with(source, &known_refs).map_err(|d| SourceError::new(d, source))?;
-        let lowered = lower_program(&program, pool, &lower_options(options))
+        let lowered = lower(&program, pool, &lower_options(options))
             .map_err(|d| SourceError::new(d, source))?;
         Ok(Document {
             source: source.to_string(),

@@ -1,5 +1,5 @@
 //! Batch grading as a user runs it: a generated JSON-lines batch with malformed submissions mixed
-//! in (bad syntax, wrong shapes, binary garbage, huge inputs, missing fields) returns exactly one
+//! in (bad syntax, claims of inconsistent shape, binary garbage, huge inputs, missing fields) returns exactly one
 //! result line per submission, in input order, and every valid submission gets its verdict.
 
 use std::io::Write;
@@ -24,7 +24,7 @@ fn submission(k: usize) -> (&'static str, String) {
                 .to_string(),
         ),
         1 => ("bad-input", line("claim ‖x = 1")),
-        2 => ("bad-input", line("let A: ℝ^(m×n), x: ℝ^m\nclaim Ax = 0")),
+        2 => ("ill-formed", line("let A: ℝ^(m×n), x: ℝ^m\nclaim Ax = 0")),
         3 | 6 => ("wrong", line(WRONG)),
         4 | 7 => ("holds", line(SCALAR)),
         9 if k % 100 == 99 => ("bad-input", line(&"(".repeat(5000))),
@@ -64,6 +64,15 @@ fn a_mixed_batch_returns_one_line_per_submission_in_order() {
             "bad-input" => {
                 assert_eq!(v["id"], format!("s{k}"), "line {k} out of order");
                 assert_eq!(v["exit"], 2, "line {k}: {line}");
+            }
+            "ill-formed" => {
+                assert_eq!(v["id"], format!("s{k}"), "line {k} out of order");
+                assert_eq!(v["exit"], 1, "line {k}: {line}");
+                assert_eq!(v["report"]["statements"][0]["verdict"], "ill-formed");
+                assert_eq!(
+                    v["report"]["statements"][0]["error"]["kind"],
+                    "shape-mismatch"
+                );
             }
             "wrong" => {
                 assert_eq!(v["id"], format!("s{k}"), "line {k} out of order");

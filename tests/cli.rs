@@ -181,6 +181,43 @@ fn non_differentiable_points_are_stated() {
 }
 
 #[test]
+fn a_variable_the_expression_lacks_is_stated_not_a_silent_zero() {
+    let (out, err, code) = nabla(&["grad", "x^2", "--wrt", "y"]);
+    assert_eq!((out.as_str(), code), ("0\n", 0));
+    assert!(err.contains("does not depend on y"), "{err}");
+    let (json, _, code) = nabla(&["grad", "x^2 + y", "--wrt", "x,y,z", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["independent_of"], serde_json::json!(["z"]));
+    let (_, err, _) = nabla(&["grad", "x^2 + y", "--wrt", "x,y"]);
+    assert!(!err.contains("does not depend"), "{err}");
+}
+
+#[test]
+fn a_claim_that_cannot_be_read_is_ill_formed_and_the_others_are_still_checked() {
+    let file = "let W: ℝ^(m×n), X: ℝ^(n×p)\n\
+                claim ∇_W ‖WX‖_F² = 2XXᵀW\n\
+                claim ∇_W ‖WX‖_F² = 2WXXᵀ\n\
+                claim ∇_W ‖WX‖_F² = WXXᵀ\n";
+    let (out, _, code) = nabla_with_input(&["check", "-"], file);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("<stdin>")).collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].contains("ill-formed: it cannot be read"), "{out}");
+    assert!(out.contains("inner dimensions n and m"), "{out}");
+    assert!(lines[1].contains("proved"), "{out}");
+    assert!(lines[2].contains("wrong"), "{out}");
+    let (json, _, _) = nabla_with_input(&["check", "-", "--format", "json"], file);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["statements"][0]["verdict"], "ill-formed");
+    assert_eq!(v["statements"][0]["error"]["kind"], "shape-mismatch");
+    assert_eq!(v["statements"][1]["holds"], true);
+    // Reading a file for anything but checking still stops at the error.
+    let (_, err, code) = nabla_with_input(&["parse", "-"], file);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
 fn requests_without_a_matrix_form_exit_3() {
     let (_, err, code) = nabla(&["hess", "tr(X)", "--wrt", "X", "--let", "X: ℝ^(n×n)"]);
     assert!(code == 2 || code == 3, "{code}: {err}");

@@ -27,7 +27,7 @@ fn reports(text: &str, options: &NumericOptions) -> Vec<NumericReport> {
         .into_iter()
         .filter_map(|s| match s {
             StatementReport::Numeric(n) => Some(*n),
-            StatementReport::Claim(_) => None,
+            StatementReport::Claim(_) | StatementReport::Unreadable { .. } => None,
         })
         .collect()
 }

@@ -28,7 +28,7 @@ fn submission(k: usize) -> Vec<u8> {
     if k % 10 == 0 {
         return match k / 10 % 6 {
             0 => line("claim d/dx x² = = 2x"),
-            1 => line("let A: ℝ^(m×n), x: ℝ^m\nclaim Ax = 0"),
+            1 => line("let A: ℝ^(m×n), x: ℝ^m\nf(x) = ‖Ax‖²\nclaim ∇f(x) = 2AᵀAx"),
             2 => vec![0xff, 0xfe, 0x00, b'{', 0x80, 0x81, b'"'],
             3 if k % 1000 == 30 => line(&format!("claim {} = 0", "x + ".repeat(300_000))),
             3 => line(&"(".repeat(3000)),

@@ -431,7 +431,7 @@ fn assert_all_check(name: &str, declarations: &str, tex: &str) -> usize {
         .iter()
         .filter_map(|s| match s {
             StatementReport::Claim(c) => Some(c),
-            StatementReport::Numeric(_) => None,
+            StatementReport::Numeric(_) | StatementReport::Unreadable { .. } => None,
         })
         .collect();
     assert_eq!(claims.len(), expectations.len(), "{name}");

@@ -24,6 +24,7 @@ from fractions import Fraction
 from tools import TOOLS, worker
 
 SKIP_AFTER_S = 10.0  # larger sizes of a task are skipped once a tool took this long
+REPEATS = 11  # repeats per cell, for every tool (a median of several, not a cold first run)
 HARD_LIMIT_S = 45.0  # a worker is killed after this long: "timeout"
 REL_TOL = 1e-9
 
@@ -89,7 +90,7 @@ def drive(nabla, quick):
             sizes = QUICK_SIZES.get(task, sizes)
         slow = set()
         for size in sizes:
-            reps = "1" if task == "eval_rosenbrock_grad" else "3"
+            reps = "1" if task == "eval_rosenbrock_grad" else str(REPEATS)
             for tool in ["nabla"] + peers:
                 if tool in slow:
                     results[(task, size, tool)] = {"skipped": True}
@@ -111,7 +112,7 @@ def drive(nabla, quick):
             sizes = sizes[:3]
         for n in sizes:
             log("scaling %-18s %d" % (task, n))
-            r = run_one([nabla, task, str(n), "3", "--no-check"], limit=90)
+            r = run_one([nabla, task, str(n), str(REPEATS), "--no-check"], limit=90)
             scaling[(task, n)] = r
             log("   -> %s" % short(r))
             if "median_s" not in r or r["median_s"] > 10.0:
@@ -236,7 +237,8 @@ def render(results, scaling, vs, rustc):
     for t in tools:
         out.append("- %s: %s" % (label[t], vs.get(t)))
     out.append("\nMedian wall time of the operation alone (inputs built beforehand), medians of up "
-               "to 3 repeats (100 for the matrix tasks), one process per cell. "
+               "to %d repeats (100× that for the matrix tasks; fewer once they took 10 s), the same for "
+               "every tool" % REPEATS + ", one process per cell. "
                "`peer/nabla` > 1 means nabla is faster; `nabla/peer` is its inverse. "
                "Check: every result evaluated at the same point and compared with nabla's "
                "(relative 1e-9; expansions: number of terms and exact value at a rational "
@@ -322,7 +324,7 @@ def render(results, scaling, vs, rustc):
     out.append("\n## Issue 8 targets, as measured in this run\n")
     out.extend(target_lines(results, targets, scaling))
     out.append("\n## Scaling of nabla (deliverable 4)\n")
-    out.append("One process per size, median of up to 3 repeats (fewer once they took 10 s), "
+    out.append("One process per size, median of up to %d repeats (fewer once they took 10 s)" % REPEATS + ", "
                "no numeric check; memory is the process's "
                "peak resident set (`VmHWM`, input construction included). Growth = fitted "
                "exponent log(t₂/t₁)/log(n₂/n₁) between successive sizes (1 = linear, 2 = quadratic). "

@@ -2,7 +2,9 @@
 
 use super::claim::{check_claim, CheckOptions, ClaimReport};
 use super::numeric_statements::{numeric_statement, NumericOptions, NumericReport};
+use crate::syntax::diagnostic::Diagnostic;
 use crate::syntax::lower::{Lowered, LoweredStatement};
+use crate::syntax::span::Span;
 
 /// What happened to one statement of a file.
 #[derive(Clone, Debug)]
@@ -11,6 +13,13 @@ pub enum StatementReport {
     Claim(ClaimReport),
     /// A numeric statement (`descend`, `classify`, `critical`) and what it found.
     Numeric(Box<NumericReport>),
+    /// A claim that could not be read (ill-formed: a shape error, an unknown name, …).
+    Unreadable {
+        /// Why.
+        diagnostic: Diagnostic,
+        /// The whole claim.
+        span: Span,
+    },
 }
 
 /// The report on a whole file.
@@ -25,13 +34,17 @@ impl ProgramReport {
     pub fn claims(&self) -> impl Iterator<Item = &ClaimReport> {
         self.statements.iter().filter_map(|s| match s {
             StatementReport::Claim(c) => Some(c),
-            StatementReport::Numeric(_) => None,
+            StatementReport::Numeric(_) | StatementReport::Unreadable { .. } => None,
         })
     }
 
-    /// Some claim is wrong or ill-formed.
+    /// Some claim is wrong or ill-formed (or could not be read).
     pub fn has_failure(&self) -> bool {
         self.claims().any(|c| c.first_failure().is_some())
+            || self
+                .statements
+                .iter()
+                .any(|s| matches!(s, StatementReport::Unreadable { .. }))
     }
 }
 
@@ -56,6 +69,12 @@ pub fn check_program_with(
                 let r = check_claim(&mut lowered.pool, claim, options);
                 claims.push((claim, r.clone()));
                 report.statements.push(StatementReport::Claim(r));
+            }
+            LoweredStatement::Unreadable { diagnostic, span } => {
+                report.statements.push(StatementReport::Unreadable {
+                    diagnostic: diagnostic.clone(),
+                    span: *span,
+                });
             }
             other => {
                 let checked: Vec<_> = claims.iter().map(|(c, r)| (*c, r)).collect();

@@ -11,7 +11,7 @@ use nabla::check::{
     Verdict,
 };
 use nabla::diff::Layout;
-use nabla::document::{Document, ReadOptions};
+use nabla::document::{Document, ReadOptions, SourceError};
 use nabla::expr::{Id, Number, Pool};
 use nabla::numeric::data::load;
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
@@ -164,7 +164,7 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
         layout: r.layout,
         trace_rules: false,
     };
-    let mut doc = match Document::read(text, &read) {
+    let mut doc = match Document::read_checkable(text, &read) {
         Ok(d) => d,
         Err(e) => {
             return Outcome {
@@ -220,6 +220,19 @@ pub fn grade(text: &str, origin: &str, r: &CheckRequest) -> Outcome {
                     .any(|s| matches!(s.verdict, Verdict::Unknown { .. }));
                 claims_json.push(claim_json(pool, text, claim));
                 out.push_str(&claim_text(pool, text, origin, claim));
+            }
+            StatementReport::Unreadable { diagnostic, span } => {
+                failed = true;
+                let error = SourceError {
+                    diagnostic: diagnostic.clone(),
+                    source: text.to_string(),
+                };
+                let (line, _) = span.line_col(text);
+                claims_json.push(json!({
+                    "statement": "claim", "line": line, "holds": false,
+                    "verdict": "ill-formed", "error": diagnostics::to_json(&error)["error"],
+                }));
+                out.push_str(&unreadable_text(text, origin, *span, &error));
             }
             StatementReport::Numeric(n) => {
                 numeric_code = numeric_code.max(numeric::exit_code(n));
@@ -321,6 +334,24 @@ impl Paint {
             s.to_string()
         }
     }
+}
+
+/// A claim that could not be read: ill-formed, with the reader's diagnostic under it.
+fn unreadable_text(text: &str, origin: &str, span: Span, error: &SourceError) -> String {
+    let paint = Paint {
+        on: use_color() && std::io::stdout().is_terminal(),
+    };
+    let (line, column) = span.line_col(text);
+    let claim = slice(text, span);
+    let claim = claim.strip_prefix("claim").unwrap_or(claim).trim();
+    let mut out = format!(
+        "{origin}:{line}:{column}  {} {claim}    ill-formed: it cannot be read\n",
+        paint.wrap("31", "✗")
+    );
+    for row in diagnostics::render(error, origin).lines() {
+        out.push_str(&format!("   {row}\n"));
+    }
+    out
 }
 
 fn claim_text(pool: &Pool, text: &str, origin: &str, claim: &ClaimReport) -> String {

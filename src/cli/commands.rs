@@ -3,9 +3,9 @@
 use super::diagnostics;
 use super::exit;
 use super::input;
-use nabla::diff::{non_differentiable_points, Layout};
+use nabla::diff::{absent_variables, non_differentiable_points, Layout};
 use nabla::document::{Document, ReadOptions, SourceError};
-use nabla::expr::{Id, Pool, SymbolOrigin};
+use nabla::expr::{Id, Node, Pool, SymbolOrigin};
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
 use nabla::syntax::ast::DerivativeKind;
 use nabla::syntax::lower::{LoweredStatement, StepRelation};
@@ -212,6 +212,8 @@ pub fn parse(r: &Request) -> u8 {
                     json!({ "statement": "expression", "expression": all_dialects(pool, *id) }),
                 );
             }
+            // (A strict read never keeps an unreadable claim.)
+            LoweredStatement::Unreadable { .. } => {}
             LoweredStatement::Claim(c) => {
                 let mut text = format!("claim {}", printed(pool, c.first, r.dialect));
                 let mut steps = Vec::new();
@@ -374,8 +376,13 @@ pub fn derivative(op: Operator, r: &Request) -> u8 {
         .last_expression()
         .map(|e| non_differentiable_points(doc.pool(), e))
         .unwrap_or_default();
+    let independent = independent_of(&doc);
     if r.json {
-        let mut v = json!({ "result": all_dialects(doc.pool(), result), "not_differentiable_where": conditions });
+        let mut v = json!({
+            "result": all_dialects(doc.pool(), result),
+            "not_differentiable_where": conditions,
+            "independent_of": independent,
+        });
         if r.explain {
             v["rules"] = rules_json(&doc);
         }
@@ -388,6 +395,21 @@ pub fn derivative(op: Operator, r: &Request) -> u8 {
         for c in conditions {
             eprintln!("note: not differentiable where {c}");
         }
+        for v in independent {
+            eprintln!("note: the expression does not depend on {v}: its derivative is 0");
+        }
     }
     exit::OK
+}
+
+/// The variables of the requested derivative that its expression does not contain, as printed.
+fn independent_of(doc: &Document) -> Vec<String> {
+    let pool = doc.pool();
+    let Some(Node::Derivative(d)) = doc.last_expression().map(|e| pool.node(e)) else {
+        return Vec::new();
+    };
+    absent_variables(pool, d.expr, &d.wrt)
+        .into_iter()
+        .map(|w| printed(pool, w, Dialect::Unicode))
+        .collect()
 }

@@ -208,7 +208,7 @@ fn file_solution(doc: &mut Document, origin: &str, r: &SolveRequest) -> (Solutio
     });
     let numeric_failed = report.statements.iter().any(|s| match s {
         StatementReport::Numeric(n) => numeric::exit_code(n) != exit::OK,
-        StatementReport::Claim(_) => false,
+        StatementReport::Claim(_) | StatementReport::Unreadable { .. } => false,
     });
     // As `nabla check`: 1 a claim is wrong, 3 something is undecided, else 0.
     let code = if report.has_failure() {

@@ -53,6 +53,7 @@ pub use evaluate::evaluate_derivatives;
 pub use points::non_differentiable_points;
 pub use step::{DiffRule, DiffStep};
 pub use taylor::taylor;
+pub use variable::absent_variables;
 
 use crate::expr::{Id, Node, Pool, Shape};
 use std::fmt;

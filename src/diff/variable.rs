@@ -141,3 +141,19 @@ pub fn contains(pool: &Pool, e: Id, needle: Id, memo: &mut HashMap<Id, bool>) ->
     }
     memo.get(&e).copied().unwrap_or(false)
 }
+
+/// The variables among `wrt` that `f` does not contain (nor, for a component `x₁`, its container
+/// `x`): derivatives with respect to them are zero, which callers state rather than leave silent.
+pub fn absent_variables(pool: &Pool, f: Id, wrt: &[Id]) -> Vec<Id> {
+    let (_, present) = postorder_all(pool, f);
+    wrt.iter()
+        .copied()
+        .filter(|&w| {
+            let container = match pool.node(w) {
+                Node::Component(c, _) => Some(*c),
+                _ => None,
+            };
+            !present.contains(&w) && container.is_none_or(|c| !present.contains(&c))
+        })
+        .collect()
+}

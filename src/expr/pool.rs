@@ -5,6 +5,7 @@ use super::id_set::IdSet;
 use super::node::{Id, Node};
 use super::shape::Shape;
 use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
@@ -46,9 +47,9 @@ pub struct Pool {
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
-    /// Hash of a node → the ids of the stored nodes with that hash (almost always one), so each
-    /// node is stored once, in `nodes`.
-    index: FxHashMap<u64, IdBucket>,
+    /// (hash of a node, its id) for every stored node, found by hash and compared by content,
+    /// so each node is stored once, in `nodes`.
+    index: HashTable<(u64, Id)>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
     /// Ids of the other machine-integer constants created (looked up without hashing a node).
@@ -142,23 +143,16 @@ impl Pool {
         let shape = self.shape_number(shape);
         self.shape_of.push(shape);
         self.keys.push(key);
-        match self.index.entry(hash) {
-            std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().push(id),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(IdBucket::One(id));
-            }
-        }
+        self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
         id
     }
 
     fn lookup_hashed(&self, hash: u64, node: &Node) -> Option<Id> {
-        match self.index.get(&hash)? {
-            IdBucket::One(id) => (self.nodes[id.index()] == *node).then_some(*id),
-            IdBucket::Many(ids) => ids
-                .iter()
-                .copied()
-                .find(|id| self.nodes[id.index()] == *node),
-        }
+        self.index
+            .find(hash, |&(h, id)| {
+                h == hash && self.nodes[id.index()] == *node
+            })
+            .map(|&(_, id)| id)
     }
 
     /// Does the expression contain an unevaluated derivative operator or `at` substitution?
@@ -284,22 +278,6 @@ impl Pool {
     /// Has the pool grown past its node limit?
     pub fn over_limit(&self) -> bool {
         self.nodes.len() > self.limits.max_nodes
-    }
-}
-
-/// The ids stored under one hash.
-#[derive(Clone, Debug)]
-enum IdBucket {
-    One(Id),
-    Many(Vec<Id>),
-}
-
-impl IdBucket {
-    fn push(&mut self, id: Id) {
-        match self {
-            IdBucket::One(first) => *self = IdBucket::Many(vec![*first, id]),
-            IdBucket::Many(ids) => ids.push(id),
-        }
     }
 }
 

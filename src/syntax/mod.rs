@@ -8,7 +8,7 @@ pub mod parser;
 pub mod span;
 
 pub use lower::{
-    declare, lower_program, FunctionDef, Layout, LowerOptions, Lowered, LoweredClaim,
-    LoweredMethod, LoweredStatement, LoweredStep, StepRelation,
+    declare, lower_checkable_program, lower_program, FunctionDef, Layout, LowerOptions, Lowered,
+    LoweredClaim, LoweredMethod, LoweredStatement, LoweredStep, StepRelation,
 };
 pub use parser::{parse_expression, parse_expression_with, parse_program, parse_program_with};

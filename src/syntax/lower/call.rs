@@ -2,7 +2,7 @@
 //! (arity and argument shapes checked, then the arguments substituted for the parameters).
 
 use super::expr::describe;
-use super::Lowerer;
+use super::{derived, Lowerer};
 use crate::expr::{Func, Id, Shape};
 use crate::syntax::ast::Expr;
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
@@ -48,6 +48,30 @@ impl Lowerer {
                 .map(|a| self.lower(a))
                 .collect::<Result<Vec<_>, _>>()?;
             return self.apply_defined(name, &ids, args, span);
+        }
+        if derived::is_derived_function(name) {
+            let [arg] = args else {
+                return Err(Diagnostic::new(
+                    DiagnosticKind::BadArguments,
+                    span,
+                    format!("{name} takes one argument, but {} were given", args.len()),
+                )
+                .with_hint(format!("write {name}(x)")));
+            };
+            let a = self.lower(arg)?;
+            let s = self.pool.shape(a).clone();
+            if !s.is_scalar() {
+                return Err(Diagnostic::new(
+                    DiagnosticKind::ShapeMismatch,
+                    arg.span,
+                    format!("{name} applies to scalars, but this is {s}"),
+                )
+                .with_primary_message(describe(arg, &s))
+                .with_hint(format!("apply {name} to each component")));
+            }
+            if let Some(value) = derived::derived_function(&mut self.pool, name, a) {
+                return Ok(value);
+            }
         }
         let builtin = Func::from_name(name);
         if builtin.is_some() || OPERATOR_NAMES.contains(&name) {

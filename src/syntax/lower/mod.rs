@@ -12,6 +12,7 @@
 
 mod call;
 mod derivative;
+mod derived;
 mod desugar;
 mod expr;
 mod infer;
@@ -111,6 +112,14 @@ pub enum LoweredStatement {
         /// The whole statement.
         span: Span,
     },
+    /// A claim that could not be read (a shape error, an unknown function, …). The rest of the
+    /// file is still lowered and checked; the claim is reported as ill-formed with this diagnostic.
+    Unreadable {
+        /// Why the claim could not be read.
+        diagnostic: Diagnostic,
+        /// The whole claim.
+        span: Span,
+    },
     /// A bare expression.
     Expr {
         /// The expression.
@@ -177,10 +186,39 @@ pub fn lower_program(
     pool: Pool,
     options: &LowerOptions,
 ) -> Result<Lowered, Diagnostic> {
+    lower_statements(program, pool, options, false)
+}
+
+/// Lowers a program to be checked: as [`lower_program`], except that a claim that cannot be
+/// read becomes [`LoweredStatement::Unreadable`] (an ill-formed claim) and lowering goes on, so
+/// one malformed claim does not hide the verdicts on the others.
+pub fn lower_checkable_program(
+    program: &ast::Program,
+    pool: Pool,
+    options: &LowerOptions,
+) -> Result<Lowered, Diagnostic> {
+    lower_statements(program, pool, options, true)
+}
+
+fn lower_statements(
+    program: &ast::Program,
+    pool: Pool,
+    options: &LowerOptions,
+    keep_unreadable_claims: bool,
+) -> Result<Lowered, Diagnostic> {
     let mut lowerer = Lowerer::new(pool, options.layout);
     let mut statements = Vec::with_capacity(program.statements.len());
     for statement in &program.statements {
-        statements.push(lowerer.statement(statement)?);
+        match (lowerer.statement(statement), statement) {
+            (Ok(s), _) => statements.push(s),
+            (Err(diagnostic), ast::Statement::Claim(claim)) if keep_unreadable_claims => {
+                statements.push(LoweredStatement::Unreadable {
+                    diagnostic,
+                    span: claim.span,
+                });
+            }
+            (Err(diagnostic), _) => return Err(diagnostic),
+        }
     }
     Ok(Lowered {
         pool: lowerer.pool,

@@ -53,7 +53,8 @@ const KNOWN_COMMANDS: &[&str] = &[
 ];
 
 const FUNCTION_COMMANDS: &[&str] = &[
-    "sin", "cos", "tan", "exp", "log", "ln", "tanh", "sinh", "cosh", "det", "tr",
+    "sin", "cos", "tan", "sec", "csc", "cot", "exp", "log", "ln", "tanh", "sinh", "cosh", "det",
+    "tr",
 ];
 
 impl<'a> Parser<'a, '_> {

@@ -6,6 +6,7 @@ use super::expression::binary;
 use super::lexical::{Kind, Op, Script, Token};
 use super::names;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident};
+use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::syntax::span::Span;
 use std::borrow::Cow;
 
@@ -94,6 +95,14 @@ impl<'a> Parser<'a, '_> {
         if names::is_builtin_function(word) && !defined && !declared {
             return self.builtin(word, span);
         }
+        if let Some(hint) = names::missing_function_hint(word).filter(|_| !defined && !declared) {
+            return Err(Diagnostic::new(
+                DiagnosticKind::UnknownName,
+                span,
+                format!("unknown function {word}"),
+            )
+            .with_hint(hint));
+        }
         let callable =
             defined || (matches!(word, "f" | "g" | "h") && !self.names.is_variable(word));
         if callable && self.at_op(Op::Prime) {
@@ -115,6 +124,24 @@ impl<'a> Parser<'a, '_> {
     /// A built-in function name and its argument(s).
     fn builtin(&mut self, word: &str, span: Span) -> PResult<Expr> {
         let start = span.start as usize;
+        // `log10(x)`, `log₂ x`, `log_2 x`: a logarithm to another base, which nabla lacks (it
+        // would otherwise read as log(10)·x or as a name `log₂`).
+        let base_follows = self.at_op(Op::Underscore)
+            || self.peek().is_some_and(|t| {
+                !t.space_before
+                    && (t.script == Script::Sub
+                        || (t.kind == Kind::Number && t.script == Script::Normal))
+            });
+        if matches!(word, "log" | "ln") && base_follows {
+            return Err(Diagnostic::new(
+                DiagnosticKind::UnknownName,
+                span,
+                "unknown function: a logarithm to another base".to_string(),
+            )
+            .with_hint(
+                "nabla's log is the natural logarithm; write log(x)/log(2) or log(x)/log(10)",
+            ));
+        }
         if matches!(word, "grad" | "hess" | "jac" | "diff" | "ddir") && self.at_op(Op::LParen) {
             return self.derivative_call(word, start);
         }

@@ -19,7 +19,18 @@ pub(super) fn is_clause_keyword(word: &str) -> bool {
 pub(super) fn is_prefix_function(word: &str) -> bool {
     matches!(
         word,
-        "sin" | "cos" | "tan" | "exp" | "log" | "ln" | "tanh" | "sinh" | "cosh"
+        "sin"
+            | "cos"
+            | "tan"
+            | "sec"
+            | "csc"
+            | "cot"
+            | "exp"
+            | "log"
+            | "ln"
+            | "tanh"
+            | "sinh"
+            | "cosh"
     )
 }
 
@@ -51,6 +62,31 @@ pub(super) fn is_builtin_function(word: &str) -> bool {
                 | "diff"
                 | "ddir"
         )
+}
+
+/// Common function names nabla does not provide, with a hint on what to write instead.
+pub(super) fn missing_function_hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "arcsin" | "arccos" | "arctan" | "asin" | "acos" | "atan" | "atan2" | "arcsec"
+        | "arccsc" | "arccot" => {
+            "inverse trigonometric functions are not built in; nabla's functions are sin cos tan \
+             sec csc cot exp log sqrt sinh cosh tanh σ softplus relu abs sign"
+        }
+        "arsinh" | "arcosh" | "artanh" | "asinh" | "acosh" | "atanh" | "coth" | "sech"
+        | "csch" => {
+            "this hyperbolic function is not built in; write it through exp and log, e.g. \
+             sech(u) = 2/(exp(u) + exp(−u))"
+        }
+        "lg" => "nabla's log is the natural logarithm; write log(x)/log(2) or log(x)/log(10)",
+        "max" | "min" => {
+            "max and min are not built in; max(0, x) is relu(x), and max(a, b) = (a + b + |a − b|)/2"
+        }
+        "floor" | "ceil" | "round" | "mod" | "erf" | "erfc" | "cbrt" => {
+            "this function is not built in; nabla's functions are sin cos tan sec csc cot exp log \
+             sqrt sinh cosh tanh σ softplus relu abs sign tr det inv diag sum softmax logsumexp"
+        }
+        _ => return None,
+    })
 }
 
 /// Canonical name of a built-in function (`ln` → `log`, `sigmoid` → `σ`).
@@ -152,6 +188,8 @@ impl Names {
             [first, second, ..] => {
                 return Err(self.ambiguous(run, span, first, second));
             }
+            // A common function nabla lacks (`arcsin`) stays whole, to be reported as unknown.
+            [] if missing_function_hint(run).is_some() => return Ok(vec![(run.to_string(), span)]),
             [] => self.greedy_split(run, &bounds),
         };
         let start = span.start as usize;

@@ -1,0 +1,39 @@
+//! Functions written through the built-in ones: `sec`, `csc`, `cot`, `sinh` and `cosh` are read
+//! as 1/cos u, 1/sin u, cos u/sin u, (eᵘ − e⁻ᵘ)/2 and (eᵘ + e⁻ᵘ)/2, so differentiation, checking
+//! and evaluation need no rules of their own; results print in those terms.
+
+use crate::expr::{Func, Id, Number, Pool};
+
+/// Is `name` a function that [`derived_function`] writes through the built-in ones?
+pub(super) fn is_derived_function(name: &str) -> bool {
+    matches!(name, "sec" | "csc" | "cot" | "sinh" | "cosh")
+}
+
+/// `name(u)` for a scalar `u`, written through the built-in functions; `None` when `name` is not
+/// one of them.
+pub(super) fn derived_function(pool: &mut Pool, name: &str, u: Id) -> Option<Id> {
+    let reciprocal = |pool: &mut Pool, f: Func| {
+        let v = pool.apply(f, &[u]);
+        pool.powi(v, -1)
+    };
+    let exponentials = |pool: &mut Pool, sign: i64| {
+        let e = pool.apply(Func::Exp, &[u]);
+        let minus_u = pool.neg(u);
+        let e_minus = pool.apply(Func::Exp, &[minus_u]);
+        let e_minus = pool.scale(Number::int(sign), e_minus);
+        let sum = pool.add(&[e, e_minus]);
+        pool.scale(Number::ratio(1, 2), sum)
+    };
+    Some(match name {
+        "sec" => reciprocal(pool, Func::Cos),
+        "csc" => reciprocal(pool, Func::Sin),
+        "cot" => {
+            let c = pool.apply(Func::Cos, &[u]);
+            let s = reciprocal(pool, Func::Sin);
+            pool.mul(&[c, s])
+        }
+        "sinh" => exponentials(pool, -1),
+        "cosh" => exponentials(pool, 1),
+        _ => return None,
+    })
+}
