@@ -195,6 +195,66 @@ fn a_claim_about_a_huge_declared_matrix_is_unknown_not_an_abort() {
     );
 }
 
+/// Found by the panic-safety audit: a random value for a declared 1000×1000 positive definite
+/// matrix is BᵀB + I, 5·10⁸ exact products, which ran to the end whatever the time limit of the
+/// claim. The drawing now stops at the claim's deadline and the claim is *unknown*.
+#[test]
+fn a_large_positive_definite_draw_stops_at_the_time_limit() {
+    use nabla::check::compare::CompareOptions;
+    use nabla::check::{check_program, CheckOptions, Verdict};
+    use nabla::document::{Document, ReadOptions};
+    let source = "let S: ℝ^(1000×1000) spd\nclaim tr(S) = 0\n";
+    let mut doc = Document::read(source, &ReadOptions::default()).expect("valid file");
+    let options = CheckOptions {
+        compare: CompareOptions {
+            trials: 3,
+            min_valid: 1,
+            max_attempts: 8,
+            ..CompareOptions::default()
+        },
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        ..CheckOptions::default()
+    };
+    let verdicts: Vec<Verdict> = check_program(&mut doc.lowered, &options)
+        .claims()
+        .flat_map(|c| c.steps.iter().map(|s| s.verdict.clone()))
+        .collect();
+    assert!(
+        matches!(verdicts.as_slice(), [Verdict::Unknown { reason }] if reason.contains("time limit")),
+        "{verdicts:?}"
+    );
+}
+
+/// Found by the panic-safety audit: `classify` of a function of a declared ℝ^1000000 allocated
+/// its 10⁶×10⁶ Hessian (8 TB) before any size check, an abort on the failed allocation. It is
+/// now refused, naming the limit, before anything of size n² exists.
+#[test]
+fn classify_refuses_too_many_variables_before_allocating_the_hessian() {
+    use nabla::check::numeric_statements::NumericError;
+    use nabla::check::{check_program_with, CheckOptions, NumericOptions, StatementReport};
+    use nabla::document::{Document, ReadOptions};
+    let source = "let x: ℝ^1000000\nf(x) = ‖x‖²\nclassify f at x = 0\n";
+    let mut doc = Document::read(source, &ReadOptions::default()).expect("valid file");
+    let report = check_program_with(
+        &mut doc.lowered,
+        &CheckOptions::default(),
+        &NumericOptions::default(),
+        &mut |_, _| {},
+    );
+    let outcomes: Vec<_> = report
+        .statements
+        .into_iter()
+        .filter_map(|s| match s {
+            StatementReport::Numeric(n) => Some(n.outcome),
+            StatementReport::Claim(_) => None,
+        })
+        .collect();
+    assert!(
+        matches!(outcomes.as_slice(), [Err(NumericError::CannotAnswer(m))] if m.contains("at most 500 variables")),
+        "{outcomes:?}"
+    );
+}
+
 /// The command line's own code (reading input, rendering diagnostics against the source, JSON)
 /// is not a fuzz target; feed it a sample of the `lower` and `check` corpora through standard
 /// input: it must never report an internal failure (exit 70) or panic.

@@ -1,6 +1,7 @@
 //! The expression core: exact numbers, shapes with symbolic dimensions, symbols, nodes and the
 //! hash-consed pool they live in.
 
+mod arity;
 mod node;
 mod number;
 mod order;

@@ -30,6 +30,10 @@ impl Default for Limits {
 }
 
 /// The arena: nodes, their shapes, and the symbol table.
+///
+/// An [`Id`] means something only in the pool that returned it: the accessors (`node`, `shape`,
+/// …) and constructors panic on an id from another pool, or give an unrelated expression. That is
+/// a misuse of the API, not something input can cause (text is always read into one pool).
 #[derive(Clone, Debug, Default)]
 pub struct Pool {
     nodes: Vec<Node>,
@@ -116,11 +120,20 @@ impl Pool {
     }
 
     /// Stores a node exactly as given (no canonicalisation) and returns its id; an equal node
-    /// already present is reused. Canonical constructors live in the `simplify` module.
-    pub fn intern(&mut self, node: Node, shape: Shape) -> Id {
+    /// already present is reused. Canonical constructors live in the `simplify` module; this is
+    /// their only way in, so every stored node has the arity the crate relies on.
+    ///
+    /// # Panics
+    ///
+    /// On a node that breaks the invariants checked in `expr/arity.rs` — only a misused public
+    /// constructor can build one (an id from another pool, a function applied to no argument).
+    pub(crate) fn intern(&mut self, node: Node, shape: Shape) -> Id {
         let hash = node_hash(&node);
         if let Some(id) = self.lookup_hashed(hash, &node) {
             return id;
+        }
+        if let Some(why) = super::arity::violation(&node, self.nodes.len(), self.symbols.len()) {
+            panic!("expression pool misuse: {why}");
         }
         let id = Id(self.nodes.len() as u32);
         let key = self.structural_key(&node);
