@@ -93,7 +93,7 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let mut found = Vec::new();
     let (c, g) = (ctx.claimed, ctx.correct);
     if pool.shape(c) == pool.shape(g) {
-        if let Some((k, consistent)) = estimate_ratio(pool, c, g, &ctx.compare) {
+        if let Some((k, consistent)) = estimate_ratio(pool, c, g, ctx.compare) {
             // A zero ratio is a claim of 0, not a factor.
             if consistent && !k.is_one() && !k.is_zero() {
                 let kg = pool.scale(k.clone(), g);

@@ -4,10 +4,26 @@
 
 use super::node::{Id, Node};
 
-/// Why `node` cannot be stored in a pool of `len` nodes and `symbols` symbols, or `None` if it
-/// can. Allocation-free: it runs on every node stored.
-pub(super) fn violation(node: &Node, len: usize, symbols: usize) -> Option<&'static str> {
+/// Why a node cannot be stored in a pool (see [`Pool::try_intern`](super::Pool::try_intern)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidNode {
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl std::fmt::Display for InvalidNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.reason)
+    }
+}
+
+impl std::error::Error for InvalidNode {}
+
+/// Checks `node` for a pool of `len` nodes and `symbols` symbols. Allocation-free: it runs on
+/// every node stored.
+pub(super) fn validate(node: &Node, len: usize, symbols: usize) -> Result<(), InvalidNode> {
     let foreign = |ids: &[Id]| ids.iter().any(|id| id.index() >= len);
+    let invalid = |reason| Err(InvalidNode { reason });
     let bad = match node {
         Node::Num(_) | Node::DimValue(_) | Node::Identity(_) | Node::Ones(_) | Node::Zero(_) => {
             false
@@ -15,13 +31,13 @@ pub(super) fn violation(node: &Node, len: usize, symbols: usize) -> Option<&'sta
         Node::Sym(s) => s.0 as usize >= symbols,
         Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) => {
             if xs.len() < 2 {
-                return Some("a sum or product of fewer than two operands");
+                return invalid("a sum or product of fewer than two operands");
             }
             foreign(xs)
         }
         Node::Apply(_, args) => {
             if args.is_empty() {
-                return Some("a function applied to no argument");
+                return invalid("a function applied to no argument");
             }
             foreign(args)
         }
@@ -31,13 +47,13 @@ pub(super) fn violation(node: &Node, len: usize, symbols: usize) -> Option<&'sta
             entries,
         } => {
             if u64::from(*rows) * u64::from(*cols) != entries.len() as u64 {
-                return Some("a literal matrix whose entry count is not rows × cols");
+                return invalid("a literal matrix whose entry count is not rows × cols");
             }
             foreign(entries)
         }
         Node::Component(v, idx) => {
             if !(1..=2).contains(&idx.len()) {
-                return Some("a component with other than one or two indices");
+                return invalid("a component with other than one or two indices");
             }
             foreign(&[*v]) || foreign(idx)
         }
@@ -56,5 +72,9 @@ pub(super) fn violation(node: &Node, len: usize, symbols: usize) -> Option<&'sta
                     .any(|(s, v)| s.0 as usize >= symbols || foreign(&[*v]))
         }
     };
-    bad.then_some("an id or symbol from another pool")
+    if bad {
+        invalid("an id or symbol from another pool")
+    } else {
+        Ok(())
+    }
 }

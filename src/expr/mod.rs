@@ -9,6 +9,7 @@ mod pool;
 mod shape;
 mod symbol;
 
+pub use arity::InvalidNode;
 pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
 pub use number::Number;
 pub use order::structural_cmp;

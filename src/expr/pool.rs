@@ -1,6 +1,7 @@
 //! The hash-consed arena of expressions: equal nodes are stored once, so equality is an id compare
 //! and shared subexpressions cost nothing.
 
+use super::arity::InvalidNode;
 use super::node::{Id, Node};
 use super::shape::Shape;
 use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
@@ -120,21 +121,30 @@ impl Pool {
     }
 
     /// Stores a node exactly as given (no canonicalisation) and returns its id; an equal node
-    /// already present is reused. Canonical constructors live in the `simplify` module; this is
-    /// their only way in, so every stored node has the arity the crate relies on.
+    /// already present is reused. Canonical constructors live in the `simplify` module; every
+    /// node goes through here, so every stored node is well-formed (see [`Pool::try_intern`]).
     ///
     /// # Panics
     ///
-    /// On a node that breaks the invariants checked in `expr/arity.rs` — only a misused public
-    /// constructor can build one (an id from another pool, a function applied to no argument).
-    pub(crate) fn intern(&mut self, node: Node, shape: Shape) -> Id {
+    /// On a node [`Pool::try_intern`] refuses: only misuse of the API builds one (an id from
+    /// another pool, a function applied to no argument, a product of one factor).
+    pub fn intern(&mut self, node: Node, shape: Shape) -> Id {
+        match self.try_intern(node, shape) {
+            Ok(id) => id,
+            Err(e) => panic!("expression pool misuse: {e}"),
+        }
+    }
+
+    /// [`Pool::intern`], or why the node is not well-formed: its ids (and symbols) must be this
+    /// pool's; sums, products and elementwise products need two or more operands, a function
+    /// application an argument, a literal matrix rows × cols entries, a component one or two
+    /// indices (simplification and differentiation rely on all of these).
+    pub fn try_intern(&mut self, node: Node, shape: Shape) -> Result<Id, InvalidNode> {
         let hash = node_hash(&node);
         if let Some(id) = self.lookup_hashed(hash, &node) {
-            return id;
+            return Ok(id);
         }
-        if let Some(why) = super::arity::violation(&node, self.nodes.len(), self.symbols.len()) {
-            panic!("expression pool misuse: {why}");
-        }
+        super::arity::validate(&node, self.nodes.len(), self.symbols.len())?;
         let id = Id(self.nodes.len() as u32);
         let key = self.structural_key(&node);
         self.nodes.push(node);
@@ -146,7 +156,7 @@ impl Pool {
                 e.insert(IdBucket::One(id));
             }
         }
-        id
+        Ok(id)
     }
 
     fn lookup_hashed(&self, hash: u64, node: &Node) -> Option<Id> {
