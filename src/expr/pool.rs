@@ -126,8 +126,8 @@ impl Pool {
     ///
     /// # Panics
     ///
-    /// On a node [`Pool::try_intern`] refuses: only misuse of the API builds one (an id from
-    /// another pool, a function applied to no argument, a product of one factor).
+    /// On a node [`Pool::try_intern`] refuses or panics on: only misuse of the API builds one
+    /// (an id from another pool, a function applied to no argument, a product of one factor).
     pub fn intern(&mut self, node: Node, shape: Shape) -> Id {
         match self.try_intern(node, shape) {
             Ok(id) => id,
@@ -135,16 +135,23 @@ impl Pool {
         }
     }
 
-    /// [`Pool::intern`], or why the node is not well-formed: its ids (and symbols) must be this
-    /// pool's; sums, products and elementwise products need two or more operands, a function
-    /// application an argument, a literal matrix rows × cols entries, a component one or two
-    /// indices (simplification and differentiation rely on all of these).
+    /// [`Pool::intern`], or why the node is not well-formed: sums, products and elementwise
+    /// products need two or more operands, a function application an argument, a literal matrix
+    /// rows × cols entries, a component one or two indices (simplification and differentiation
+    /// rely on all of these), and its symbols must be this pool's.
+    ///
+    /// # Panics
+    ///
+    /// On a child id past the end of this pool (an id of another pool; one that happens to be in
+    /// range cannot be told apart). Scanning every child for that would cost about 0.4 % of a
+    /// gradient's instructions; the structural key computed for every new node indexes them
+    /// anyway.
     pub fn try_intern(&mut self, node: Node, shape: Shape) -> Result<Id, InvalidNode> {
         let hash = node_hash(&node);
         if let Some(id) = self.lookup_hashed(hash, &node) {
             return Ok(id);
         }
-        super::arity::validate(&node, self.nodes.len(), self.symbols.len())?;
+        super::arity::validate(&node, self.symbols.len())?;
         let id = Id(self.nodes.len() as u32);
         let key = self.structural_key(&node);
         self.nodes.push(node);
