@@ -195,6 +195,116 @@ fn a_claim_about_a_huge_declared_matrix_is_unknown_not_an_abort() {
     );
 }
 
+/// Found by the panic-safety audit: a random value for a declared 1000×1000 positive definite
+/// matrix is BᵀB + I, 5·10⁸ exact products, which ran to the end whatever the time limit of the
+/// claim. The drawing now stops at the claim's deadline and the claim is *unknown*.
+#[test]
+fn a_large_positive_definite_draw_stops_at_the_time_limit() {
+    use nabla::check::compare::CompareOptions;
+    use nabla::check::{check_program, CheckOptions, Verdict};
+    use nabla::document::{Document, ReadOptions};
+    let source = "let S: ℝ^(1000×1000) spd\nclaim tr(S) = 0\n";
+    let mut doc = Document::read(source, &ReadOptions::default()).expect("valid file");
+    let options = CheckOptions {
+        compare: CompareOptions {
+            trials: 3,
+            min_valid: 1,
+            max_attempts: 8,
+            ..CompareOptions::default()
+        },
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        ..CheckOptions::default()
+    };
+    let verdicts: Vec<Verdict> = check_program(&mut doc.lowered, &options)
+        .claims()
+        .flat_map(|c| c.steps.iter().map(|s| s.verdict.clone()))
+        .collect();
+    assert!(
+        matches!(verdicts.as_slice(), [Verdict::Unknown { reason }] if reason.contains("time limit")),
+        "{verdicts:?}"
+    );
+}
+
+/// Found by the panic-safety audit: `classify` of a function of a declared ℝ^1000000 allocated
+/// its 10⁶×10⁶ Hessian (8 TB) before any size check, an abort on the failed allocation. It is
+/// now refused, naming the limit, before anything of size n² exists.
+#[test]
+fn classify_refuses_too_many_variables_before_allocating_the_hessian() {
+    use nabla::check::numeric_statements::NumericError;
+    use nabla::check::{check_program_with, CheckOptions, NumericOptions, StatementReport};
+    use nabla::document::{Document, ReadOptions};
+    let source = "let x: ℝ^1000000\nf(x) = ‖x‖²\nclassify f at x = 0\n";
+    let mut doc = Document::read(source, &ReadOptions::default()).expect("valid file");
+    let report = check_program_with(
+        &mut doc.lowered,
+        &CheckOptions::default(),
+        &NumericOptions::default(),
+        &mut |_, _| {},
+    );
+    let outcomes: Vec<_> = report
+        .statements
+        .into_iter()
+        .filter_map(|s| match s {
+            StatementReport::Numeric(n) => Some(n.outcome),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(outcomes.as_slice(), [Err(NumericError::CannotAnswer(m))] if m.contains("at most 500 variables")),
+        "{outcomes:?}"
+    );
+}
+
+/// Found by the panic-safety audit: simplification and differentiation index `factors[0]`,
+/// `args[0]` and the like, relying on node arity. Text input cannot break it, but `Pool::intern`
+/// stored any node; now every node entering a pool is checked (`try_intern` says why one is
+/// refused, `intern` panics on such API misuse), so a stored node always has its arity.
+#[test]
+fn the_pool_refuses_nodes_of_the_wrong_arity_or_from_another_pool() {
+    use nabla::expr::{Func, Node, Pool, Shape, SymbolId};
+    let mut pool = Pool::new();
+    let two = pool.int(2);
+    let three = pool.int(3);
+    let refused = [
+        Node::Mul(vec![two].into()),
+        Node::Add(Vec::new().into()),
+        Node::Hadamard(vec![two].into()),
+        Node::Apply(Func::Sin, Vec::new().into()),
+        Node::Matrix {
+            rows: 2,
+            cols: 2,
+            entries: vec![two, three].into(),
+        },
+        Node::Component(two, Vec::new().into()),
+        Node::Component(two, vec![two, two, two].into()),
+        Node::Sym(SymbolId(7)),
+    ];
+    let before = pool.len();
+    for node in refused {
+        assert!(
+            pool.try_intern(node.clone(), Shape::scalar()).is_err(),
+            "{node:?} was stored"
+        );
+    }
+    assert_eq!(pool.len(), before, "nothing refused is stored");
+    let product = pool.try_intern(Node::Mul(vec![two, three].into()), Shape::scalar());
+    assert!(product.is_ok());
+    // Through a public constructor, and with an id of a larger pool: a panic, nothing stored.
+    let mut other = Pool::new();
+    for k in 0..100 {
+        other.int(k);
+    }
+    let far = other.int(1000);
+    for misuse in [
+        Box::new(|p: &mut Pool| p.apply(Func::Sin, &[])) as Box<dyn Fn(&mut Pool) -> _>,
+        Box::new(move |p: &mut Pool| p.intern(Node::Transpose(far), Shape::scalar())),
+    ] {
+        let mut copy = pool.clone();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| misuse(&mut copy)));
+        assert!(outcome.is_err());
+    }
+}
+
 /// The command line's own code (reading input, rendering diagnostics against the source, JSON)
 /// is not a fuzz target; feed it a sample of the `lower` and `check` corpora through standard
 /// input: it must never report an internal failure (exit 70) or panic.

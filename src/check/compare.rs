@@ -201,6 +201,7 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
     let mut rng = Pcg64::seed_from_u64(opts.seed);
     let sample = SampleOptions {
         seed: opts.seed,
+        deadline: opts.deadline,
         ..SampleOptions::default()
     };
     let (mut valid, mut undefined, mut attempted, mut exact) = (0, 0, 0, true);
@@ -221,7 +222,9 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
         };
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(&dims, &mut rng, sample.max_dim);
-        sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst);
+        if !sample_values(pool, &symbols, positive, &mut rng, &sample, &mut inst) {
+            return Comparison::OutOfTime { valid, attempted };
+        }
         let key = fingerprint(&inst);
         let outcome = match seen.iter().find(|(k, i, _)| *k == key && *i == inst) {
             Some((_, _, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
@@ -327,10 +330,13 @@ fn shrink(
             max_dim: 1 + k % 2,
             integer_entries: true,
             small_entries: true,
+            deadline: opts.deadline,
         };
         let mut inst = Instance::new();
         inst.dims = sample_dimensions(dims, rng, small.max_dim);
-        sample_values(pool, symbols, positive, rng, &small, &mut inst);
+        if !sample_values(pool, symbols, positive, rng, &small, &mut inst) {
+            break;
+        }
         // The instance's size is known before evaluating: one no smaller than the best can
         // only win by being exact where the best is not, so it is evaluated exactly or not
         // at all (the draws, and so the result, are the same as evaluating every instance).

@@ -93,7 +93,7 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     let mut found = Vec::new();
     let (c, g) = (ctx.claimed, ctx.correct);
     if pool.shape(c) == pool.shape(g) {
-        if let Some((k, consistent)) = estimate_ratio(pool, c, g, ctx.compare.seed) {
+        if let Some((k, consistent)) = estimate_ratio(pool, c, g, ctx.compare) {
             // A zero ratio is a claim of 0, not a factor.
             if consistent && !k.is_one() && !k.is_zero() {
                 let kg = pool.scale(k.clone(), g);
@@ -186,13 +186,15 @@ pub fn agrees(pool: &mut Pool, a: Id, b: Id, ctx: &StepContext<'_>) -> bool {
 /// sides are rational there, otherwise in floating point and rounded to a simple fraction (the
 /// caller verifies the factor). Also whether claimed = ratio · correct at every entry there
 /// (when exact; a floating-point estimate is not checked): if not, the factor is refuted.
-fn estimate_ratio(pool: &Pool, c: Id, g: Id, seed: u64) -> Option<(Number, bool)> {
+fn estimate_ratio(pool: &Pool, c: Id, g: Id, compare: &CompareOptions) -> Option<(Number, bool)> {
     let symbols: Vec<SymbolId> = free_symbols(pool, &[c, g]).into_iter().collect();
+    let seed = compare.seed;
     let mut rng = Pcg64::seed_from_u64(seed ^ 0x5eed);
     let opts = SampleOptions {
         seed,
         max_dim: 3,
         integer_entries: true,
+        deadline: compare.deadline,
         ..SampleOptions::default()
     };
     for _ in 0..8 {

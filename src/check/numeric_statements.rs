@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 mod claimed;
 mod method;
 
-/// Most variables for which a descent reports the Hessian's eigenvalues (an O(n³) step).
+/// Most variables for which a descent reports, or `classify` computes, the Hessian's
+/// eigenvalues (an O(n³) step on an n×n Hessian).
 const MAX_ANALYSED: usize = 500;
 /// Grid points per side of a contour plot.
 const GRID: usize = 90;
@@ -67,9 +68,12 @@ pub struct Variables {
 }
 
 impl Variables {
-    /// The total number of entries.
+    /// The total number of entries (saturating).
     pub fn len(&self) -> usize {
-        self.shapes.iter().map(|(r, c)| r * c).sum()
+        self.shapes
+            .iter()
+            .map(|(r, c)| r.saturating_mul(*c))
+            .fold(0, usize::saturating_add)
     }
 
     /// Are there no entries?
@@ -382,6 +386,15 @@ impl Setup<'_> {
             return Err(NumericError::CannotAnswer(
                 "the Hessian has no matrix form for these variables".to_string(),
             ));
+        }
+        // Checked before anything of size n² exists: the Hessian of a declared ℝ^1000000 would
+        // need 10¹² entries.
+        let n = p.variables.len();
+        if n > MAX_ANALYSED {
+            return Err(NumericError::CannotAnswer(format!(
+                "classify analyses at most {MAX_ANALYSED} variables (the Hessian's eigenvalues \
+                 are an O(n³) step); these variables have {n} entries"
+            )));
         }
         let mut obj = self.objective(&p, p.gradient)?;
         let x = self.point(&p);

@@ -6,6 +6,7 @@ use crate::numeric::{Dense, Instance};
 use rand::Rng;
 use rand_pcg::Pcg64;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 /// How instances are drawn.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +19,9 @@ pub struct SampleOptions {
     pub integer_entries: bool,
     /// Entries in {−1, 0, 1, 2} only (for small counterexamples).
     pub small_entries: bool,
+    /// Once this has passed, a value whose drawing is expensive (a large positive definite
+    /// matrix, O(n³) exact products) is abandoned and its symbol left without a value.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for SampleOptions {
@@ -27,6 +31,7 @@ impl Default for SampleOptions {
             max_dim: 4,
             integer_entries: false,
             small_entries: false,
+            deadline: None,
         }
     }
 }
@@ -45,7 +50,8 @@ pub fn to_f64(instance: &Instance<Number>) -> Instance<f64> {
 
 /// An instance for `symbols`: every dimension in their shapes gets an independent value in
 /// `1..=max_dim`, then every symbol a value (sum indices are skipped). Symbols in `positive`
-/// get entrywise positive values.
+/// get entrywise positive values. A symbol whose value is too large, or was cut short by
+/// `opts.deadline`, has none.
 pub fn sample_instance(
     pool: &Pool,
     symbols: &[SymbolId],
@@ -61,7 +67,8 @@ pub fn sample_instance(
     }
     let mut instance = Instance::new();
     instance.dims = sample_dimensions(&names, rng, opts.max_dim);
-    sample_values(pool, symbols, positive, rng, opts, &mut instance);
+    // An incomplete instance lacks a value, which evaluating it reports.
+    let _ = sample_values(pool, symbols, positive, rng, opts, &mut instance);
     instance
 }
 
@@ -78,7 +85,9 @@ pub fn sample_dimensions(
 }
 
 /// Adds a random value for each of `symbols` (sum indices skipped) to `instance`; dimensions
-/// the instance lacks are sampled first.
+/// the instance lacks are sampled first. Returns `false` if `opts.deadline` cut the drawing
+/// short (some symbols then have no value).
+#[must_use = "an instance cut short by the deadline lacks values"]
 pub fn sample_values(
     pool: &Pool,
     symbols: &[SymbolId],
@@ -86,7 +95,7 @@ pub fn sample_values(
     rng: &mut Pcg64,
     opts: &SampleOptions,
     instance: &mut Instance<Number>,
-) {
+) -> bool {
     for &s in symbols {
         let sym = pool.symbol(s);
         if sym.origin == SymbolOrigin::SumIndex {
@@ -103,7 +112,10 @@ pub fn sample_values(
         }
         let pos = positive.contains(&s);
         let value = if sym.assumptions.positive_definite && rows == cols {
-            spd(rows, rng, opts)
+            match spd(rows, rng, opts) {
+                Some(v) => v,
+                None => return false,
+            }
         } else if sym.assumptions.symmetric && rows == cols {
             symmetric(rows, pos, rng, opts)
         } else {
@@ -111,6 +123,7 @@ pub fn sample_values(
         };
         instance.values.insert(s, value);
     }
+    true
 }
 
 /// The concrete size of a shape, sampling any dimension not yet assigned.
@@ -204,8 +217,9 @@ fn symmetric(n: usize, positive: bool, rng: &mut Pcg64, opts: &SampleOptions) ->
     }
 }
 
-/// BᵀB + I for a random B: symmetric positive definite, exactly.
-fn spd(n: usize, rng: &mut Pcg64, opts: &SampleOptions) -> Dense<Number> {
+/// BᵀB + I for a random B: symmetric positive definite, exactly. O(n³) exact products (n is at
+/// most 1,000 here): `None` once `opts.deadline` has passed (checked before each row).
+fn spd(n: usize, rng: &mut Pcg64, opts: &SampleOptions) -> Option<Dense<Number>> {
     let b = general(n, n, false, rng, opts);
     let mut m = Dense {
         rows: n,
@@ -213,7 +227,11 @@ fn spd(n: usize, rng: &mut Pcg64, opts: &SampleOptions) -> Dense<Number> {
         data: vec![Number::zero(); n * n],
     };
     for i in 0..n {
-        for j in 0..n {
+        if opts.deadline.is_some_and(|d| Instant::now() >= d) {
+            return None;
+        }
+        // Symmetric: the entries below the diagonal are copies of those above.
+        for j in i..n {
             let mut acc = if i == j {
                 Number::one()
             } else {
@@ -222,10 +240,11 @@ fn spd(n: usize, rng: &mut Pcg64, opts: &SampleOptions) -> Dense<Number> {
             for k in 0..n {
                 acc = &acc + &(&b.data[k * n + i] * &b.data[k * n + j]);
             }
+            m.data[j * n + i] = acc.clone();
             m.data[i * n + j] = acc;
         }
     }
-    m
+    Some(m)
 }
 
 #[cfg(test)]
@@ -294,6 +313,33 @@ mod tests {
             saw_one |= inst.dims.values().any(|&d| d == 1);
         }
         assert!(saw_non_square && saw_one);
+    }
+
+    #[test]
+    fn a_passed_deadline_leaves_a_positive_definite_value_undrawn() {
+        let (pool, syms) = pool_with(Assumptions {
+            symmetric: true,
+            positive_definite: true,
+        });
+        let mut rng = Pcg64::seed_from_u64(1);
+        let opts = SampleOptions {
+            deadline: Some(Instant::now()),
+            ..SampleOptions::default()
+        };
+        let mut inst = Instance::new();
+        let complete = sample_values(&pool, &syms, &BTreeSet::new(), &mut rng, &opts, &mut inst);
+        assert!(!complete);
+        assert!(!inst.values.contains_key(&syms[0]));
+        let opts = SampleOptions::default();
+        assert!(sample_values(
+            &pool,
+            &syms,
+            &BTreeSet::new(),
+            &mut rng,
+            &opts,
+            &mut inst
+        ));
+        assert!(inst.values.contains_key(&syms[0]));
     }
 
     #[test]

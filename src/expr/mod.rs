@@ -1,6 +1,7 @@
 //! The expression core: exact numbers, shapes with symbolic dimensions, symbols, nodes and the
 //! hash-consed pool they live in.
 
+mod arity;
 mod id_set;
 mod node;
 mod number;
@@ -9,6 +10,7 @@ mod pool;
 mod shape;
 mod symbol;
 
+pub use arity::InvalidNode;
 pub use id_set::{IdIndex, IdSet};
 pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
 pub use number::Number;
