@@ -143,6 +143,40 @@ fn a_sign_taken_out_inside_a_trace_leaves_it() {
     assert_eq!(read("tr(Bᵀ(S − B))y"), read("−tr(B(Bᵀ − S))y"));
 }
 
+/// Found by `roundtrip` (soak, after 30,255 executions): `tr(BBᵀ(B + B))` was built as
+/// `2 tr(B²Bᵀ)`, which read back as `2 tr(B(Bᵀ)²)`. The trace's canonical rotation compared the
+/// factors as grouped, and `B²Bᵀ` (two factors) has other rotations than `B·B·Bᵀ` (three). Powers
+/// are now written out before the rotation is chosen, so every grouping gets the same one.
+#[test]
+fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/roundtrip/regression-trace-power-rotation"),
+    )
+    .expect("the regression input is committed");
+    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
+    let options = nabla::document::ReadOptions {
+        declarations: Some("B: ℝ^(n×n), C: ℝ^(n×n)".into()),
+        ..Default::default()
+    };
+    let read = |text: &str| {
+        let doc = nabla::document::Document::read(text, &options).expect("reads");
+        let id = doc.last_expression().expect("an expression");
+        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
+    };
+    let forms = [
+        "tr(B²Bᵀ)",
+        "tr(B(Bᵀ)²)",
+        "tr(BBᵀB)",
+        "tr(BᵀB²)",
+        "tr(BBᵀ)ᵀ tr(B²Bᵀ)/tr(BBᵀ)",
+    ];
+    for form in forms {
+        assert_eq!(read(form), read(forms[0]), "{form}");
+    }
+    assert_eq!(read("tr(B⁻²C)"), read("tr(B⁻¹CB⁻¹)"));
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -5,6 +5,9 @@ use super::rules::Rule;
 use crate::expr::{structural_cmp, Func, Id, Node, NormKind, Number, Pool, Shape};
 use std::cmp::Ordering;
 
+/// The longest product whose powers [`Pool::written_out_powers`] writes out for a trace's rotation.
+const MAX_WRITTEN_OUT_FACTORS: usize = 32;
+
 impl Pool {
     /// A built-in function applied canonically.
     pub fn apply(&mut self, f: Func, args: &[Id]) -> Id {
@@ -167,7 +170,11 @@ impl Pool {
 
     /// Among the shape-valid rotations of a matrix product, the one giving a 1×1 product if any,
     /// else the structurally smallest; also compares with the transposed product (tr Aᵀ = tr A).
+    /// Integer powers are written out first (B²Bᵀ as B·B·Bᵀ), so the choice does not depend on
+    /// how the factors happened to be grouped: tr(B²Bᵀ) and tr(BBᵀB) get the same rotation.
     fn canonical_rotation(&mut self, fs: &[Id]) -> Option<Vec<Id>> {
+        let fs = self.written_out_powers(fs);
+        let fs = fs.as_slice();
         let n = fs.len();
         let mut best: Option<(bool, Vec<Id>)> = None;
         let transposed: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
@@ -195,6 +202,37 @@ impl Pool {
             }
         }
         best.map(|(_, v)| v)
+    }
+
+    /// The factors with every integer power of a matrix written out as repeated factors
+    /// (B⁻² as B⁻¹·B⁻¹), unless that would make more than [`MAX_WRITTEN_OUT_FACTORS`].
+    fn written_out_powers(&mut self, fs: &[Id]) -> Vec<Id> {
+        let mut out = Vec::with_capacity(fs.len());
+        for &f in fs {
+            let repeat = match self.node(f) {
+                Node::Pow(b, e) if !self.is_scalar(*b) => match self.node(*e) {
+                    Node::Num(k) => k.to_i64().map(|k| (*b, k)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match repeat {
+                Some((b, k))
+                    if k.unsigned_abs() as usize + out.len() <= MAX_WRITTEN_OUT_FACTORS =>
+                {
+                    let factor = if k < 0 {
+                        let minus_one = self.int(-1);
+                        self.pow(b, minus_one)
+                    } else {
+                        b
+                    };
+                    out.extend(std::iter::repeat_n(factor, k.unsigned_abs() as usize));
+                }
+                Some(_) => return fs.to_vec(),
+                None => out.push(f),
+            }
+        }
+        out
     }
 
     fn cmp_lists(&self, a: &[Id], b: &[Id]) -> Ordering {
