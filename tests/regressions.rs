@@ -177,6 +177,34 @@ fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
     assert_eq!(read("tr(B⁻²C)"), read("tr(B⁻¹CB⁻¹)"));
 }
 
+/// Found by `roundtrip` (soak, after 119,766 executions): `tr(S²(−B)AᵀAS⁻¹)` with S symmetric
+/// was built as `−tr(ABᵀSAᵀ)` — the rotation was chosen before `S⁻¹` met `S` across the ends and
+/// cancelled — which read back as `−tr(ASBAᵀ)`. Rotations are now compared by their products
+/// after merging (shortest first), and a product that got shorter is simplified again.
+#[test]
+fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
+    let input = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/roundtrip/regression-trace-cancellation"),
+    )
+    .expect("the regression input is committed");
+    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
+    let options = nabla::document::ReadOptions {
+        declarations: Some(
+            "A: ℝ^(m×n), B: ℝ^(n×n), S: ℝ^(n×n) symmetric, T: ℝ^(n×n), X: ℝ^(n×n)".into(),
+        ),
+        ..Default::default()
+    };
+    let read = |text: &str| {
+        let doc = nabla::document::Document::read(text, &options).expect("reads");
+        let id = doc.last_expression().expect("an expression");
+        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
+    };
+    assert_eq!(read("tr(ABᵀSAᵀ)"), read("tr(ASBAᵀ)"));
+    assert_eq!(read("tr(S²BAᵀAS⁻¹)"), read("tr(ASBAᵀ)"));
+    assert_eq!(read("tr(S⁻¹T⁻¹XTS)"), "tr(X)");
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -142,6 +142,11 @@ impl Pool {
                     if self.is_scalar(product) {
                         return product;
                     }
+                    // Factors that met across the ends cancelled or merged (tr(S⁻¹XS) = tr X):
+                    // the shorter product is a trace to simplify in its own right.
+                    if self.matrix_factor_count(product) < rotated.len() {
+                        return self.trace(product);
+                    }
                     // The rotated product may have gained a number (a sign taken out of a sum):
                     // it comes out of the trace too, as for any scalar factor.
                     if let Node::Mul(ps) = self.node(product).clone() {
@@ -168,17 +173,21 @@ impl Pool {
         self.intern(Node::Apply(Func::Trace, vec![x].into()), Shape::scalar())
     }
 
-    /// Among the shape-valid rotations of a matrix product, the one giving a 1×1 product if any,
-    /// else the structurally smallest; also compares with the transposed product (tr Aᵀ = tr A).
-    /// Integer powers are written out first (B²Bᵀ as B·B·Bᵀ), so the choice does not depend on
-    /// how the factors happened to be grouped: tr(B²Bᵀ) and tr(BBᵀB) get the same rotation.
+    /// Among the shape-valid rotations of a matrix product, one whose product has the fewest
+    /// matrix factors once adjacent ones merge or cancel (S⁻¹XS → X); among those, one giving a
+    /// 1×1 product if any, else the structurally smallest rotation. The transposed product
+    /// competes too (tr Aᵀ = tr A). Integer powers are written out first (B²Bᵀ as B·B·Bᵀ), so
+    /// the choice does not depend on how the factors happened to be grouped: tr(B²Bᵀ) and
+    /// tr(BBᵀB) get the same rotation.
     fn canonical_rotation(&mut self, fs: &[Id]) -> Option<Vec<Id>> {
         let fs = self.written_out_powers(fs);
-        let fs = fs.as_slice();
         let n = fs.len();
-        let mut best: Option<(bool, Vec<Id>)> = None;
+        // The rules of the rotations tried and not kept are not part of the derivation.
+        let rules = self.trace.take();
+        let mut best: Option<(usize, bool, Vec<Id>)> = None;
         let transposed: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
-        for candidate in [fs.to_vec(), transposed] {
+        let mut from_transposed = false;
+        for (flipped, candidate) in [(false, fs.clone()), (true, transposed)] {
             for r in 0..n {
                 let rot: Vec<Id> = (0..n).map(|i| candidate[(i + r) % n]).collect();
                 let valid = rot
@@ -189,19 +198,47 @@ impl Pool {
                 }
                 let scalar =
                     self.shape(rot[0]).rows.is_one() && self.shape(rot[n - 1]).cols.is_one();
+                let product = self.mul(&rot);
+                let length = self.matrix_factor_count(product);
                 let better = match &best {
                     None => true,
-                    Some((bs, bv)) => {
-                        (scalar && !bs)
-                            || (scalar == *bs && self.cmp_lists(&rot, bv) == Ordering::Less)
-                    }
+                    Some((bl, bs, bv)) => match length.cmp(bl) {
+                        Ordering::Less => true,
+                        Ordering::Greater => false,
+                        Ordering::Equal => {
+                            (scalar && !bs)
+                                || (scalar == *bs && self.cmp_lists(&rot, bv) == Ordering::Less)
+                        }
+                    },
                 };
                 if better {
-                    best = Some((scalar, rot));
+                    best = Some((length, scalar, rot));
+                    from_transposed = flipped;
                 }
             }
         }
-        best.map(|(_, v)| v)
+        self.trace = rules;
+        if from_transposed {
+            // Transposing the product is a step of the derivation: note its rules.
+            for &f in fs.iter().rev() {
+                self.transpose(f);
+            }
+        }
+        best.map(|(_, _, rot)| rot)
+    }
+
+    /// The number of matrix factors of a product, powers written out (1 for a matrix that is
+    /// not a product, 0 for a scalar).
+    fn matrix_factor_count(&mut self, product: Id) -> usize {
+        let factors = match self.node(product) {
+            Node::Mul(fs) => fs.to_vec(),
+            _ => vec![product],
+        };
+        let matrices: Vec<Id> = factors
+            .into_iter()
+            .filter(|&f| !self.is_scalar(f))
+            .collect();
+        self.written_out_powers(&matrices).len()
     }
 
     /// The factors with every integer power of a matrix written out as repeated factors
