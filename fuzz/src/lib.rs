@@ -101,21 +101,24 @@ pub fn check_target(data: &[u8]) {
     }
 }
 
-/// A zero matrix prints as `0` and a matrix with no matrix symbol (`2I`) has its size only from
-/// context: neither can be read back alone. A power of zero (`0⁻³`, `1/0³`) has no value, so no
-/// canonical form either: reading `1/0³` back gives `1/0`.
+/// A zero matrix prints as `0` and a matrix whose size no matrix symbol fixes (`2I`, `sum(x)I`:
+/// the `x` inside a scalar says nothing about the size of `I`) has its size only from context:
+/// neither can be read back alone. A power of zero (`0⁻³`, `1/0³`) has no value, so no canonical
+/// form either: reading `1/0³` back gives `1/0`.
 fn not_round_trip_material(pool: &Pool, e: Id) -> bool {
-    let mut stack = vec![e];
-    let mut has_matrix_symbol = false;
-    while let Some(x) = stack.pop() {
+    // (node, whether every node above it is a matrix)
+    let mut stack = vec![(e, true)];
+    let mut size_fixed_by_symbol = false;
+    while let Some((x, matrix_path)) = stack.pop() {
+        let matrix_path = matrix_path && !pool.is_scalar(x);
         match pool.node(x) {
             Node::Zero(_) => return true,
             Node::Pow(base, _) if pool.is_zero(*base) => return true,
-            Node::Sym(_) if !pool.is_scalar(x) => has_matrix_symbol = true,
-            node => stack.extend(node.children()),
+            Node::Sym(_) if matrix_path => size_fixed_by_symbol = true,
+            node => stack.extend(node.children().iter().map(|&c| (c, matrix_path))),
         }
     }
-    !pool.is_scalar(e) && !has_matrix_symbol
+    !pool.is_scalar(e) && !size_fixed_by_symbol
 }
 
 /// `roundtrip`: printing then reading back gives the same expression, in every dialect.
