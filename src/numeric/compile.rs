@@ -26,6 +26,7 @@ use std::collections::HashMap;
 
 mod batch;
 mod exec;
+mod fuse;
 mod order;
 mod tape;
 
@@ -53,6 +54,10 @@ pub struct Program {
     registers: Vec<[f64; 1]>,
     /// The tape's outputs for one point.
     tape_outputs: Vec<Vec<f64>>,
+    /// The steps in groups run together (see [`fuse`]).
+    groups: Vec<fuse::Group>,
+    /// Per step of a fused group: its partial sums.
+    partials: Vec<exec::Dot>,
 }
 
 /// A variable of the program.
@@ -253,6 +258,8 @@ pub fn compile(
             tape: None,
             registers: Vec::new(),
             tape_outputs: Vec::new(),
+            groups: Vec::new(),
+            partials: Vec::new(),
         },
     };
     for id in topological(pool, outputs) {
@@ -623,9 +630,20 @@ impl Compiler<'_> {
         }
         needed.reverse();
         self.program.steps = needed;
+        if std::env::var_os("NABLA_DUMP").is_some() {
+            for s in &self.program.steps { let sh: Vec<_> = std::iter::once(s.out()).chain(s.reads()).map(|x| self.program.shapes[x]).collect(); eprintln!("{s:?} {sh:?}"); }
+            for s in &self.program.sparse { eprintln!("sparse rows {} single {:?}", s.rows, s.single.as_ref().map(|x| (x.ones, x.block))); }
+        }
         self.program.tape = Tape::of(&self.program);
+        self.program.groups = fuse::fuse(
+            &mut self.program.steps,
+            &self.program.shapes,
+            &self.program.sparse,
+        );
+        if std::env::var_os("NABLA_DUMP").is_some() && self.program.tape.is_none() { for g in &self.program.groups { eprintln!("{g:?}"); for s in &self.program.steps[g.steps.clone()] { eprintln!("   {s:?}"); } } }
         if let Some(tape) = &self.program.tape {
             self.program.registers = tape.registers();
+            if std::env::var_os("NABLA_DUMP").is_some() { tape.dump(); }
         }
         Ok(self.program)
     }

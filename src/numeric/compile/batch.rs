@@ -64,7 +64,13 @@ impl Program {
             }
         }
         if self.tape.is_some() {
-            return self.run_lanes(points, inputs, outputs);
+            return match std::env::var("NABLA_LANES").ok().and_then(|s| s.parse::<usize>().ok()) {
+                Some(32) => self.run_lanes::<32>(points, inputs, outputs),
+                Some(64) => self.run_lanes::<64>(points, inputs, outputs),
+                Some(128) => self.run_lanes::<128>(points, inputs, outputs),
+                Some(256) => self.run_lanes::<256>(points, inputs, outputs),
+                _ => self.run_lanes::<16>(points, inputs, outputs),
+            };
         }
         let mut point: Vec<&[f64]> = Vec::with_capacity(inputs.len());
         for p in 0..points {
@@ -84,7 +90,7 @@ impl Program {
 
     /// [`run_batch`](Program::run_batch) on the tape, [`LANES`] points at a time (the last
     /// block padded with copies of its first point). Sizes are checked by the caller.
-    fn run_lanes(
+    fn run_lanes<const LANES: usize>(
         &self,
         points: usize,
         inputs: &[&[f64]],

@@ -421,6 +421,13 @@ impl Tape {
         })
     }
 
+    pub(super) fn dump(&self) {
+        eprintln!("ops {} registers {} constants {}", self.ops.len(), self.registers, self.constants.len());
+        for op in self.ops.iter().take(60) { eprintln!("{op:?}"); }
+        let mut counts = std::collections::BTreeMap::new();
+        for op in &self.ops { let k = format!("{op:?}"); let k = k.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_string(); *counts.entry(k).or_insert(0) += 1; }
+        eprintln!("{counts:?}");
+    }
     /// Registers for `L` lanes with the constants set.
     pub(super) fn registers<const L: usize>(&self) -> Vec<[f64; L]> {
         let mut regs = vec![[0.0; L]; self.registers];
