@@ -15,7 +15,6 @@ use std::hint::black_box;
 use std::time::Instant;
 
 #[path = "../benches/support/workloads.rs"]
-#[allow(dead_code)]
 mod workloads;
 
 /// f and ∇f of the matrix-form Rosenbrock function at n = 1000, P and Q as data.
@@ -35,6 +34,20 @@ fn matrix_rosenbrock(n: usize) -> Program {
     inst.values.insert(pool.lookup("P").expect("P"), p);
     inst.values.insert(pool.lookup("Q").expect("Q"), q);
     compile(pool, &[def.body, g], &def.params, &inst).expect("compiles")
+}
+
+/// Rosenbrock by hand: f and ∇f in one pass (as in `benches/evaluate.rs`).
+fn rosenbrock(x: &[f64], g: &mut [f64]) -> f64 {
+    g.fill(0.0);
+    let mut f = 0.0;
+    for i in 0..x.len() - 1 {
+        let d = x[i + 1] - x[i] * x[i];
+        let e = 1.0 - x[i];
+        f += 100.0 * d * d + e * e;
+        g[i] += -400.0 * x[i] * d - 2.0 * e;
+        g[i + 1] += 200.0 * d;
+    }
+    f
 }
 
 /// The value in [0.25, 1.75) for variable `i` at point `p` (deterministic, no generator needed).
@@ -71,18 +84,33 @@ fn main() {
             start = Instant::now();
             for _ in 0..reps {
                 if which == "batch" {
-                    program.run_batch(points, black_box(&inputs), &mut out).expect("runs");
+                    program
+                        .run_batch(points, black_box(&inputs), &mut out)
+                        .expect("runs");
                 } else {
                     for p in 0..points {
-                        let point: Vec<&[f64]> =
-                            columns.iter().map(|c| std::slice::from_ref(&c[p])).collect();
+                        let point: Vec<&[f64]> = columns
+                            .iter()
+                            .map(|c| std::slice::from_ref(&c[p]))
+                            .collect();
                         program.run(black_box(&point)).expect("runs");
                     }
                 }
             }
             println!("steps = {}", program.len());
         }
-        other => eprintln!("unknown workload {other}: matrix, batch or points"),
+        "hand" => {
+            // The hand-written f and ∇f of the bench, for comparison.
+            let x: Vec<f64> = (0..n).map(|i| value(0, i) * 2.0 - 1.5).collect();
+            let mut g = vec![0.0; n];
+            start = Instant::now();
+            let mut f = 0.0;
+            for _ in 0..reps {
+                f = rosenbrock(black_box(&x), &mut g);
+            }
+            println!("f = {f}");
+        }
+        other => eprintln!("unknown workload {other}: matrix, hand, batch or points"),
     }
     let t = start.elapsed();
     println!("{reps} runs: {t:?}, {:?} per run", t / reps.max(1) as u32);

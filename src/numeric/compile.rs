@@ -52,8 +52,8 @@ pub struct Program {
     tape: Option<Tape>,
     /// The tape's registers for one point.
     registers: Vec<[f64; 1]>,
-    /// The tape's outputs for one point.
-    tape_outputs: Vec<Vec<f64>>,
+    /// The tape's outputs for one point, entry after entry.
+    stage: Vec<[f64; 1]>,
     /// The steps in groups run together (see [`fuse`]).
     groups: Vec<fuse::Group>,
     /// Per step of a fused group: its partial sums.
@@ -257,7 +257,7 @@ pub fn compile(
             fallback: None,
             tape: None,
             registers: Vec::new(),
-            tape_outputs: Vec::new(),
+            stage: Vec::new(),
             groups: Vec::new(),
             partials: Vec::new(),
         },
@@ -630,20 +630,14 @@ impl Compiler<'_> {
         }
         needed.reverse();
         self.program.steps = needed;
-        if std::env::var_os("NABLA_DUMP").is_some() {
-            for s in &self.program.steps { let sh: Vec<_> = std::iter::once(s.out()).chain(s.reads()).map(|x| self.program.shapes[x]).collect(); eprintln!("{s:?} {sh:?}"); }
-            for s in &self.program.sparse { eprintln!("sparse rows {} single {:?}", s.rows, s.single.as_ref().map(|x| (x.ones, x.block))); }
-        }
         self.program.tape = Tape::of(&self.program);
         self.program.groups = fuse::fuse(
             &mut self.program.steps,
             &self.program.shapes,
             &self.program.sparse,
         );
-        if std::env::var_os("NABLA_DUMP").is_some() && self.program.tape.is_none() { for g in &self.program.groups { eprintln!("{g:?}"); for s in &self.program.steps[g.steps.clone()] { eprintln!("   {s:?}"); } } }
         if let Some(tape) = &self.program.tape {
             self.program.registers = tape.registers();
-            if std::env::var_os("NABLA_DUMP").is_some() { tape.dump(); }
         }
         Ok(self.program)
     }

@@ -1,11 +1,11 @@
 //! Evaluating a compiled [`Program`] at many points in one call: a program of numbers runs
-//! 16 points per instruction (see the tape); any other program runs point by point.
+//! 32 points per instruction (see the tape); any other program runs point by point.
 
 use super::Program;
 use crate::numeric::error::EvalError;
 
 /// Points evaluated together by each instruction of a tape.
-const LANES: usize = 16;
+const LANES: usize = 32;
 
 impl Program {
     /// Evaluates the outputs at `points` points. `inputs[k]` holds the values of the `k`-th
@@ -64,13 +64,7 @@ impl Program {
             }
         }
         if self.tape.is_some() {
-            return match std::env::var("NABLA_LANES").ok().and_then(|s| s.parse::<usize>().ok()) {
-                Some(32) => self.run_lanes::<32>(points, inputs, outputs),
-                Some(64) => self.run_lanes::<64>(points, inputs, outputs),
-                Some(128) => self.run_lanes::<128>(points, inputs, outputs),
-                Some(256) => self.run_lanes::<256>(points, inputs, outputs),
-                _ => self.run_lanes::<16>(points, inputs, outputs),
-            };
+            return self.run_lanes(points, inputs, outputs);
         }
         let mut point: Vec<&[f64]> = Vec::with_capacity(inputs.len());
         for p in 0..points {
@@ -90,7 +84,7 @@ impl Program {
 
     /// [`run_batch`](Program::run_batch) on the tape, [`LANES`] points at a time (the last
     /// block padded with copies of its first point). Sizes are checked by the caller.
-    fn run_lanes<const LANES: usize>(
+    fn run_lanes(
         &self,
         points: usize,
         inputs: &[&[f64]],
@@ -100,14 +94,17 @@ impl Program {
             return Err(EvalError::shape("a program without a tape"));
         };
         let mut regs = tape.registers::<LANES>();
+        let mut stage = vec![[0.0; LANES]; tape.entries()];
         let mut finite = true;
         for start in (0..points).step_by(LANES) {
             let n = (points - start).min(LANES);
-            tape.run(&mut regs, inputs, (start, n), outputs)?;
-            for out in outputs.iter() {
-                let size = out.len() / points.max(1);
-                if let Some(block) = out.get(start * size..(start + n) * size) {
-                    finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());
+            tape.run(&mut regs, inputs, (start, n), &mut stage)?;
+            let mut at = 0;
+            for (out, &size) in outputs.iter_mut().zip(tape.sizes()) {
+                let rows = stage.get(at..at + size).unwrap_or(&[]);
+                at += size;
+                if let Some(block) = out.get_mut(start * size..(start + n) * size) {
+                    finite &= transpose(rows, block, size);
                 }
             }
         }
@@ -116,4 +113,37 @@ impl Program {
         }
         Ok(())
     }
+}
+
+/// Writes `rows` (entry `e` of an output at lane `p` in `rows[e][p]`) into `block` (entry `e`
+/// at point `p` in `block[p · size + e]`), eight entries of every point at a time so that each
+/// write fills a stretch of the point's row. Are all values finite?
+fn transpose<const L: usize>(rows: &[[f64; L]], block: &mut [f64], size: usize) -> bool {
+    let n = block.len().checked_div(size).unwrap_or(0).min(L);
+    // Lanes past `n` repeat the block's first point: checking them changes nothing.
+    let finite = rows.iter().fold(true, |ok, r| {
+        ok & r.iter().fold(true, |o, v| o & v.is_finite())
+    });
+    for (t, tile) in rows.chunks(8).enumerate() {
+        let first = t * 8;
+        if let Ok(tile) = <&[[f64; L]; 8]>::try_from(tile) {
+            for p in 0..n {
+                let dst = block.get_mut(p * size + first..p * size + first + 8);
+                if let Some(dst) = dst.and_then(|d| <&mut [f64; 8]>::try_from(d).ok()) {
+                    for (d, row) in dst.iter_mut().zip(tile) {
+                        *d = row[p];
+                    }
+                }
+            }
+        } else {
+            for p in 0..n {
+                for (e, row) in tile.iter().enumerate() {
+                    if let Some(d) = block.get_mut(p * size + first + e) {
+                        *d = row[p];
+                    }
+                }
+            }
+        }
+    }
+    finite
 }

@@ -82,18 +82,19 @@ impl Program {
             }
         }
         if let Some(tape) = &self.tape {
-            let mut outputs = std::mem::take(&mut self.tape_outputs);
-            outputs.resize_with(self.outputs.len(), Vec::new);
-            for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
-                out.resize(self.values.get(o).map_or(0, Vec::len), 0.0);
-            }
-            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut outputs);
-            for (out, &o) in outputs.iter().zip(&self.outputs) {
-                if let Some(v) = self.values.get_mut(o) {
-                    v.copy_from_slice(out);
+            let mut stage = std::mem::take(&mut self.stage);
+            stage.resize(tape.entries(), [0.0]);
+            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut stage);
+            let mut at = 0;
+            for (&o, &size) in self.outputs.iter().zip(tape.sizes()) {
+                if let (Some(v), Some(rows)) = (self.values.get_mut(o), stage.get(at..at + size)) {
+                    for (x, r) in v.iter_mut().zip(rows) {
+                        *x = r[0];
+                    }
                 }
+                at += size;
             }
-            self.tape_outputs = outputs;
+            self.stage = stage;
             result?;
             return self.check_outputs();
         }
@@ -445,7 +446,9 @@ impl Program {
                     if first >= last {
                         buf.fill(0.0);
                     } else {
-                        let src = bv.get(first - r + col..last - r + col).ok_or_else(missing)?;
+                        let src = bv
+                            .get(first - r + col..last - r + col)
+                            .ok_or_else(missing)?;
                         let (head, rest) = buf.split_at_mut(first - lo);
                         let (mid, tail) = rest.split_at_mut(last - first);
                         head.fill(0.0);
