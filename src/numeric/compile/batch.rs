@@ -115,33 +115,24 @@ impl Program {
     }
 }
 
+/// Entries of an output transposed together: their rows of lanes stay in the fastest cache while
+/// every point's stretch of them is written.
+const TILE: usize = 64;
+
 /// Writes `rows` (entry `e` of an output at lane `p` in `rows[e][p]`) into `block` (entry `e`
-/// at point `p` in `block[p · size + e]`), eight entries of every point at a time so that each
-/// write fills a stretch of the point's row. Are all values finite?
+/// at point `p` in `block[p · size + e]`), [`TILE`] entries of every point at a time. Are all
+/// values finite?
 fn transpose<const L: usize>(rows: &[[f64; L]], block: &mut [f64], size: usize) -> bool {
-    let n = block.len().checked_div(size).unwrap_or(0).min(L);
-    // Lanes past `n` repeat the block's first point: checking them changes nothing.
+    // Lanes past the block's points repeat its first point: checking them changes nothing.
     let finite = rows.iter().fold(true, |ok, r| {
         ok & r.iter().fold(true, |o, v| o & v.is_finite())
     });
-    for (t, tile) in rows.chunks(8).enumerate() {
-        let first = t * 8;
-        if let Ok(tile) = <&[[f64; L]; 8]>::try_from(tile) {
-            for p in 0..n {
-                let dst = block.get_mut(p * size + first..p * size + first + 8);
-                if let Some(dst) = dst.and_then(|d| <&mut [f64; 8]>::try_from(d).ok()) {
-                    for (d, row) in dst.iter_mut().zip(tile) {
-                        *d = row[p];
-                    }
-                }
-            }
-        } else {
-            for p in 0..n {
-                for (e, row) in tile.iter().enumerate() {
-                    if let Some(d) = block.get_mut(p * size + first + e) {
-                        *d = row[p];
-                    }
-                }
+    for (t, tile) in rows.chunks(TILE).enumerate() {
+        let first = t * TILE;
+        for (p, point) in block.chunks_exact_mut(size.max(1)).take(L).enumerate() {
+            let dst = point.get_mut(first..first + tile.len()).unwrap_or(&mut []);
+            for (x, row) in dst.iter_mut().zip(tile) {
+                *x = row[p];
             }
         }
     }

@@ -502,30 +502,30 @@ impl Tape {
                     *stage.get_mut(*at).ok_or_else(misplaced)? = *lanes;
                 }
                 Op::Add { out, terms } => {
-                    if terms.is_empty() {
-                        *regs.get_mut(*out).ok_or_else(misplaced)? = [0.0; L];
-                    }
+                    // The sum builds up in vector registers, written once.
+                    let mut acc = [0.0; L];
                     for (i, &(c, t)) in terms.iter().enumerate() {
-                        let (o, a) = pair(regs, *out, t)?;
+                        let a = regs.get(t).ok_or_else(misplaced)?;
                         match (i, c == 1.0) {
-                            (0, true) => *o = *a,
+                            (0, true) => acc = *a,
                             (0, false) => {
-                                for l in 0..L {
-                                    o[l] = c * a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x = c * y;
                                 }
                             }
                             (_, true) => {
-                                for l in 0..L {
-                                    o[l] += a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x += y;
                                 }
                             }
                             (_, false) => {
-                                for l in 0..L {
-                                    o[l] += c * a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x += c * y;
                                 }
                             }
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Scale {
                     out,
@@ -533,28 +533,27 @@ impl Tape {
                     scalars,
                     src,
                 } => {
-                    *regs.get_mut(*out).ok_or_else(misplaced)? = [*coeff; L];
+                    let mut acc = [*coeff; L];
                     for &s in scalars.iter().chain(src) {
-                        let (o, a) = pair(regs, *out, s)?;
-                        for l in 0..L {
-                            o[l] *= a[l];
+                        for (x, y) in acc.iter_mut().zip(regs.get(s).ok_or_else(misplaced)?) {
+                            *x *= y;
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Product { out, factors } => {
-                    if factors.is_empty() {
-                        *regs.get_mut(*out).ok_or_else(misplaced)? = [1.0; L];
-                    }
+                    let mut acc = [1.0; L];
                     for (i, &f) in factors.iter().enumerate() {
-                        let (o, a) = pair(regs, *out, f)?;
+                        let a = regs.get(f).ok_or_else(misplaced)?;
                         if i == 0 {
-                            *o = *a;
+                            acc = *a;
                         } else {
-                            for l in 0..L {
-                                o[l] *= a[l];
+                            for (x, y) in acc.iter_mut().zip(a) {
+                                *x *= y;
                             }
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Square { out, a } => {
                     let (o, a) = pair(regs, *out, *a)?;
