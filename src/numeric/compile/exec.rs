@@ -140,7 +140,15 @@ impl Program {
     #[inline(always)]
     fn exec_groups(&mut self, steps: &[Step]) -> Result<(), EvalError> {
         let groups = std::mem::take(&mut self.groups);
-        let result = groups.iter().try_for_each(|g| self.exec_group(steps, g));
+        // Plain loops rather than iterator adapters: the steps are compiled inline, with the
+        // caller's vector instructions.
+        let mut result = Ok(());
+        for g in &groups {
+            result = self.exec_group(steps, g);
+            if result.is_err() {
+                break;
+            }
+        }
         self.groups = groups;
         result
     }
@@ -203,7 +211,10 @@ impl Program {
             .get(group.steps.clone())
             .ok_or_else(|| EvalError::shape("a group of steps"))?;
         let Some(entries) = group.entries else {
-            return part.iter().try_for_each(|s| self.exec(s));
+            for s in part {
+                self.exec(s)?;
+            }
+            return Ok(());
         };
         let mut partials = std::mem::take(&mut self.partials);
         partials.clear();
