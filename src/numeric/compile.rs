@@ -29,6 +29,7 @@ mod exec;
 mod fuse;
 mod order;
 mod tape;
+mod view;
 
 use order::{chain_order, even_norm_power, operands, topological};
 use tape::Tape;
@@ -54,6 +55,8 @@ pub struct Program {
     registers: Vec<[f64; 1]>,
     /// The tape's outputs for one point, entry after entry.
     stage: Vec<[f64; 1]>,
+    /// Slots read in place from another slot (see [`view`]).
+    views: view::Views,
     /// The steps in groups run together (see [`fuse`]).
     groups: Vec<fuse::Group>,
     /// Per step of a fused group: its partial sums.
@@ -258,6 +261,7 @@ pub fn compile(
             tape: None,
             registers: Vec::new(),
             stage: Vec::new(),
+            views: Vec::new(),
             groups: Vec::new(),
             partials: Vec::new(),
         },
@@ -631,6 +635,12 @@ impl Compiler<'_> {
         needed.reverse();
         self.program.steps = needed;
         self.program.tape = Tape::of(&self.program);
+        self.program.views = view::views(
+            &mut self.program.steps,
+            &self.program.shapes,
+            &self.program.sparse,
+            &self.program.outputs,
+        );
         self.program.groups = fuse::fuse(
             &mut self.program.steps,
             &self.program.shapes,

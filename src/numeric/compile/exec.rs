@@ -265,9 +265,13 @@ impl Program {
         Ok(())
     }
 
-    /// The entries `range` of slot `slot`.
+    /// The entries `range` of slot `slot` (read in place when the slot is a view).
     #[inline(always)]
     fn part(&self, slot: usize, range: Range<usize>) -> Result<&[f64], EvalError> {
+        let (slot, range) = match self.views.get(slot) {
+            Some(&Some((src, at))) => (src, range.start + at..range.end + at),
+            _ => (slot, range),
+        };
         self.values
             .get(slot)
             .and_then(|v| v.get(range))
@@ -343,7 +347,8 @@ impl Program {
                 buf[0] = Scalar::pow(&self.scalar(*base), &self.scalar(*exp))?;
             }
             Step::SumSquares { v: x, j, .. } => {
-                let s = dot(&v[*x], &v[*x]);
+                let x = self.part(*x, 0..v[*x].len())?;
+                let s = dot(x, x);
                 buf[0] = if j.is_one() { s } else { s.pow_number(j)? };
             }
             Step::Apply { f, a, shape, .. } => {
