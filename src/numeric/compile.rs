@@ -26,8 +26,10 @@ use std::collections::HashMap;
 
 mod batch;
 mod exec;
+mod fuse;
 mod order;
 mod tape;
+mod view;
 
 use order::{chain_order, even_norm_power, operands, topological};
 use tape::Tape;
@@ -51,8 +53,14 @@ pub struct Program {
     tape: Option<Tape>,
     /// The tape's registers for one point.
     registers: Vec<[f64; 1]>,
-    /// The tape's outputs for one point.
-    tape_outputs: Vec<Vec<f64>>,
+    /// The tape's outputs for one point, entry after entry.
+    stage: Vec<[f64; 1]>,
+    /// Slots read in place from another slot (see [`view`]).
+    views: view::Views,
+    /// The steps in groups run together (see [`fuse`]).
+    groups: Vec<fuse::Group>,
+    /// Per step of a fused group: its partial sums.
+    partials: Vec<exec::Dot>,
 }
 
 /// A variable of the program.
@@ -252,7 +260,10 @@ pub fn compile(
             fallback: None,
             tape: None,
             registers: Vec::new(),
-            tape_outputs: Vec::new(),
+            stage: Vec::new(),
+            views: Vec::new(),
+            groups: Vec::new(),
+            partials: Vec::new(),
         },
     };
     for id in topological(pool, outputs) {
@@ -624,6 +635,17 @@ impl Compiler<'_> {
         needed.reverse();
         self.program.steps = needed;
         self.program.tape = Tape::of(&self.program);
+        self.program.views = view::views(
+            &mut self.program.steps,
+            &self.program.shapes,
+            &self.program.sparse,
+            &self.program.outputs,
+        );
+        self.program.groups = fuse::fuse(
+            &mut self.program.steps,
+            &self.program.shapes,
+            &self.program.sparse,
+        );
         if let Some(tape) = &self.program.tape {
             self.program.registers = tape.registers();
         }

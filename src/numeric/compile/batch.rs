@@ -1,11 +1,11 @@
 //! Evaluating a compiled [`Program`] at many points in one call: a program of numbers runs
-//! 16 points per instruction (see the tape); any other program runs point by point.
+//! 32 points per instruction (see the tape); any other program runs point by point.
 
 use super::Program;
 use crate::numeric::error::EvalError;
 
 /// Points evaluated together by each instruction of a tape.
-const LANES: usize = 16;
+const LANES: usize = 32;
 
 impl Program {
     /// Evaluates the outputs at `points` points. `inputs[k]` holds the values of the `k`-th
@@ -94,14 +94,17 @@ impl Program {
             return Err(EvalError::shape("a program without a tape"));
         };
         let mut regs = tape.registers::<LANES>();
+        let mut stage = vec![[0.0; LANES]; tape.entries()];
         let mut finite = true;
         for start in (0..points).step_by(LANES) {
             let n = (points - start).min(LANES);
-            tape.run(&mut regs, inputs, (start, n), outputs)?;
-            for out in outputs.iter() {
-                let size = out.len() / points.max(1);
-                if let Some(block) = out.get(start * size..(start + n) * size) {
-                    finite &= block.iter().fold(true, |ok, v| ok & v.is_finite());
+            tape.run(&mut regs, inputs, (start, n), &mut stage)?;
+            let mut at = 0;
+            for (out, &size) in outputs.iter_mut().zip(tape.sizes()) {
+                let rows = stage.get(at..at + size).unwrap_or(&[]);
+                at += size;
+                if let Some(block) = out.get_mut(start * size..(start + n) * size) {
+                    finite &= transpose(rows, block, size);
                 }
             }
         }
@@ -110,4 +113,28 @@ impl Program {
         }
         Ok(())
     }
+}
+
+/// Entries of an output transposed together: their rows of lanes stay in the fastest cache while
+/// every point's stretch of them is written.
+const TILE: usize = 64;
+
+/// Writes `rows` (entry `e` of an output at lane `p` in `rows[e][p]`) into `block` (entry `e`
+/// at point `p` in `block[p · size + e]`), [`TILE`] entries of every point at a time. Are all
+/// values finite?
+fn transpose<const L: usize>(rows: &[[f64; L]], block: &mut [f64], size: usize) -> bool {
+    // Lanes past the block's points repeat its first point: checking them changes nothing.
+    let finite = rows.iter().fold(true, |ok, r| {
+        ok & r.iter().fold(true, |o, v| o & v.is_finite())
+    });
+    for (t, tile) in rows.chunks(TILE).enumerate() {
+        let first = t * TILE;
+        for (p, point) in block.chunks_exact_mut(size.max(1)).take(L).enumerate() {
+            let dst = point.get_mut(first..first + tile.len()).unwrap_or(&mut []);
+            for (x, row) in dst.iter_mut().zip(tile) {
+                *x = row[p];
+            }
+        }
+    }
+    finite
 }

@@ -1,12 +1,14 @@
 //! Running a compiled [`Program`](super::Program): the steps over `f64` buffers, and the kernels (dense and
 //! compressed-row matrix products, pipelined inner products).
 
+use super::fuse::{Group, CHUNK};
 use super::{Csr, Program, Selection, Step, SPARSE_DENSITY};
 use crate::numeric::apply::apply;
 use crate::numeric::dense::Dense;
 use crate::numeric::error::EvalError;
 use crate::numeric::eval::evaluate;
 use crate::numeric::scalar::Scalar;
+use std::ops::Range;
 
 impl Csr {
     /// The compressed form when few entries are nonzero (and the matrix is not tiny).
@@ -80,18 +82,19 @@ impl Program {
             }
         }
         if let Some(tape) = &self.tape {
-            let mut outputs = std::mem::take(&mut self.tape_outputs);
-            outputs.resize_with(self.outputs.len(), Vec::new);
-            for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
-                out.resize(self.values.get(o).map_or(0, Vec::len), 0.0);
-            }
-            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut outputs);
-            for (out, &o) in outputs.iter().zip(&self.outputs) {
-                if let Some(v) = self.values.get_mut(o) {
-                    v.copy_from_slice(out);
+            let mut stage = std::mem::take(&mut self.stage);
+            stage.resize(tape.entries(), [0.0]);
+            let result = tape.run(&mut self.registers, inputs, (0, 1), &mut stage);
+            let mut at = 0;
+            for (&o, &size) in self.outputs.iter().zip(tape.sizes()) {
+                if let (Some(v), Some(rows)) = (self.values.get_mut(o), stage.get(at..at + size)) {
+                    for (x, r) in v.iter_mut().zip(rows) {
+                        *x = r[0];
+                    }
                 }
+                at += size;
             }
-            self.tape_outputs = outputs;
+            self.stage = stage;
             result?;
             return self.check_outputs();
         }
@@ -109,16 +112,52 @@ impl Program {
             }
         }
         let steps = std::mem::take(&mut self.steps);
-        let result = steps.iter().try_for_each(|s| self.exec(s));
+        let result = self.exec_all(&steps);
         self.steps = steps;
         result?;
         self.check_outputs()
     }
 
+    /// Runs `steps` in order, with the widest vector instructions the processor has (AVX2 where
+    /// available): the same operations, so the same results.
+    fn exec_all(&mut self, steps: &[Step]) -> Result<(), EvalError> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            return unsafe { self.exec_all_avx2(steps) };
+        }
+        self.exec_groups(steps)
+    }
+
+    /// [`Program::exec_all`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn exec_all_avx2(&mut self, steps: &[Step]) -> Result<(), EvalError> {
+        self.exec_groups(steps)
+    }
+
+    /// Runs `steps` group by group.
+    #[inline(always)]
+    fn exec_groups(&mut self, steps: &[Step]) -> Result<(), EvalError> {
+        let groups = std::mem::take(&mut self.groups);
+        // Plain loops rather than iterator adapters: the steps are compiled inline, with the
+        // caller's vector instructions.
+        let mut result = Ok(());
+        for g in &groups {
+            result = self.exec_group(steps, g);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.groups = groups;
+        result
+    }
+
     /// Fails unless every output of the last run is finite.
     fn check_outputs(&self) -> Result<(), EvalError> {
         for &o in &self.outputs {
-            if !self.values[o].iter().all(|a| a.is_finite()) {
+            // Without early exit, so the test vectorises.
+            if !self.values[o].iter().fold(true, |ok, a| ok & a.is_finite()) {
                 return Err(EvalError::domain("a non-finite value"));
             }
         }
@@ -165,6 +204,81 @@ impl Program {
         self.values[slot].first().copied().unwrap_or(0.0)
     }
 
+    /// Runs one group of steps: one after the other, or chunk by chunk (see [`super::fuse`]).
+    #[inline(always)]
+    fn exec_group(&mut self, steps: &[Step], group: &Group) -> Result<(), EvalError> {
+        let part = steps
+            .get(group.steps.clone())
+            .ok_or_else(|| EvalError::shape("a group of steps"))?;
+        let Some(entries) = group.entries else {
+            for s in part {
+                self.exec(s)?;
+            }
+            return Ok(());
+        };
+        let mut partials = std::mem::take(&mut self.partials);
+        partials.clear();
+        partials.resize(part.len(), Dot::default());
+        let result = self.exec_chunks(part, entries, &mut partials);
+        self.partials = partials;
+        result
+    }
+
+    /// Runs `part` chunk by chunk over `entries` entries; `partials` (one per step) accumulate
+    /// the sums of squares.
+    #[inline(always)]
+    fn exec_chunks(
+        &mut self,
+        part: &[Step],
+        entries: usize,
+        partials: &mut [Dot],
+    ) -> Result<(), EvalError> {
+        for lo in (0..entries).step_by(CHUNK) {
+            let range = lo..(lo + CHUNK).min(entries);
+            for (step, partial) in part.iter().zip(partials.iter_mut()) {
+                if let Step::SumSquares { v, .. } = step {
+                    partial.feed(self.part(*v, range.clone())?);
+                    continue;
+                }
+                let out = step.out();
+                let mut buf = std::mem::take(&mut self.values[out]);
+                let r = match buf.get_mut(range.clone()) {
+                    Some(chunk) => self.exec_entries(step, range.start, chunk),
+                    None => Err(EvalError::shape("a chunk of a value")),
+                };
+                self.values[out] = buf;
+                r?;
+            }
+        }
+        // Only whole multiples of 8 entries were fed: the rest is the sums' tail.
+        let tail = entries / 8 * 8..entries;
+        for (step, partial) in part.iter().zip(partials.iter()) {
+            if let Step::SumSquares { out, v, j } = step {
+                let rest = self.part(*v, tail.clone())?;
+                let s = partial.finish(rest, rest);
+                let value = if j.is_one() { s } else { s.pow_number(j)? };
+                if let Some(o) = self.values[*out].first_mut() {
+                    *o = value;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The entries `range` of slot `slot` (read in place when the slot is a view).
+    #[inline(always)]
+    fn part(&self, slot: usize, range: Range<usize>) -> Result<&[f64], EvalError> {
+        let (slot, range) = match self.views.get(slot) {
+            Some(&Some((src, at))) => (src, range.start + at..range.end + at),
+            _ => (slot, range),
+        };
+        self.values
+            .get(slot)
+            .and_then(|v| v.get(range))
+            .ok_or_else(|| EvalError::shape("a part of a value"))
+    }
+
+    #[inline(always)]
     pub(super) fn exec(&mut self, step: &Step) -> Result<(), EvalError> {
         let out = step.out();
         let mut buf = std::mem::take(&mut self.values[out]);
@@ -173,51 +287,14 @@ impl Program {
         r
     }
 
+    #[inline(always)]
     fn exec_into(&mut self, step: &Step, buf: &mut [f64]) -> Result<(), EvalError> {
         let v = &self.values;
         match step {
-            Step::Add { terms, .. } => {
-                let mut terms = terms.iter();
-                match terms.next() {
-                    Some(&(c, t)) => {
-                        if c == 1.0 {
-                            buf.copy_from_slice(&v[t]);
-                        } else {
-                            for (o, a) in buf.iter_mut().zip(&v[t]) {
-                                *o = c * a;
-                            }
-                        }
-                    }
-                    None => buf.fill(0.0),
-                }
-                for &(c, t) in terms {
-                    if c == 1.0 {
-                        for (o, a) in buf.iter_mut().zip(&v[t]) {
-                            *o += a;
-                        }
-                    } else {
-                        for (o, a) in buf.iter_mut().zip(&v[t]) {
-                            *o += c * a;
-                        }
-                    }
-                }
-            }
-            Step::Scale {
-                coeff,
-                scalars,
-                src,
-                ..
-            } => {
-                let c = scalars.iter().fold(*coeff, |acc, &s| acc * self.scalar(s));
-                match src {
-                    Some(s) => {
-                        for (o, a) in buf.iter_mut().zip(&v[*s]) {
-                            *o = c * a;
-                        }
-                    }
-                    None => buf.fill(c),
-                }
-            }
+            Step::Add { .. }
+            | Step::Scale { .. }
+            | Step::Hadamard { .. }
+            | Step::Elementwise { .. } => return self.exec_entries(step, 0, buf),
             Step::MatMul { a, b, .. } => {
                 let (r, k) = self.shapes[*a];
                 let c = self.shapes[*b].1;
@@ -227,20 +304,8 @@ impl Program {
                 let m = &self.sparse[*a];
                 let c = self.shapes[*b].1;
                 let bv = &v[*b];
-                if let (1, Some(sel)) = (c, &m.single) {
-                    if let Some((r, col, len)) = sel.block {
-                        buf.fill(0.0);
-                        buf[r..r + len].copy_from_slice(&bv[col..col + len]);
-                    } else if sel.ones {
-                        for (o, &l) in buf.iter_mut().zip(&sel.cols) {
-                            *o = bv[l];
-                        }
-                    } else {
-                        for ((o, &l), x) in buf.iter_mut().zip(&sel.cols).zip(&sel.values) {
-                            *o = x * bv[l];
-                        }
-                    }
-                    return Ok(());
+                if let (1, Some(_)) = (c, &m.single) {
+                    return self.exec_entries(step, 0, buf);
                 }
                 if c == 1 {
                     for (i, o) in buf.iter_mut().enumerate().take(m.rows) {
@@ -272,18 +337,6 @@ impl Program {
                     }
                 }
             }
-            Step::Hadamard { factors, .. } => {
-                let mut factors = factors.iter();
-                match factors.next() {
-                    Some(&f) => buf.copy_from_slice(&v[f]),
-                    None => buf.fill(1.0),
-                }
-                for &f in factors {
-                    for (o, a) in buf.iter_mut().zip(&v[f]) {
-                        *o *= a;
-                    }
-                }
-            }
             Step::PowInt { base, k, .. } => {
                 buf[0] = self.scalar(*base).powi(*k);
             }
@@ -294,13 +347,9 @@ impl Program {
                 buf[0] = Scalar::pow(&self.scalar(*base), &self.scalar(*exp))?;
             }
             Step::SumSquares { v: x, j, .. } => {
-                let s: f64 = v[*x].iter().map(|a| a * a).sum();
+                let x = self.part(*x, 0..v[*x].len())?;
+                let s = dot(x, x);
                 buf[0] = if j.is_one() { s } else { s.pow_number(j)? };
-            }
-            Step::Elementwise { f, a, .. } => {
-                for (o, x) in buf.iter_mut().zip(&v[*a]) {
-                    *o = x.apply(*f)?;
-                }
             }
             Step::Apply { f, a, shape, .. } => {
                 let r = apply(*f, &self.dense(*a), shape)?;
@@ -355,6 +404,125 @@ impl Program {
     }
 }
 
+impl Program {
+    /// The entries `lo..lo + buf.len()` of an entrywise step (a sum, product, scaling, function
+    /// applied entry by entry, or gather or scatter of a vector) into `buf`.
+    #[inline(always)]
+    fn exec_entries(&self, step: &Step, lo: usize, buf: &mut [f64]) -> Result<(), EvalError> {
+        let range = lo..lo + buf.len();
+        match step {
+            Step::Add { terms, .. } => add(buf, terms, |t| self.part(t, range.clone()))?,
+            Step::Scale {
+                coeff,
+                scalars,
+                src,
+                ..
+            } => {
+                let c = scalars.iter().fold(*coeff, |acc, &s| acc * self.scalar(s));
+                match src {
+                    Some(s) => {
+                        for (o, a) in buf.iter_mut().zip(self.part(*s, range)?) {
+                            *o = c * a;
+                        }
+                    }
+                    None => buf.fill(c),
+                }
+            }
+            Step::Hadamard { factors, .. } => match factors.as_slice() {
+                [] => buf.fill(1.0),
+                [f] => buf.copy_from_slice(self.part(*f, range)?),
+                [f, g, rest @ ..] => {
+                    let (a, b) = (self.part(*f, range.clone())?, self.part(*g, range.clone())?);
+                    for ((o, a), b) in buf.iter_mut().zip(a).zip(b) {
+                        *o = a * b;
+                    }
+                    for &h in rest {
+                        for (o, a) in buf.iter_mut().zip(self.part(h, range.clone())?) {
+                            *o *= a;
+                        }
+                    }
+                }
+            },
+            Step::Elementwise { f, a, .. } => {
+                for (o, x) in buf.iter_mut().zip(self.part(*a, range)?) {
+                    *o = x.apply(*f)?;
+                }
+            }
+            Step::SparseMatMul { a, b, .. } => {
+                let sel = self
+                    .sparse
+                    .get(*a)
+                    .and_then(|m| m.single.as_ref())
+                    .ok_or_else(|| EvalError::shape("a selection"))?;
+                let bv = self.part(*b, 0..self.values[*b].len())?;
+                let missing = || EvalError::shape("a selected entry");
+                if let Some((r, col, len)) = sel.block {
+                    // Rows r..r + len of the result are entries col..col + len of the operand.
+                    let (first, last) = (range.start.max(r), range.end.min(r + len));
+                    if first >= last {
+                        buf.fill(0.0);
+                    } else {
+                        let src = bv
+                            .get(first - r + col..last - r + col)
+                            .ok_or_else(missing)?;
+                        let (head, rest) = buf.split_at_mut(first - lo);
+                        let (mid, tail) = rest.split_at_mut(last - first);
+                        head.fill(0.0);
+                        mid.copy_from_slice(src);
+                        tail.fill(0.0);
+                    }
+                } else {
+                    let cols = sel.cols.get(range.clone()).ok_or_else(missing)?;
+                    let values = sel.values.get(range).ok_or_else(missing)?;
+                    if sel.ones {
+                        for (o, &l) in buf.iter_mut().zip(cols) {
+                            *o = *bv.get(l).ok_or_else(missing)?;
+                        }
+                    } else {
+                        for ((o, &l), x) in buf.iter_mut().zip(cols).zip(values) {
+                            *o = x * bv.get(l).ok_or_else(missing)?;
+                        }
+                    }
+                }
+            }
+            _ => return Err(EvalError::shape("a step run entry by entry")),
+        }
+        Ok(())
+    }
+}
+
+/// Partial sums of an inner product: eight independent sums (so the additions pipeline), fed
+/// eight entries at a time, and the entries left over added at the end.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Dot {
+    acc: [f64; 8],
+}
+
+impl Dot {
+    /// Adds the products of whole groups of eight entries (the rest of `a` is ignored: it is the
+    /// tail given to [`Dot::finish`]).
+    #[inline(always)]
+    fn feed(&mut self, a: &[f64]) {
+        self.feed2(a, a);
+    }
+
+    #[inline(always)]
+    fn feed2(&mut self, a: &[f64], b: &[f64]) {
+        for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+            for l in 0..8 {
+                self.acc[l] += x[l] * y[l];
+            }
+        }
+    }
+
+    /// The inner product: the partial sums, then the tail `a·b`.
+    #[inline(always)]
+    fn finish(&self, a: &[f64], b: &[f64]) -> f64 {
+        let tail: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        self.acc.iter().sum::<f64>() + tail
+    }
+}
+
 fn copy_checked(buf: &mut [f64], data: &[f64]) -> Result<(), EvalError> {
     if buf.len() != data.len() {
         return Err(EvalError::shape("a computed value"));
@@ -363,7 +531,52 @@ fn copy_checked(buf: &mut [f64], data: &[f64]) -> Result<(), EvalError> {
     Ok(())
 }
 
+/// `out = Σ c·t` over `terms` (coefficient, slot) in one pass: entry by entry the same operations
+/// as adding the terms one after the other (a coefficient 1 multiplies nothing).
+/// `part` gives the operands' entries.
+#[inline(always)]
+fn add<'a>(
+    buf: &mut [f64],
+    terms: &[(f64, usize)],
+    part: impl Fn(usize) -> Result<&'a [f64], EvalError>,
+) -> Result<(), EvalError> {
+    match terms {
+        [] => buf.fill(0.0),
+        [(c, t)] => scaled(buf, *c, part(*t)?),
+        [(c, t), (d, u)] => {
+            for ((o, a), b) in buf.iter_mut().zip(part(*t)?).zip(part(*u)?) {
+                *o = c * a + d * b;
+            }
+        }
+        [(c, t), (d, u), (e, w), rest @ ..] => {
+            let (a, b, x) = (part(*t)?, part(*u)?, part(*w)?);
+            for (((o, a), b), x) in buf.iter_mut().zip(a).zip(b).zip(x) {
+                *o = c * a + d * b + e * x;
+            }
+            for &(c, t) in rest {
+                for (o, a) in buf.iter_mut().zip(part(t)?) {
+                    *o += c * a;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `out = c·a` (a copy when `c` is 1).
+#[inline(always)]
+fn scaled(buf: &mut [f64], c: f64, a: &[f64]) {
+    if c == 1.0 {
+        buf.copy_from_slice(a);
+    } else {
+        for (o, x) in buf.iter_mut().zip(a) {
+            *o = c * x;
+        }
+    }
+}
+
 /// `out = a · b` for row-major `a` (r×k) and `b` (k×c).
+#[inline(always)]
 fn matmul(a: &[f64], b: &[f64], out: &mut [f64], r: usize, k: usize, c: usize) {
     if c == 1 {
         for (o, row) in out.iter_mut().zip(a.chunks_exact(k.max(1))) {
@@ -386,19 +599,10 @@ fn matmul(a: &[f64], b: &[f64], out: &mut [f64], r: usize, k: usize, c: usize) {
 }
 
 /// The inner product, with independent partial sums so the additions pipeline.
+#[inline(always)]
 fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..8 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    acc.iter().sum::<f64>() + tail
+    let mut d = Dot::default();
+    d.feed2(a, b);
+    let (ta, tb) = (a.chunks_exact(8).remainder(), b.chunks_exact(8).remainder());
+    d.finish(ta, tb)
 }

@@ -30,12 +30,8 @@ pub(super) struct Tape {
 enum Op {
     /// `out =` the values of the `input`-th variable (a number) at the lanes' points.
     Load { out: usize, input: usize },
-    /// Entry `entry` of the `output`-th output at the lanes' points `= a`.
-    Store {
-        a: usize,
-        output: usize,
-        entry: usize,
-    },
+    /// Row `at` of the outputs (the outputs' entries one after the other) `= a`.
+    Store { a: usize, at: usize },
     /// `out = Σ c·t` (a coefficient 1 is an addition only).
     Add {
         out: usize,
@@ -196,11 +192,9 @@ fn place_io(
             }
         }
     }
-    let mut stores: Vec<Vec<(usize, usize)>> = vec![Vec::new(); slots];
-    for (k, entries) in outputs.iter().enumerate() {
-        for (e, &s) in entries.iter().enumerate() {
-            stores.get_mut(s)?.push((k, e));
-        }
+    let mut stores: Vec<Vec<usize>> = vec![Vec::new(); slots];
+    for (at, &s) in outputs.iter().flatten().enumerate() {
+        stores.get_mut(s)?.push(at);
     }
     let mut computed = vec![false; slots];
     let mut read = vec![false; slots];
@@ -214,12 +208,8 @@ fn place_io(
     }
     let mut placed = Vec::with_capacity(ops.len() + outputs.iter().map(Vec::len).sum::<usize>());
     let store = |placed: &mut Vec<Op>, s: usize| {
-        for &(output, entry) in &stores[s] {
-            placed.push(Op::Store {
-                a: s,
-                output,
-                entry,
-            });
+        for &at in &stores[s] {
+            placed.push(Op::Store { a: s, at });
         }
     };
     let mut loaded = vec![false; slots];
@@ -421,6 +411,16 @@ impl Tape {
         })
     }
 
+    /// The number of entries of each output.
+    pub(super) fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// The number of entries of all outputs together.
+    pub(super) fn entries(&self) -> usize {
+        self.sizes.iter().sum()
+    }
+
     /// Registers for `L` lanes with the constants set.
     pub(super) fn registers<const L: usize>(&self) -> Vec<[f64; L]> {
         let mut regs = vec![[0.0; L]; self.registers];
@@ -434,8 +434,8 @@ impl Tape {
 
     /// Runs the instructions on all lanes of `regs` (from [`Tape::registers`]) for the points
     /// `start..start + n` (`n ≤ L`; spare lanes repeat the first point): variable `k` at point
-    /// `p` is `inputs[k][p]`, entry `e` of output `k` at point `p` goes to
-    /// `outputs[k][p · size + e]` (sizes checked by the caller).
+    /// `p` is `inputs[k][p]`, and the outputs' entries, one after the other (see
+    /// [`Tape::entries`]), go to the rows of `stage`, lane by lane.
     ///
     /// With the widest vector instructions the processor has (AVX2 where available): the same
     /// operations, so the same results.
@@ -444,14 +444,14 @@ impl Tape {
         regs: &mut [[f64; L]],
         inputs: &[&[f64]],
         span: (usize, usize),
-        outputs: &mut [Vec<f64>],
+        stage: &mut [[f64; L]],
     ) -> Result<(), EvalError> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { self.run_avx2(regs, inputs, span, outputs) };
+            return unsafe { self.run_avx2(regs, inputs, span, stage) };
         }
-        self.run_lanes(regs, inputs, span, outputs)
+        self.run_lanes(regs, inputs, span, stage)
     }
 
     /// [`Tape::run`] compiled for AVX2.
@@ -462,9 +462,9 @@ impl Tape {
         regs: &mut [[f64; L]],
         inputs: &[&[f64]],
         span: (usize, usize),
-        outputs: &mut [Vec<f64>],
+        stage: &mut [[f64; L]],
     ) -> Result<(), EvalError> {
-        self.run_lanes(regs, inputs, span, outputs)
+        self.run_lanes(regs, inputs, span, stage)
     }
 
     /// [`Tape::run`] for the instructions the compiler targets.
@@ -474,7 +474,7 @@ impl Tape {
         regs: &mut [[f64; L]],
         inputs: &[&[f64]],
         (start, n): (usize, usize),
-        outputs: &mut [Vec<f64>],
+        stage: &mut [[f64; L]],
     ) -> Result<(), EvalError> {
         for op in &self.ops {
             match op {
@@ -497,49 +497,35 @@ impl Tape {
                         }
                     }
                 }
-                Op::Store { a, output, entry } => {
-                    let Some(out) = outputs.get_mut(*output) else {
-                        continue;
-                    };
-                    let size = self.sizes.get(*output).copied().unwrap_or(0);
-                    let Some(block) = out.get_mut(start * size..(start + n) * size) else {
-                        continue;
-                    };
+                Op::Store { a, at } => {
                     let lanes = regs.get(*a).ok_or_else(misplaced)?;
-                    for (dst, v) in block
-                        .iter_mut()
-                        .skip(*entry)
-                        .step_by(size.max(1))
-                        .zip(lanes)
-                    {
-                        *dst = *v;
-                    }
+                    *stage.get_mut(*at).ok_or_else(misplaced)? = *lanes;
                 }
                 Op::Add { out, terms } => {
-                    if terms.is_empty() {
-                        *regs.get_mut(*out).ok_or_else(misplaced)? = [0.0; L];
-                    }
+                    // The sum builds up in vector registers, written once.
+                    let mut acc = [0.0; L];
                     for (i, &(c, t)) in terms.iter().enumerate() {
-                        let (o, a) = pair(regs, *out, t)?;
+                        let a = regs.get(t).ok_or_else(misplaced)?;
                         match (i, c == 1.0) {
-                            (0, true) => *o = *a,
+                            (0, true) => acc = *a,
                             (0, false) => {
-                                for l in 0..L {
-                                    o[l] = c * a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x = c * y;
                                 }
                             }
                             (_, true) => {
-                                for l in 0..L {
-                                    o[l] += a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x += y;
                                 }
                             }
                             (_, false) => {
-                                for l in 0..L {
-                                    o[l] += c * a[l];
+                                for (x, y) in acc.iter_mut().zip(a) {
+                                    *x += c * y;
                                 }
                             }
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Scale {
                     out,
@@ -547,28 +533,27 @@ impl Tape {
                     scalars,
                     src,
                 } => {
-                    *regs.get_mut(*out).ok_or_else(misplaced)? = [*coeff; L];
+                    let mut acc = [*coeff; L];
                     for &s in scalars.iter().chain(src) {
-                        let (o, a) = pair(regs, *out, s)?;
-                        for l in 0..L {
-                            o[l] *= a[l];
+                        for (x, y) in acc.iter_mut().zip(regs.get(s).ok_or_else(misplaced)?) {
+                            *x *= y;
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Product { out, factors } => {
-                    if factors.is_empty() {
-                        *regs.get_mut(*out).ok_or_else(misplaced)? = [1.0; L];
-                    }
+                    let mut acc = [1.0; L];
                     for (i, &f) in factors.iter().enumerate() {
-                        let (o, a) = pair(regs, *out, f)?;
+                        let a = regs.get(f).ok_or_else(misplaced)?;
                         if i == 0 {
-                            *o = *a;
+                            acc = *a;
                         } else {
-                            for l in 0..L {
-                                o[l] *= a[l];
+                            for (x, y) in acc.iter_mut().zip(a) {
+                                *x *= y;
                             }
                         }
                     }
+                    *regs.get_mut(*out).ok_or_else(misplaced)? = acc;
                 }
                 Op::Square { out, a } => {
                     let (o, a) = pair(regs, *out, *a)?;
