@@ -100,6 +100,8 @@ const CASES: &[Case] = &[
         "exp(x)", "exp(x)", "\\exp(x)"),
     ("ones", |p| p.ones(Shape::vector(Dim::symbol("n"))),
         "𝟙", "ones", "\\mathbf{1}"),
+    ("sum of entries", |p| { let x = vector(p, "x", "n"); let ones = p.ones(Shape::vector(Dim::symbol("n"))); let row = p.transpose(ones); p.mul(&[row, x]) },
+        "𝟙ᵀx", "ones'*x", "\\mathbf{1}^\\top x"),
     ("identity", |p| p.identity(Dim::symbol("n")),
         "I", "I", "I"),
     ("zero", |p| p.zero(Shape::vector(Dim::symbol("n"))),

@@ -350,3 +350,20 @@ fn rules_are_recorded_by_name_when_asked() {
     let _ = quiet.add(&[xs, xs]);
     assert!(quiet.rules_applied().is_empty());
 }
+
+#[test]
+fn scalar_factors_leave_elementwise_products() {
+    let mut f = Fixture::new();
+    let (x, y) = (f.vector("x", "n"), f.vector("y", "n"));
+    let (s, t) = (f.scalar("s"), f.scalar("t"));
+    let p = &mut f.pool;
+    let ones = p.ones(Shape::vector(Dim::symbol("n")));
+    let s_ones = p.mul(&[s, ones]);
+    let sx = p.mul(&[s, x]);
+    assert_eq!(p.hadamard(&[x, s_ones]), sx);
+    let two = p.int(2);
+    let two_t_y = p.mul(&[two, t, y]);
+    let xy = p.hadamard(&[x, y]);
+    let expected = p.mul(&[two, s, t, xy]);
+    assert_eq!(p.hadamard(&[sx, two_t_y]), expected);
+}

@@ -125,6 +125,10 @@ impl<'p> Reader<'p> {
                 product_of(factors)
             }
             Node::Identity(_) => Form::Identity,
+            // A row of ones is the transpose of the column `𝟙` (`𝟙ᵀx`), as it is written.
+            Node::Ones(shape) if shape.rows.as_known() == Some(1) && !shape.is_scalar() => {
+                Form::Transpose(Box::new(Form::Ones))
+            }
             Node::Ones(_) => Form::Ones,
             // A zero of small concrete size shows its size: `[0; 0]` (it reads back the same).
             Node::Zero(shape) => match (shape.rows.as_known(), shape.cols.as_known()) {

@@ -1095,8 +1095,8 @@ impl Pool {
         }
     }
 
-    /// A canonical elementwise product: flattened, sorted, scalar coefficients pulled out, `𝟙`
-    /// dropped.
+    /// A canonical elementwise product: flattened, sorted, scalar factors (`(s𝟙) ⊙ x = sx`) and
+    /// coefficients pulled out, `𝟙` dropped.
     pub fn hadamard(&mut self, operands: &[Id]) -> Id {
         let Some(&first) = operands.first() else {
             return self.int(1);
@@ -1106,11 +1106,13 @@ impl Pool {
             return self.mul(operands);
         }
         let mut coeff = Number::one();
+        let mut scalars: Vec<Id> = Vec::new();
         let mut flat: Vec<Id> = Vec::new();
         for &o in operands {
             let (c, rest) = self.split_coefficient(o);
             coeff = &coeff * &c;
             let Some(rest) = rest else { continue };
+            let rest = self.pull_scalar_factors(rest, &mut scalars);
             match self.node(rest) {
                 Node::Hadamard(inner) => flat.extend_from_slice(inner),
                 Node::Ones(_) => {}
@@ -1126,7 +1128,24 @@ impl Pool {
             1 => flat[0],
             _ => self.intern(Node::Hadamard(flat.into()), shape),
         };
-        self.scale(coeff, core)
+        scalars.push(self.num(coeff));
+        scalars.push(core);
+        self.mul(&scalars)
+    }
+
+    /// A product's scalar factors moved to `scalars`; what remains is its non-scalar part (the
+    /// product itself when it has no scalar factor or no non-scalar one).
+    fn pull_scalar_factors(&mut self, id: Id, scalars: &mut Vec<Id>) -> Id {
+        let Node::Mul(factors) = self.node(id) else {
+            return id;
+        };
+        let split = factors.iter().position(|&f| !self.is_scalar(f));
+        let Some(split @ 1..) = split else {
+            return id;
+        };
+        let factors = factors.clone();
+        scalars.extend_from_slice(&factors[..split]);
+        self.mul(&factors[split..])
     }
 
     /// A Kronecker product (an ordinary product when either side is scalar).
