@@ -861,6 +861,17 @@ fn power_of_a_vector_suggests_inner_or_elementwise_product() {
 }
 
 #[test]
+fn a_scalar_added_to_a_vector_suggests_the_ones_vector() {
+    let d = fail(vec![std_decls(), Statement::Expr(add(num(1), name("x")))]);
+    assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
+    let hint = d.hint.unwrap_or_default();
+    assert!(hint.contains("𝟙 + x"), "{hint}");
+    let d = fail(vec![std_decls(), Statement::Expr(add(name("A"), num(2)))]);
+    let hint = d.hint.unwrap_or_default();
+    assert!(hint.contains("cI"), "{hint}");
+}
+
+#[test]
 fn power_of_a_square_matrix() {
     let l = run(vec![
         let_(vec![decl(&["S"], mat_t("n", "n"))]),

@@ -365,7 +365,9 @@ impl Lowerer {
                         BinaryOp::Sub => format!("cannot subtract {sb} from {sa}"),
                         _ => format!("an elementwise product needs one shape, not {sa} and {sb}"),
                     };
-                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone(), true);
+                    let hint = self
+                        .declare_hint(lhs, rhs, sb.clone(), sa.clone(), true)
+                        .or_else(|| scalar_with_array_hint(op, &sa, &sb));
                     return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
                 }
                 Ok(match op {
@@ -589,4 +591,19 @@ impl Lowerer {
             _ => false,
         }
     }
+}
+
+/// The hint for a scalar added to (or multiplied entrywise with) a vector or matrix.
+fn scalar_with_array_hint(op: BinaryOp, sa: &Shape, sb: &Shape) -> Option<String> {
+    if sa.is_scalar() == sb.is_scalar() {
+        return None;
+    }
+    let array = if sa.is_scalar() { sb } else { sa };
+    Some(match op {
+        BinaryOp::Hadamard => "a scalar multiplies every entry without ⊙: write 2x, not 2 ⊙ x".into(),
+        _ if array.is_column() => {
+            "to add a scalar to every entry, multiply it by the ones vector: 1 + x becomes 𝟙 + x, c + x becomes c𝟙 + x".into()
+        }
+        _ => "a scalar is not added to a matrix: write cI to add c to its diagonal".into(),
+    })
 }
