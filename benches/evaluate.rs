@@ -16,6 +16,10 @@ use rand_pcg::Pcg64;
 use std::hint::black_box;
 use std::time::Duration;
 
+#[path = "support/workloads.rs"]
+mod workloads;
+use workloads::{rosenbrock_by_hand, rosenbrock_gradient_by_hand};
+
 /// Compiles f and ∇f of the function `f` of `text` with the given data (by name).
 fn compiled(text: &str, dims: &[(&str, u64)], data: Vec<(&str, Dense<f64>)>) -> Program {
     let mut doc = Document::read(text, &ReadOptions::default()).expect("valid");
@@ -31,30 +35,6 @@ fn compiled(text: &str, dims: &[(&str, u64)], data: Vec<(&str, Dense<f64>)>) -> 
         inst.values.insert(pool.lookup(name).expect("declared"), v);
     }
     compile(pool, &[def.body, g], &def.params, &inst).expect("compiles")
-}
-
-/// Rosenbrock by hand: ∇f alone.
-fn rosenbrock_gradient(x: &[f64], g: &mut [f64]) {
-    g.fill(0.0);
-    for i in 0..x.len() - 1 {
-        let d = x[i + 1] - x[i] * x[i];
-        g[i] += -400.0 * x[i] * d - 2.0 * (1.0 - x[i]);
-        g[i + 1] += 200.0 * d;
-    }
-}
-
-/// Rosenbrock by hand: f and ∇f in one pass.
-fn rosenbrock(x: &[f64], g: &mut [f64]) -> f64 {
-    g.fill(0.0);
-    let mut f = 0.0;
-    for i in 0..x.len() - 1 {
-        let d = x[i + 1] - x[i] * x[i];
-        let e = 1.0 - x[i];
-        f += 100.0 * d * d + e * e;
-        g[i] += -400.0 * x[i] * d - 2.0 * e;
-        g[i + 1] += 200.0 * d;
-    }
-    f
 }
 
 /// Least squares by hand: r = Ax − b, f = ½rᵀr, ∇f = Aᵀr (A row-major m×n).
@@ -93,7 +73,7 @@ fn bench_rosenbrock(c: &mut Criterion) {
     let mut rng = Pcg64::seed_from_u64(7);
     let x: Vec<f64> = (0..n).map(|_| rng.gen_range(-1.5..1.5)).collect();
     let mut g = vec![0.0; n];
-    let f = rosenbrock(&x, &mut g);
+    let f = rosenbrock_by_hand(&x, &mut g);
     program.run(&[&x]).expect("runs");
     assert!(
         close(program.output(0), &[f]) && close(program.output(1), &g),
@@ -107,7 +87,7 @@ fn bench_rosenbrock(c: &mut Criterion) {
         })
     });
     group.bench_function("hand-written", |b| {
-        b.iter(|| black_box(rosenbrock(black_box(&x), &mut g)))
+        b.iter(|| black_box(rosenbrock_by_hand(black_box(&x), &mut g)))
     });
     group.finish();
 }
@@ -194,7 +174,7 @@ fn bench_rosenbrock_points(c: &mut Criterion) {
     program.run_batch(points, &inputs, &mut out).expect("runs");
     let mut grad = vec![0.0; n];
     for (p, x) in rows.iter().enumerate() {
-        rosenbrock_gradient(x, &mut grad);
+        rosenbrock_gradient_by_hand(x, &mut grad);
         assert!(close(&out[0][p * n..(p + 1) * n], &grad), "disagree");
     }
     let mut group = c.benchmark_group("rosenbrock gradient n=1000 at 1000 points");
@@ -218,7 +198,7 @@ fn bench_rosenbrock_points(c: &mut Criterion) {
     group.bench_function("hand-written", |b| {
         b.iter(|| {
             for x in &rows {
-                rosenbrock_gradient(black_box(x), &mut grad);
+                rosenbrock_gradient_by_hand(black_box(x), &mut grad);
             }
             black_box(grad[0])
         })

@@ -36,20 +36,6 @@ fn matrix_rosenbrock(n: usize) -> Program {
     compile(pool, &[def.body, g], &def.params, &inst).expect("compiles")
 }
 
-/// Rosenbrock by hand: f and ∇f in one pass (as in `benches/evaluate.rs`).
-fn rosenbrock(x: &[f64], g: &mut [f64]) -> f64 {
-    g.fill(0.0);
-    let mut f = 0.0;
-    for i in 0..x.len() - 1 {
-        let d = x[i + 1] - x[i] * x[i];
-        let e = 1.0 - x[i];
-        f += 100.0 * d * d + e * e;
-        g[i] += -400.0 * x[i] * d - 2.0 * e;
-        g[i + 1] += 200.0 * d;
-    }
-    f
-}
-
 /// The value in [0.25, 1.75) for variable `i` at point `p` (deterministic, no generator needed).
 fn value(p: usize, i: usize) -> f64 {
     0.25 + ((p * 7919 + i * 104_729) % 1000) as f64 * 1.5e-3
@@ -106,7 +92,7 @@ fn main() {
             start = Instant::now();
             let mut f = 0.0;
             for _ in 0..reps {
-                f = rosenbrock(black_box(&x), &mut g);
+                f = workloads::rosenbrock_by_hand(black_box(&x), &mut g);
             }
             println!("f = {f}");
         }

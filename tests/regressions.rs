@@ -113,11 +113,10 @@ fn a_long_exact_number_reads_back() {
 /// one line (the wrapped form is for display only); these bytes must round-trip that way.
 #[test]
 fn a_long_sum_round_trips_on_one_line() {
-    let input = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/roundtrip/regression-long-sum"),
-    )
-    .expect("the regression input is committed");
-    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-long-sum")),
+        Ok(())
+    );
 }
 
 /// Found by `roundtrip`: `tr(Bᵀ(S − B))y` with S symmetric was built as `tr(−B(Bᵀ − S))y` — the
@@ -126,20 +125,11 @@ fn a_long_sum_round_trips_on_one_line() {
 /// trace like any scalar factor.
 #[test]
 fn a_sign_taken_out_inside_a_trace_leaves_it() {
-    let input = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/roundtrip/regression-trace-sign"),
-    )
-    .expect("the regression input is committed");
-    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
-    let options = nabla::document::ReadOptions {
-        declarations: Some("B: ℝ^(n×n), S: ℝ^(n×n) symmetric".into()),
-        ..Default::default()
-    };
-    let read = |text: &str| {
-        let doc = nabla::document::Document::read(text, &options).expect("reads");
-        let id = doc.last_expression().expect("an expression");
-        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
-    };
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-trace-sign")),
+        Ok(())
+    );
+    let read = printed_with("B: ℝ^(n×n), S: ℝ^(n×n) symmetric");
     assert_eq!(read("tr(Bᵀ(S − B))y"), read("−tr(B(Bᵀ − S))y"));
 }
 
@@ -149,21 +139,11 @@ fn a_sign_taken_out_inside_a_trace_leaves_it() {
 /// are now written out before the rotation is chosen, so every grouping gets the same one.
 #[test]
 fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
-    let input = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/roundtrip/regression-trace-power-rotation"),
-    )
-    .expect("the regression input is committed");
-    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
-    let options = nabla::document::ReadOptions {
-        declarations: Some("B: ℝ^(n×n), C: ℝ^(n×n)".into()),
-        ..Default::default()
-    };
-    let read = |text: &str| {
-        let doc = nabla::document::Document::read(text, &options).expect("reads");
-        let id = doc.last_expression().expect("an expression");
-        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
-    };
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-trace-power-rotation")),
+        Ok(())
+    );
+    let read = printed_with("B: ℝ^(n×n), C: ℝ^(n×n)");
     let forms = [
         "tr(B²Bᵀ)",
         "tr(B(Bᵀ)²)",
@@ -183,23 +163,11 @@ fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
 /// after merging (shortest first), and a product that got shorter is simplified again.
 #[test]
 fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
-    let input = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/roundtrip/regression-trace-cancellation"),
-    )
-    .expect("the regression input is committed");
-    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
-    let options = nabla::document::ReadOptions {
-        declarations: Some(
-            "A: ℝ^(m×n), B: ℝ^(n×n), S: ℝ^(n×n) symmetric, T: ℝ^(n×n), X: ℝ^(n×n)".into(),
-        ),
-        ..Default::default()
-    };
-    let read = |text: &str| {
-        let doc = nabla::document::Document::read(text, &options).expect("reads");
-        let id = doc.last_expression().expect("an expression");
-        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
-    };
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-trace-cancellation")),
+        Ok(())
+    );
+    let read = printed_with("A: ℝ^(m×n), B: ℝ^(n×n), S: ℝ^(n×n) symmetric, T: ℝ^(n×n), X: ℝ^(n×n)");
     assert_eq!(read("tr(ABᵀSAᵀ)"), read("tr(ASBAᵀ)"));
     assert_eq!(read("tr(S²BAᵀAS⁻¹)"), read("tr(ASBAᵀ)"));
     assert_eq!(read("tr(S⁻¹T⁻¹XTS)"), "tr(X)");
@@ -211,12 +179,10 @@ fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
 /// harness counted any matrix symbol as fixing the size. In context it reads back.
 #[test]
 fn an_identity_scaled_by_a_scalar_of_a_vector_is_not_read_back_alone() {
-    let input = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/roundtrip/regression-identity-scaled-by-scalar"),
-    )
-    .expect("the regression input is committed");
-    assert_eq!(fuzz::roundtrip_target(&input), Ok(()));
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-identity-scaled-by-scalar")),
+        Ok(())
+    );
     let options = nabla::document::ReadOptions {
         declarations: Some("x: ℝ^n, B: ℝ^(n×n)".into()),
         ..Default::default()
@@ -424,5 +390,28 @@ fn the_command_line_never_fails_internally_on_corpus_inputs() {
                 "{args:?} on {name}: {err}"
             );
         }
+    }
+}
+
+/// A committed regression input of the `roundtrip` target.
+fn committed(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/roundtrip")
+            .join(name),
+    )
+    .expect("the regression input is committed")
+}
+
+/// Reads an expression under `declarations` and prints its canonical form in Unicode.
+fn printed_with(declarations: &str) -> impl Fn(&str) -> String {
+    let options = nabla::document::ReadOptions {
+        declarations: Some(declarations.into()),
+        ..Default::default()
+    };
+    move |text| {
+        let doc = nabla::document::Document::read(text, &options).expect("reads");
+        let id = doc.last_expression().expect("an expression");
+        nabla::print::print(doc.pool(), id, &nabla::print::PrintOptions::unicode())
     }
 }

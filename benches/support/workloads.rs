@@ -1,6 +1,7 @@
 //! The benchmark workloads, built once here and shared by `benches/differentiate.rs`,
-//! `benches/check.rs`, `examples/profile_rosenbrock.rs`, `examples/profile_check.rs` and
-//! `examples/peer_tasks.rs` (each includes this file with `#[path]`; not every one uses all of it).
+//! `benches/evaluate.rs`, `benches/check.rs`, `examples/profile_rosenbrock.rs`,
+//! `examples/profile_check.rs`, `examples/profile_evaluate.rs` and `examples/peer_tasks.rs` (each
+//! includes this file with `#[path]`; not every one uses all of it).
 #![allow(dead_code)]
 
 use nabla::expr::{Assumptions, Func, Id, Number, Pool, Shape, SymbolId, SymbolOrigin};
@@ -93,3 +94,27 @@ pub const HOMEWORK: &[&str] = &[
     "let W: ℝ^(m×n), b: ℝ^m, x: ℝ^n\nclaim J(σ(Wx + b), x) = diag(σ(Wx + b) ⊙ (𝟙 − σ(Wx + b)))W",
     "let X: ℝ^(N×d), y: ℝ^N, w: ℝ^d, α: ℝ\nJ(w) = ‖Xw − y‖² + α‖w‖²\nclaim ∇J(w) = 2Xᵀ(Xw − y) + 2αw",
 ];
+
+/// Rosenbrock by hand: ∇f alone.
+pub fn rosenbrock_gradient_by_hand(x: &[f64], g: &mut [f64]) {
+    g.fill(0.0);
+    for i in 0..x.len() - 1 {
+        let d = x[i + 1] - x[i] * x[i];
+        g[i] += -400.0 * x[i] * d - 2.0 * (1.0 - x[i]);
+        g[i + 1] += 200.0 * d;
+    }
+}
+
+/// Rosenbrock by hand: f and ∇f in one pass.
+pub fn rosenbrock_by_hand(x: &[f64], g: &mut [f64]) -> f64 {
+    g.fill(0.0);
+    let mut f = 0.0;
+    for i in 0..x.len() - 1 {
+        let d = x[i + 1] - x[i] * x[i];
+        let e = 1.0 - x[i];
+        f += 100.0 * d * d + e * e;
+        g[i] += -400.0 * x[i] * d - 2.0 * e;
+        g[i + 1] += 200.0 * d;
+    }
+    f
+}

@@ -50,14 +50,7 @@ impl Lowerer {
             return self.apply_defined(name, &ids, args, span);
         }
         if derived::is_derived_function(name) {
-            let [arg] = args else {
-                return Err(Diagnostic::new(
-                    DiagnosticKind::BadArguments,
-                    span,
-                    format!("{name} takes one argument, but {} were given", args.len()),
-                )
-                .with_hint(format!("write {name}(x)")));
-            };
+            let arg = single_argument(name, args, span)?;
             let a = self.lower(arg)?;
             let s = self.pool.shape(a).clone();
             if !s.is_scalar() {
@@ -75,14 +68,7 @@ impl Lowerer {
         }
         let builtin = Func::from_name(name);
         if builtin.is_some() || OPERATOR_NAMES.contains(&name) {
-            let [arg] = args else {
-                return Err(Diagnostic::new(
-                    DiagnosticKind::BadArguments,
-                    span,
-                    format!("{name} takes one argument, but {} were given", args.len()),
-                )
-                .with_hint(format!("write {name}(x)")));
-            };
+            let arg = single_argument(name, args, span)?;
             let a = self.lower(arg)?;
             let Some(f) = builtin else {
                 return Err(Diagnostic::new(
@@ -170,5 +156,18 @@ impl Lowerer {
             map.insert(param, id);
         }
         Ok(self.pool.substitute(def.body, &map))
+    }
+}
+
+/// The one argument of a call to `name`, or an error saying how many were given.
+fn single_argument<'a>(name: &str, args: &'a [Expr], span: Span) -> Result<&'a Expr, Diagnostic> {
+    match args {
+        [arg] => Ok(arg),
+        _ => Err(Diagnostic::new(
+            DiagnosticKind::BadArguments,
+            span,
+            format!("{name} takes one argument, but {} were given", args.len()),
+        )
+        .with_hint(format!("write {name}(x)"))),
     }
 }
