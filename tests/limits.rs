@@ -203,6 +203,25 @@ fn differentiation_stops_at_the_node_limit() {
     assert!(err.contains("more than 40 expression nodes"), "{err}");
 }
 
+/// The pool's deadline stops differentiation between nodes (the checker sets it from its time
+/// limits, so a claim whose derivative explodes ends at its limit, not long after).
+#[test]
+fn differentiation_stops_at_the_pools_deadline() {
+    let (mut doc, f) =
+        expression("let x: ℝ^n, A: ℝ^(n×n); exp(sin(xᵀAx) cos(xᵀAᵀAx)) log(1 + ‖x‖²)");
+    let pool = &mut doc.lowered.pool;
+    let x = pool.lookup("x").map(|s| pool.symbol_expr(s)).expect("x");
+    pool.limits.deadline = Some(Instant::now());
+    match gradient(pool, f, &[x]) {
+        Err(e @ DiffError::LimitExceeded { .. }) => {
+            assert!(e.to_string().contains("time limit"), "{e}")
+        }
+        other => panic!("expected the time limit, got {other:?}"),
+    }
+    pool.limits.deadline = None;
+    assert!(gradient(pool, f, &[x]).is_ok());
+}
+
 #[test]
 fn expansion_stops_at_the_node_limit() {
     let (mut doc, e) = expression(&format!("({})^4", sum_of_twenty()));

@@ -173,6 +173,29 @@ fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
     assert_eq!(read("tr(S⁻¹T⁻¹XTS)"), "tr(X)");
 }
 
+/// Found by `roundtrip` (soak, after 679,651 executions): `t tr(S²(S + Bᵀ)(Bᵀ − S))` (S
+/// symmetric) read back as `−t tr(S²(S − B)(B + S))`. The rotations of the product and of its
+/// transpose were compared factor by factor as written, and a factor's form depends on the side
+/// it came from: transposing `Bᵀ − S` gives `B − S`, which the product holds as `−(S − B)`.
+/// Candidates are now compared by the factors of their canonical products.
+#[test]
+fn a_trace_rotation_does_not_depend_on_the_side_a_sum_came_from() {
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-trace-transposed-sum-sign")),
+        Ok(())
+    );
+    let read = printed_with("B: ℝ^(n×n), S: ℝ^(n×n) symmetric, t: ℝ");
+    let forms = [
+        "t tr(S²(S + Bᵀ)(Bᵀ − S))",
+        "−t tr(S²(S − B)(B + S))",
+        "tr(S S (S − B) (−t) (B + S))",
+        "t tr(S(S + Bᵀ)(Bᵀ − S)S)",
+    ];
+    for form in forms {
+        assert_eq!(read(form), "t tr(S²(S + Bᵀ)(Bᵀ − S))", "{form}");
+    }
+}
+
 /// Found by `roundtrip` (soak, after 13,587 executions): `−(3/2) sum(x)I` printed and could not
 /// be read back alone — the size of `I` comes from context, and the `x` inside the scalar
 /// `sum(x)` does not give it. Such an expression is no round-trip material (like `2I`); the
@@ -277,6 +300,50 @@ fn a_large_positive_definite_draw_stops_at_the_time_limit() {
     assert!(
         matches!(verdicts.as_slice(), [Verdict::Unknown { reason }] if reason.contains("time limit")),
         "{verdicts:?}"
+    );
+}
+
+/// Found by the `check` soak (after 832,973 executions): a chain of about twenty nested
+/// `d/dx` applied to long implicit products. Evaluating the derivative operators did not look at
+/// the clock, so a claim ran ~50 % past its time limit and a file of such claims past the fuzzer's
+/// 20 s. The pool now carries the claim's deadline (`Limits::deadline`) and differentiation stops
+/// at it. The input is `fuzz/corpus/check/regression-nested-derivatives-time`.
+#[test]
+fn nested_derivatives_of_long_products_end_at_the_claims_time_limit() {
+    use nabla::check::compare::CompareOptions;
+    use nabla::check::{check_program, CheckOptions, Verdict};
+    use nabla::document::{Document, ReadOptions};
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/check/regression-nested-derivatives-time"),
+    )
+    .expect("committed input");
+    let source = String::from_utf8_lossy(&data);
+    let mut doc = Document::read(&source, &ReadOptions::default()).expect("reads");
+    let options = CheckOptions {
+        compare: CompareOptions {
+            trials: 3,
+            min_valid: 1,
+            max_attempts: 8,
+            ..CompareOptions::default()
+        },
+        time_limit: Some(std::time::Duration::from_millis(200)),
+        ..CheckOptions::default()
+    };
+    let verdicts: Vec<Verdict> = check_program(&mut doc.lowered, &options)
+        .claims()
+        .flat_map(|c| c.steps.iter().map(|s| s.verdict.clone()))
+        .collect();
+    assert!(!verdicts.is_empty());
+    assert!(
+        verdicts.iter().any(
+            |v| matches!(v, Verdict::Unknown { reason } if reason == "time limit of 0.2s per claim reached")
+        ),
+        "{verdicts:?}"
+    );
+    assert_eq!(
+        doc.lowered.pool.limits.deadline, None,
+        "the deadline is restored"
     );
 }
 

@@ -10,7 +10,7 @@ use nabla::expr::{Func, Id, Node, NormKind, Number, Pool};
 use nabla::print::{print, Dialect, PrintOptions};
 use nabla::simplify::{expand, textbook_form};
 use nabla::syntax::{parse_expression, parse_program};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// `parse`: the parser on any text, as a program, as one expression, and as LaTeX inside `$…$`.
 pub fn parse_target(data: &[u8]) {
@@ -96,6 +96,10 @@ pub fn check_target(data: &[u8]) {
     };
     for read in [ReadOptions::default(), options()] {
         if let Ok(mut doc) = Document::read(&text, &read) {
+            let check = CheckOptions {
+                deadline: Instant::now().checked_add(Duration::from_secs(4)),
+                ..check.clone()
+            };
             let _ = check_program(&mut doc.lowered, &check);
         }
     }

@@ -134,6 +134,7 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
     let budget = Budget::new(options);
     let mut options = options.clone();
     options.compare.deadline = budget.deadline;
+    let pool_deadline = std::mem::replace(&mut pool.limits.deadline, budget.deadline);
     let options = &options;
     let at: HashMap<Id, Id> = claim
         .at
@@ -165,6 +166,7 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
         });
         previous = (step.expr, step.span);
     }
+    pool.limits.deadline = pool_deadline;
     ClaimReport {
         span: claim.span,
         first: claim.first,
@@ -191,13 +193,17 @@ fn check_step(
     options: &CheckOptions,
     budget: &Budget,
 ) -> (Verdict, Option<Id>) {
+    let unknown = |reason| match budget.passed() {
+        true => budget.unknown(),
+        false => Verdict::Unknown { reason },
+    };
     let g = match value_of(pool, previous, at) {
         Ok(v) => v,
-        Err(reason) => return (Verdict::Unknown { reason }, None),
+        Err(reason) => return (unknown(reason), None),
     };
     let c = match value_of(pool, current, at) {
         Ok(v) => v,
-        Err(reason) => return (Verdict::Unknown { reason }, None),
+        Err(reason) => return (unknown(reason), None),
     };
     let expected = (g != previous).then(|| textbook_form(pool, g));
     let derivative = match pool.node(previous) {

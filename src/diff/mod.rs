@@ -93,7 +93,7 @@ pub enum DiffError {
         /// What is unsupported.
         what: String,
     },
-    /// The pool grew past `limits.max_nodes`.
+    /// The pool grew past `limits.max_nodes`, or `limits.deadline` passed.
     LimitExceeded {
         /// Where the limit was reached.
         what: String,
@@ -114,9 +114,14 @@ impl fmt::Display for DiffError {
 
 impl std::error::Error for DiffError {}
 
-/// Fails with [`DiffError::LimitExceeded`] once the pool has grown past its node limit.
+/// Fails with [`DiffError::LimitExceeded`] once the pool has grown past its node limit or its
+/// deadline has passed.
 pub(crate) fn check_limit(pool: &Pool, during: &str) -> Result<(), DiffError> {
-    if pool.over_limit() {
+    if pool.past_deadline() {
+        Err(DiffError::LimitExceeded {
+            what: format!("the time limit was reached during {during}"),
+        })
+    } else if pool.over_limit() {
         Err(DiffError::LimitExceeded {
             what: format!(
                 "more than {} expression nodes during {during}",

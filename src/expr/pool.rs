@@ -9,6 +9,7 @@ use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// Size limits that keep every operation bounded; exceeding one yields an error or an
 /// *unknown (limit reached)* verdict, never a hang.
@@ -20,6 +21,9 @@ pub struct Limits {
     pub max_exponent: u64,
     /// Largest bit size of an exact number produced by folding.
     pub max_number_bits: u64,
+    /// When long-running work on the pool (differentiation, evaluation of derivative operators)
+    /// stops with a limit error; `None`: no deadline. The checker sets it from its time limits.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for Limits {
@@ -28,6 +32,7 @@ impl Default for Limits {
             max_nodes: 20_000_000,
             max_exponent: 10_000,
             max_number_bits: 1 << 16,
+            deadline: None,
         }
     }
 }
@@ -308,6 +313,11 @@ impl Pool {
     /// Has the pool grown past its node limit?
     pub fn over_limit(&self) -> bool {
         self.nodes.len() > self.limits.max_nodes
+    }
+
+    /// Has the deadline in `limits` passed?
+    pub fn past_deadline(&self) -> bool {
+        self.limits.deadline.is_some_and(|d| Instant::now() >= d)
     }
 }
 

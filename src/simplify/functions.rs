@@ -175,7 +175,8 @@ impl Pool {
 
     /// Among the shape-valid rotations of a matrix product, one whose product has the fewest
     /// matrix factors once adjacent ones merge or cancel (S⁻¹XS → X); among those, one giving a
-    /// 1×1 product if any, else the structurally smallest rotation. The transposed product
+    /// 1×1 product if any, then one whose powers stay together (S²X rather than SXS), then the
+    /// structurally smallest canonical product. The transposed product
     /// competes too (tr Aᵀ = tr A). Integer powers are written out first (B²Bᵀ as B·B·Bᵀ), so
     /// the choice does not depend on how the factors happened to be grouped: tr(B²Bᵀ) and
     /// tr(BBᵀB) get the same rotation.
@@ -184,7 +185,7 @@ impl Pool {
         let n = fs.len();
         // The rules of the rotations tried and not kept are not part of the derivation.
         let rules = self.trace.take();
-        let mut best: Option<(usize, bool, Vec<Id>)> = None;
+        let mut best: Option<(usize, bool, Vec<Id>, Vec<Id>)> = None;
         let transposed: Vec<Id> = fs.iter().rev().map(|&f| self.transpose(f)).collect();
         let mut from_transposed = false;
         for (flipped, candidate) in [(false, fs.clone()), (true, transposed)] {
@@ -200,19 +201,28 @@ impl Pool {
                     self.shape(rot[0]).rows.is_one() && self.shape(rot[n - 1]).cols.is_one();
                 let product = self.mul(&rot);
                 let length = self.matrix_factor_count(product);
+                // Candidates compare by the factors of their canonical product, not by `rot`:
+                // a factor's form depends on the side it came from (transposing Bᵀ − S gives
+                // B − S, which a product holds as −(S − B)), and the choice must not.
+                let key = self.matrix_factors(product);
                 let better = match &best {
                     None => true,
-                    Some((bl, bs, bv)) => match length.cmp(bl) {
+                    Some((bl, bs, bk, _)) => match length.cmp(bl) {
                         Ordering::Less => true,
                         Ordering::Greater => false,
                         Ordering::Equal => {
                             (scalar && !bs)
-                                || (scalar == *bs && self.cmp_lists(&rot, bv) == Ordering::Less)
+                                || (scalar == *bs
+                                    && key
+                                        .len()
+                                        .cmp(&bk.len())
+                                        .then_with(|| self.cmp_lists(&key, bk))
+                                        == Ordering::Less)
                         }
                     },
                 };
                 if better {
-                    best = Some((length, scalar, rot));
+                    best = Some((length, scalar, key, rot));
                     from_transposed = flipped;
                 }
             }
@@ -224,20 +234,21 @@ impl Pool {
                 self.transpose(f);
             }
         }
-        best.map(|(_, _, rot)| rot)
+        best.map(|(_, _, _, rot)| rot)
+    }
+
+    /// The matrix (non-scalar) factors of a product, or the matrix itself.
+    fn matrix_factors(&self, product: Id) -> Vec<Id> {
+        match self.node(product) {
+            Node::Mul(fs) => fs.iter().copied().filter(|&f| !self.is_scalar(f)).collect(),
+            _ => vec![product],
+        }
     }
 
     /// The number of matrix factors of a product, powers written out (1 for a matrix that is
     /// not a product, 0 for a scalar).
     fn matrix_factor_count(&mut self, product: Id) -> usize {
-        let factors = match self.node(product) {
-            Node::Mul(fs) => fs.to_vec(),
-            _ => vec![product],
-        };
-        let matrices: Vec<Id> = factors
-            .into_iter()
-            .filter(|&f| !self.is_scalar(f))
-            .collect();
+        let matrices = self.matrix_factors(product);
         self.written_out_powers(&matrices).len()
     }
 
