@@ -598,6 +598,31 @@ fn a_stray_character_is_reported_where_it_is() {
     assert_eq!(d.span().range(), 4..5);
 }
 
+/// A built-in's name without its argument is an error at the name, never a symbol that
+/// multiplies (`sum(sqrt x)` read as sum(sqrt·x) gave a wrong gradient); declared, it is a symbol.
+#[test]
+fn a_bare_builtin_name_is_an_error_not_a_symbol() {
+    for (source, name, hint) in [
+        ("claim sum(sqrt x) = 0", "sqrt", "sqrt(x)"),
+        ("claim sin + 1 = 0", "sin", "sin(x) or sin x"),
+        ("claim inv A = 0", "inv", "inv(A)"),
+        ("claim exp = 1", "exp", "exp(x) or exp x"),
+        ("claim 2 sum = 0", "sum", "sum(x)"),
+    ] {
+        let d = error_of(source);
+        assert_eq!(d.kind, DiagnosticKind::BadArguments, "{source}");
+        let at = source.find(name).expect("name in source");
+        assert_eq!(d.span().range(), at..at + name.len(), "{source}");
+        assert!(d.message.contains(name), "{source}: {}", d.message);
+        assert!(
+            d.hint.as_ref().is_some_and(|h| h.contains(hint)),
+            "{source}: {:?}",
+            d.hint
+        );
+    }
+    assert!(parse_program("let σ: ℝ\nclaim σ + 1 = 1 + σ").is_ok());
+}
+
 #[test]
 fn a_bare_equation_suggests_claim() {
     let d = error_of("x + 1 = 2");

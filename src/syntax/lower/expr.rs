@@ -106,7 +106,10 @@ impl Lowerer {
                         arg.span,
                         format!("√ needs a scalar, but {}", describe(arg, &s)),
                     )
-                    .with_hint("for the length of a vector write ‖x‖"));
+                    .with_hint(
+                        "for the length of a vector write ‖x‖; an elementwise square root is not \
+                         supported yet (for positive entries, exp(½ log x) is one)",
+                    ));
                 }
                 Ok(self.pool.sqrt(a))
             }

@@ -188,7 +188,7 @@ impl<'a> Parser<'a, '_> {
         Ok(None)
     }
 
-    /// A built-in applied to its argument(s), or its bare name.
+    /// A built-in applied to its argument(s); its bare name is an error.
     fn builtin_applied(&mut self, word: &str, span: Span) -> PResult<Expr> {
         let start = span.start as usize;
         if self.at_op(Op::LParen) {
@@ -220,8 +220,27 @@ impl<'a> Parser<'a, '_> {
             };
             return self.call(word, span, vec![arg]);
         }
-        let name = self.node(ExprKind::Name(names::canonical_function(word)), span)?;
-        self.subscripted(name)
+        Err(self.bare_builtin(word, span))
+    }
+
+    /// A built-in function's name with no argument (`sqrt x`, `sin + 1`): an error, not a symbol
+    /// named `sqrt` (which would silently multiply).
+    fn bare_builtin(&self, word: &str, span: Span) -> Diagnostic {
+        let arg = self
+            .peek()
+            .filter(|t| t.script == Script::Normal && matches!(t.kind, Kind::Ident | Kind::Number))
+            .map_or(Cow::Borrowed("x"), |t| t.text.clone());
+        let hint = if applies_without_parens(word) {
+            format!("apply it to its argument: {word}({arg}) or {word} {arg}")
+        } else {
+            format!("{word} takes its argument in parentheses: {word}({arg})")
+        };
+        Diagnostic::new(
+            DiagnosticKind::BadArguments,
+            span,
+            format!("the function {word} needs an argument"),
+        )
+        .with_hint(hint + "; to use the name for a symbol, declare it with let")
     }
 
     fn call(&mut self, word: &str, span: Span, args: Vec<Expr>) -> PResult<Expr> {
