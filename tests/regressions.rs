@@ -196,6 +196,28 @@ fn a_trace_rotation_does_not_depend_on_the_side_a_sum_came_from() {
     }
 }
 
+/// Found by `roundtrip` (soak, after 811,745 executions): `√6·√(√6)·√(√6)` was built as
+/// `√6·√6` — `√(√6)` stayed a power of `√6`, the two met as `(√6)¹ = √6` after the product had
+/// already merged its powers of 6 — and `√6·√6·(√6 − 6)/3` read back as `2√6 − 12`. A positive
+/// number's powers now multiply for any exponent (`√(√6) = 6^(1/4)`).
+#[test]
+fn powers_of_a_surd_merge_with_the_surd() {
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-power-of-a-surd")),
+        Ok(())
+    );
+    let read = printed_with("t: ℝ");
+    assert_eq!(read("√6 · √(√6) · √(√6)"), "6");
+    assert_eq!(read("(1/3)√6 · √(√6) · (√6 − 6) · √(√6)"), "2√6 − 12");
+    assert_eq!(read("(2^(1/3))^(3/2)"), "√2");
+    assert_eq!(read("√(√(√2))^8"), "2");
+    assert_eq!(
+        read("√(t²)"),
+        "√(t²)",
+        "not |t| by this rule: t may be negative"
+    );
+}
+
 /// Found by `roundtrip` (soak, after 13,587 executions): `−(3/2) sum(x)I` printed and could not
 /// be read back alone — the size of `I` comes from context, and the `x` inside the scalar
 /// `sum(x)` does not give it. Such an expression is no round-trip material (like `2I`); the

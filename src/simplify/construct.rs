@@ -925,7 +925,8 @@ impl Pool {
     }
 
     /// A canonical power. Scalars: `x⁰ = 1`, `x¹ = x`, exact folding of rational powers within
-    /// limits, `(xᵃ)ᵏ = xᵃᵏ` and `(xy)ᵏ = xᵏyᵏ` for integer `k`. Square matrices: integer powers,
+    /// limits, `(xᵃ)ᵏ = xᵃᵏ` and `(xy)ᵏ = xᵏyᵏ` for integer `k` (and `(cᵃ)ᵏ = cᵃᵏ` for any `k` when
+    /// `c` is a positive number). Square matrices: integer powers,
     /// `A⁰ = I`, `(AB)⁻¹ = B⁻¹A⁻¹`, `(cA)⁻¹ = c⁻¹A⁻¹`.
     pub fn pow(&mut self, base: Id, exp: Id) -> Id {
         let k = self.as_number(exp).cloned();
@@ -961,6 +962,15 @@ impl Pool {
                 if let Some(k) = integer_k {
                     self.note(Rule::PowerOfPower);
                     let ke = self.scale(Number::int(k), e);
+                    return self.pow(b, ke);
+                }
+                // A positive number's powers multiply for any exponent: √(√6) = 6^(1/4), so a
+                // product meets it as a power of 6 (√6·√(√6)·√(√6) = 6).
+                let positive_number =
+                    matches!(self.node(b), Node::Num(n) if !n.is_negative() && !n.is_zero());
+                if let (Some(k), true) = (&k, positive_number) {
+                    self.note(Rule::PowerOfPower);
+                    let ke = self.scale(k.clone(), e);
                     return self.pow(b, ke);
                 }
             }
