@@ -218,6 +218,22 @@ fn powers_of_a_surd_merge_with_the_surd() {
     );
 }
 
+/// Found by `roundtrip` (soak, after 852,827 executions, once the surd case above was fixed):
+/// `√(−t) ⊙ tr(−S) ⊙ (−t√(−t))` was built as `−tt tr(S)` and read back as `−t² tr(S)`. The two
+/// powers of `−t` merged into `−t` after the product had merged its powers of `t`; the merge now
+/// runs again when a merged power changes its base.
+#[test]
+fn a_merged_power_that_changes_its_base_merges_again() {
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-merged-power-meets-its-base")),
+        Ok(())
+    );
+    let read = printed_with("t: ℝ, S: ℝ^(n×n)");
+    assert_eq!(read("t √(−t) √(−t)"), "−t²");
+    assert_eq!(read("√(−t) ⊙ tr(−S) ⊙ (−t √(−t))"), "−t² tr(S)");
+    assert_eq!(read("√(1 − t) √(1 − t) (t − 1)"), "−(t − 1)²");
+}
+
 /// Found by `roundtrip` (soak, after 13,587 executions): `−(3/2) sum(x)I` printed and could not
 /// be read back alone — the size of `I` comes from context, and the `x` inside the scalar
 /// `sum(x)` does not give it. Such an expression is no round-trip material (like `2I`); the

@@ -633,13 +633,34 @@ impl Pool {
         }
     }
 
-    /// Sorts scalar factors and merges equal bases by adding exponents.
+    /// Sorts scalar factors and merges equal bases by adding exponents. A merged power that
+    /// turns into another base (`√(−t)·√(−t) = −t`, `(√6)¹ = √6`) may meet a factor already
+    /// there (`t`, `√6`): the merge runs again until no base repeats (a few rounds at most).
     fn merge_scalar_powers(
         &mut self,
         scalars: Vec<Id>,
         coeff: &mut Number,
         sorted: Option<std::ops::Range<usize>>,
     ) -> Vec<Id> {
+        const MAX_ROUNDS: usize = 8;
+        let (mut scalars, mut rebased) = self.merge_scalar_powers_once(scalars, coeff, sorted);
+        for _ in 1..MAX_ROUNDS {
+            if !rebased {
+                break;
+            }
+            (scalars, rebased) = self.merge_scalar_powers_once(scalars, coeff, None);
+        }
+        scalars
+    }
+
+    /// One round of [`Pool::merge_scalar_powers`]; also says whether a merged power changed
+    /// its base (so equal bases may repeat again).
+    fn merge_scalar_powers_once(
+        &mut self,
+        scalars: Vec<Id>,
+        coeff: &mut Number,
+        sorted: Option<std::ops::Range<usize>>,
+    ) -> (Vec<Id>, bool) {
         let scalars = self.sort_factors(scalars, sorted);
         let base_of = |pool: &Pool, id: Id| match pool.node(id) {
             Node::Pow(b, _) if pool.is_scalar(id) => *b,
@@ -650,7 +671,7 @@ impl Pool {
             .windows(2)
             .all(|w| base_of(self, w[0]) != base_of(self, w[1]))
         {
-            return scalars;
+            return (scalars, false);
         }
         self.note(Rule::ProductOfPowers);
         // (base, exponent, the factor itself while nothing merged into it)
@@ -693,7 +714,7 @@ impl Pool {
         if !in_order {
             result.sort_by(|a, b| structural_cmp(self, *a, *b));
         }
-        result
+        (result, !in_order)
     }
 
     /// Sorts scalar factors canonically; those in the range `sorted` are in order already, and
