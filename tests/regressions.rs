@@ -234,6 +234,22 @@ fn a_merged_power_that_changes_its_base_merges_again() {
     assert_eq!(read("√(1 − t) √(1 − t) (t − 1)"), "−(t − 1)²");
 }
 
+/// Found by `roundtrip` (soak, after 593,498 executions, once the case above was fixed):
+/// `√(s + ¼)·√(s + ¼)` among other factors merged into the sum `s + ¼`, which kept its content
+/// inside (`½(s + 1/4)(…)`) where every other sum factor gives it to the coefficient
+/// (`(4s + 1)(…)/8`). A merged power that is a sum now gives its content too.
+#[test]
+fn a_merged_power_that_is_a_sum_gives_its_content_to_the_coefficient() {
+    assert_eq!(
+        fuzz::roundtrip_target(&committed("regression-merged-power-is-a-sum")),
+        Ok(())
+    );
+    let read = printed_with("s: ℝ, t: ℝ");
+    assert_eq!(read("√(s + 1/4) √(s + 1/4)"), "s + 1/4");
+    assert_eq!(read("√(s + 1/4) √(s + 1/4) t"), "t(4s + 1)/4");
+    assert_eq!(read("√(s + 1/4) √(s + 1/4) (4s + 1)"), "(4s + 1)²/4");
+}
+
 /// Found by `roundtrip` (soak, after 13,587 executions): `−(3/2) sum(x)I` printed and could not
 /// be read back alone — the size of `I` comes from context, and the `x` inside the scalar
 /// `sum(x)` does not give it. Such an expression is no round-trip material (like `2I`); the

@@ -705,6 +705,14 @@ impl Pool {
                     self.collect_factor(p, coeff, &mut result, &mut ms);
                     in_order = false;
                 }
+                // A power that became a sum (√(s + ¼)·√(s + ¼) = s + ¼) gives its numeric
+                // content to the coefficient, as every sum among factors does.
+                Node::Add(_) if single.is_none() => {
+                    let (content, primitive) = self.primitive_part(p);
+                    *coeff = &*coeff * &content;
+                    in_order &= primitive == p && base_of(self, p) == b;
+                    result.push(primitive);
+                }
                 _ => {
                     in_order &= base_of(self, p) == b;
                     result.push(p);
