@@ -222,6 +222,31 @@ fn differentiation_stops_at_the_pools_deadline() {
     assert!(gradient(pool, f, &[x]).is_ok());
 }
 
+/// Exact evaluation refuses values above 16,384 bits (reducing such fractions costs time
+/// quadratic in their size, with no clock between operations); the checker then compares in
+/// floating point. Found by the `check` soak: powers like `33333.3…^333` multiplied together
+/// took seconds per random point.
+#[test]
+fn exact_evaluation_stops_at_its_size_limit() {
+    use nabla::numeric::{evaluate, Dense, EvalError, Instance};
+    let (mut doc, e) = expression("let t: ℝ; t²");
+    let pool = &mut doc.lowered.pool;
+    let t = pool.lookup("t").expect("t");
+    let big = nabla::expr::Number::int(2)
+        .pow_checked(10_000, 1 << 16)
+        .expect("2^10000");
+    let at = |v| Instance::new().with_value(t, Dense::scalar(v));
+    assert_eq!(
+        evaluate(pool, e, &at(big.clone())).map(|_| ()),
+        Err(EvalError::TooLarge)
+    );
+    let small = nabla::expr::Number::int(2)
+        .pow_checked(8_000, 1 << 16)
+        .expect("2^8000");
+    let square = evaluate(pool, e, &at(small)).expect("within the limit");
+    assert_eq!(square.data.first().map(|v| v.bits()), Some(16_001));
+}
+
 #[test]
 fn expansion_stops_at_the_node_limit() {
     let (mut doc, e) = expression(&format!("({})^4", sum_of_twenty()));

@@ -401,6 +401,28 @@ fn nested_derivatives_of_long_products_end_at_the_claims_time_limit() {
     );
 }
 
+/// Found by the `check` soak (after 333,813 executions, harness limits ¼ s per claim and 1 s per
+/// file): products of powers like `33333.3…^333` (42,000-bit numbers) evaluated exactly at each
+/// random point spent seconds reducing fractions between two looks at the clock (20 s in the
+/// instrumented build). Exact evaluation now stops at 16,384 bits and the comparison falls back
+/// to floating point, where these values overflow: the claim is *unknown*, at once.
+#[test]
+fn huge_exact_powers_fall_back_instead_of_running_past_the_limit() {
+    let data = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/corpus/check/regression-huge-exact-powers"),
+    )
+    .expect("committed input");
+    let verdicts = verdicts(&String::from_utf8_lossy(&data));
+    assert!(!verdicts.is_empty());
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| matches!(v, nabla::check::Verdict::Unknown { reason } if reason.contains("random points"))),
+        "{verdicts:?}"
+    );
+}
+
 /// Found by the panic-safety audit: `classify` of a function of a declared ℝ^1000000 allocated
 /// its 10⁶×10⁶ Hessian (8 TB) before any size check, an abort on the failed allocation. It is
 /// now refused, naming the limit, before anything of size n² exists.

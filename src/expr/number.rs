@@ -247,6 +247,15 @@ impl Number {
         }
     }
 
+    /// The bit size of the larger of numerator and denominator (0 for zero).
+    pub fn bits(&self) -> u64 {
+        match &self.0 {
+            Repr::Small { n, d } => u64::from(64 - n.unsigned_abs().leading_zeros())
+                .max(u64::from(64 - d.unsigned_abs().leading_zeros())),
+            Repr::Big(r) => r.numer().bits().max(r.denom().bits()),
+        }
+    }
+
     /// `self^exp` for an integer exponent, or `None` when it is undefined (0 to a negative power)
     /// or its size would exceed `max_bits` bits.
     pub fn pow_checked(&self, exp: i64, max_bits: u64) -> Option<Number> {
@@ -259,12 +268,7 @@ impl Number {
                 None
             };
         }
-        let bits = match &self.0 {
-            Repr::Small { n, d } => u64::from(64 - n.unsigned_abs().leading_zeros())
-                .max(u64::from(64 - d.unsigned_abs().leading_zeros())),
-            Repr::Big(r) => r.numer().bits().max(r.denom().bits()),
-        }
-        .max(1);
+        let bits = self.bits().max(1);
         if bits.saturating_mul(exp.unsigned_abs()) > max_bits {
             return None;
         }

@@ -214,6 +214,9 @@ impl<'a, T: Scalar> Evaluator<'a, T> {
         if !T::EXACT && !v.data.iter().all(|a| a.is_finite()) {
             return Err(EvalError::domain("a non-finite intermediate value"));
         }
+        if T::EXACT && v.data.iter().any(Scalar::exceeds_exact_size) {
+            return Err(EvalError::TooLarge);
+        }
         let level = self.scope_level(id);
         self.scopes[level].memo.insert(id, Rc::new(v));
         Ok(())

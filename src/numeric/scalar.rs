@@ -6,8 +6,11 @@ use crate::expr::{Func, Number};
 use num_traits::{Signed, ToPrimitive};
 use std::fmt::Debug;
 
-/// Largest bit size of an exact number produced by a power during evaluation.
-const MAX_BITS: u64 = 1 << 16;
+/// Largest bit size of an exact number evaluation produces (numerator or denominator, about
+/// 4,900 decimal digits); a larger value is [`EvalError::TooLarge`] (the checker then compares in
+/// floating point). Exact arithmetic on larger numbers costs time quadratic in their size
+/// (reducing a fraction) with no clock between two operations.
+const MAX_BITS: u64 = 1 << 14;
 
 /// Relative size under which a floating-point pivot counts as zero.
 const PIVOT_EPS: f64 = 1e-12;
@@ -61,6 +64,11 @@ pub trait Scalar: Clone + Debug + PartialEq + PartialOrd {
     fn apply(&self, f: Func) -> Result<Self, EvalError>;
     /// The Moore–Penrose pseudo-inverse of a matrix.
     fn pinv(a: &Dense<Self>) -> Result<Dense<Self>, EvalError>;
+
+    /// Is this an exact number larger than evaluation allows (never for `f64`)?
+    fn exceeds_exact_size(&self) -> bool {
+        false
+    }
 
     /// `√self`.
     fn sqrt(&self) -> Result<Self, EvalError> {
@@ -147,6 +155,10 @@ impl Scalar for Number {
 
     fn pow(&self, e: &Number) -> Result<Number, EvalError> {
         self.pow_number(e)
+    }
+
+    fn exceeds_exact_size(&self) -> bool {
+        self.bits() > MAX_BITS
     }
 
     fn apply(&self, f: Func) -> Result<Number, EvalError> {
