@@ -367,11 +367,7 @@ fn nested_derivatives_of_long_products_end_at_the_claims_time_limit() {
     use nabla::check::compare::CompareOptions;
     use nabla::check::{check_program, CheckOptions, Verdict};
     use nabla::document::{Document, ReadOptions};
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/check/regression-nested-derivatives-time"),
-    )
-    .expect("committed input");
+    let data = committed_in("check", "regression-nested-derivatives-time");
     let source = String::from_utf8_lossy(&data);
     let mut doc = Document::read(&source, &ReadOptions::default()).expect("reads");
     let options = CheckOptions {
@@ -408,11 +404,7 @@ fn nested_derivatives_of_long_products_end_at_the_claims_time_limit() {
 /// to floating point, where these values overflow: the claim is *unknown*, at once.
 #[test]
 fn huge_exact_powers_fall_back_instead_of_running_past_the_limit() {
-    let data = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/check/regression-huge-exact-powers"),
-    )
-    .expect("committed input");
+    let data = committed_in("check", "regression-huge-exact-powers");
     let verdicts = verdicts(&String::from_utf8_lossy(&data));
     assert!(!verdicts.is_empty());
     assert!(
@@ -538,9 +530,15 @@ fn the_command_line_never_fails_internally_on_corpus_inputs() {
 
 /// A committed regression input of the `roundtrip` target.
 fn committed(name: &str) -> Vec<u8> {
+    committed_in("roundtrip", name)
+}
+
+/// A committed regression input of `target`.
+fn committed_in(target: &str, name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/corpus/roundtrip")
+            .join("fuzz/corpus")
+            .join(target)
             .join(name),
     )
     .expect("the regression input is committed")
