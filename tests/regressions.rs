@@ -113,10 +113,7 @@ fn a_long_exact_number_reads_back() {
 /// one line (the wrapped form is for display only); these bytes must round-trip that way.
 #[test]
 fn a_long_sum_round_trips_on_one_line() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-long-sum")),
-        Ok(())
-    );
+    assert_round_trips("regression-long-sum");
 }
 
 /// Found by `roundtrip`: `tr(Bᵀ(S − B))y` with S symmetric was built as `tr(−B(Bᵀ − S))y` — the
@@ -125,10 +122,7 @@ fn a_long_sum_round_trips_on_one_line() {
 /// trace like any scalar factor.
 #[test]
 fn a_sign_taken_out_inside_a_trace_leaves_it() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-trace-sign")),
-        Ok(())
-    );
+    assert_round_trips("regression-trace-sign");
     let read = printed_with("B: ℝ^(n×n), S: ℝ^(n×n) symmetric");
     assert_eq!(read("tr(Bᵀ(S − B))y"), read("−tr(B(Bᵀ − S))y"));
 }
@@ -139,10 +133,7 @@ fn a_sign_taken_out_inside_a_trace_leaves_it() {
 /// are now written out before the rotation is chosen, so every grouping gets the same one.
 #[test]
 fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-trace-power-rotation")),
-        Ok(())
-    );
+    assert_round_trips("regression-trace-power-rotation");
     let read = printed_with("B: ℝ^(n×n), C: ℝ^(n×n)");
     let forms = [
         "tr(B²Bᵀ)",
@@ -163,10 +154,7 @@ fn a_trace_rotation_does_not_depend_on_how_powers_are_grouped() {
 /// after merging (shortest first), and a product that got shorter is simplified again.
 #[test]
 fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-trace-cancellation")),
-        Ok(())
-    );
+    assert_round_trips("regression-trace-cancellation");
     let read = printed_with("A: ℝ^(m×n), B: ℝ^(n×n), S: ℝ^(n×n) symmetric, T: ℝ^(n×n), X: ℝ^(n×n)");
     assert_eq!(read("tr(ABᵀSAᵀ)"), read("tr(ASBAᵀ)"));
     assert_eq!(read("tr(S²BAᵀAS⁻¹)"), read("tr(ASBAᵀ)"));
@@ -180,10 +168,7 @@ fn a_trace_rotation_is_chosen_after_factors_cancel_across_the_ends() {
 /// Candidates are now compared by the factors of their canonical products.
 #[test]
 fn a_trace_rotation_does_not_depend_on_the_side_a_sum_came_from() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-trace-transposed-sum-sign")),
-        Ok(())
-    );
+    assert_round_trips("regression-trace-transposed-sum-sign");
     let read = printed_with("B: ℝ^(n×n), S: ℝ^(n×n) symmetric, t: ℝ");
     let forms = [
         "t tr(S²(S + Bᵀ)(Bᵀ − S))",
@@ -202,10 +187,7 @@ fn a_trace_rotation_does_not_depend_on_the_side_a_sum_came_from() {
 /// number's powers now multiply for any exponent (`√(√6) = 6^(1/4)`).
 #[test]
 fn powers_of_a_surd_merge_with_the_surd() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-power-of-a-surd")),
-        Ok(())
-    );
+    assert_round_trips("regression-power-of-a-surd");
     let read = printed_with("t: ℝ");
     assert_eq!(read("√6 · √(√6) · √(√6)"), "6");
     assert_eq!(read("(1/3)√6 · √(√6) · (√6 − 6) · √(√6)"), "2√6 − 12");
@@ -224,10 +206,7 @@ fn powers_of_a_surd_merge_with_the_surd() {
 /// runs again when a merged power changes its base.
 #[test]
 fn a_merged_power_that_changes_its_base_merges_again() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-merged-power-meets-its-base")),
-        Ok(())
-    );
+    assert_round_trips("regression-merged-power-meets-its-base");
     let read = printed_with("t: ℝ, S: ℝ^(n×n)");
     assert_eq!(read("t √(−t) √(−t)"), "−t²");
     assert_eq!(read("√(−t) ⊙ tr(−S) ⊙ (−t √(−t))"), "−t² tr(S)");
@@ -240,10 +219,7 @@ fn a_merged_power_that_changes_its_base_merges_again() {
 /// (`(4s + 1)(…)/8`). A merged power that is a sum now gives its content too.
 #[test]
 fn a_merged_power_that_is_a_sum_gives_its_content_to_the_coefficient() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-merged-power-is-a-sum")),
-        Ok(())
-    );
+    assert_round_trips("regression-merged-power-is-a-sum");
     let read = printed_with("s: ℝ, t: ℝ");
     assert_eq!(read("√(s + 1/4) √(s + 1/4)"), "s + 1/4");
     assert_eq!(read("√(s + 1/4) √(s + 1/4) t"), "t(4s + 1)/4");
@@ -256,10 +232,7 @@ fn a_merged_power_that_is_a_sum_gives_its_content_to_the_coefficient() {
 /// harness counted any matrix symbol as fixing the size. In context it reads back.
 #[test]
 fn an_identity_scaled_by_a_scalar_of_a_vector_is_not_read_back_alone() {
-    assert_eq!(
-        fuzz::roundtrip_target(&committed("regression-identity-scaled-by-scalar")),
-        Ok(())
-    );
+    assert_round_trips("regression-identity-scaled-by-scalar");
     let options = nabla::document::ReadOptions {
         declarations: Some("x: ℝ^n, B: ℝ^(n×n)".into()),
         ..Default::default()
@@ -531,6 +504,11 @@ fn the_command_line_never_fails_internally_on_corpus_inputs() {
 /// A committed regression input of the `roundtrip` target.
 fn committed(name: &str) -> Vec<u8> {
     committed_in("roundtrip", name)
+}
+
+/// The committed `roundtrip` input `name` reads back equal in every dialect.
+fn assert_round_trips(name: &str) {
+    assert_eq!(fuzz::roundtrip_target(&committed(name)), Ok(()), "{name}");
 }
 
 /// A committed regression input of `target`.
