@@ -470,7 +470,8 @@ fn the_pool_refuses_nodes_of_the_wrong_arity_or_from_another_pool() {
 
 /// The command line's own code (reading input, rendering diagnostics against the source, JSON)
 /// is not a fuzz target; feed it a sample of the `lower` and `check` corpora through standard
-/// input: it must never report an internal failure (exit 70) or panic.
+/// input (every regression input among them): it must never report an internal failure
+/// (exit 70) or panic.
 #[test]
 fn the_command_line_never_fails_internally_on_corpus_inputs() {
     use std::io::Write;
@@ -478,7 +479,12 @@ fn the_command_line_never_fails_internally_on_corpus_inputs() {
     let mut inputs = corpus("lower");
     inputs.extend(corpus("check"));
     let step = (inputs.len() / 120).max(1);
-    for (name, data) in inputs.iter().step_by(step) {
+    let sample = inputs
+        .iter()
+        .enumerate()
+        .filter(|(i, (name, _))| i % step == 0 || name.starts_with("regression-"))
+        .map(|(_, input)| input);
+    for (name, data) in sample {
         for args in [&["parse", "-"][..], &["check", "-", "--trials", "4"][..]] {
             let mut child = Command::new(env!("CARGO_BIN_EXE_nabla"))
                 .args(args)

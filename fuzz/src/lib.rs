@@ -9,6 +9,7 @@ use nabla::document::{Document, ReadOptions};
 use nabla::expr::{Func, Id, Node, NormKind, Number, Pool};
 use nabla::print::{print, Dialect, PrintOptions};
 use nabla::simplify::{expand, textbook_form};
+use nabla::syntax::lower::LoweredStatement;
 use nabla::syntax::{parse_expression, parse_program};
 use std::time::{Duration, Instant};
 
@@ -22,10 +23,24 @@ pub fn parse_target(data: &[u8]) {
 }
 
 /// `lower`: parsing, lowering and shape inference on any text, with and without declarations.
+/// Every claim that reads is printed in the three dialects, as `nabla parse` prints it.
 pub fn lower_target(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let _ = Document::read(&text, &ReadOptions::default());
-    let _ = Document::read(&text, &options());
+    for options in [ReadOptions::default(), options()] {
+        let Ok(doc) = Document::read(&text, &options) else {
+            continue;
+        };
+        for statement in &doc.lowered.statements {
+            if let LoweredStatement::Claim(claim) = statement {
+                let sides = std::iter::once(claim.first).chain(claim.steps.iter().map(|s| s.expr));
+                for id in sides {
+                    for dialect in [Dialect::Unicode, Dialect::Ascii, Dialect::Latex] {
+                        let _ = print(&doc.lowered.pool, id, &PrintOptions::for_dialect(dialect));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A fresh document declaring [`DECLS`] and the recipe the bytes describe.

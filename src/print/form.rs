@@ -132,7 +132,7 @@ impl<'p> Reader<'p> {
             Node::Ones(_) => Form::Ones,
             // A zero of small concrete size shows its size: `[0; 0]` (it reads back the same).
             Node::Zero(shape) => match (shape.rows.as_known(), shape.cols.as_known()) {
-                (Some(r), Some(c)) if r * c <= 16 => Form::Matrix {
+                (Some(r), Some(c)) if r.saturating_mul(c) <= 16 => Form::Matrix {
                     rows: r as usize,
                     cols: c as usize,
                     entries: vec![Form::Number(Number::zero()); (r * c) as usize],
