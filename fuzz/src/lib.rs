@@ -208,7 +208,7 @@ impl<'a> Bytes<'a> {
     }
 
     /// The next byte (0 past the end).
-    pub fn next(&mut self) -> u8 {
+    pub fn byte(&mut self) -> u8 {
         let b = self.data.get(self.pos).copied().unwrap_or(0);
         self.pos += 1;
         b
@@ -216,7 +216,7 @@ impl<'a> Bytes<'a> {
 
     /// The next byte reduced to `0..n`.
     pub fn below(&mut self, n: u8) -> u8 {
-        self.next() % n.max(1)
+        self.byte() % n.max(1)
     }
 
     /// The bytes not read yet.
