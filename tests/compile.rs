@@ -248,3 +248,45 @@ fn batch_checks_sizes_and_domain() {
     assert!(program.run_batch(0, &[&[]], &mut out).is_ok());
     assert_eq!(out, vec![Vec::<f64>::new()]);
 }
+
+/// Selections of stretches (`Px`, `Sᵀx`), vectors placed in longer ones (`Pᵀv`, `Sv`: read in
+/// place, zeros around them, their ends inside the chunks fused steps run over) and sums that
+/// negate other sums (`Qx − 𝟙` beside `𝟙 − Qx`): compiled at sizes where all of these apply, the
+/// results agree with the interpreter.
+#[test]
+fn selections_placements_and_negated_sums_agree_with_the_interpreter() {
+    let text = "let P: ℝ^(k×n), Q: ℝ^(k×n), S: ℝ^(n×m), x: ℝ^n
+f(x) = 100‖Qx − (Px)⊙(Px)‖² + ‖𝟙 − Px‖²
+g(x) = Pᵀ(Qx − 𝟙) − Qᵀ(𝟙 − Qx) + 3Pᵀ((Px) ⊙ (Qx)) + S sin(Sᵀx) − 2S(Sᵀx − 𝟙)
+h(x) = x ⊙ (S(Sᵀx)) + exp(S(Sᵀx)) + (xᵀx)S(𝟙 − Sᵀx) + ‖S(Sᵀx) − x‖²x
+";
+    let (n, m) = (700usize, 300usize);
+    let k = n - 1;
+    let mut doc = Document::read(text, &Default::default()).expect("valid");
+    let pool = &mut doc.lowered.pool;
+    let body = |name: &str| doc.lowered.functions[name].body;
+    let (f, g, h) = (body("f"), body("g"), body("h"));
+    let x = pool.lookup("x").expect("declared");
+    let xe = pool.symbol_expr(x);
+    let grad = nabla::diff::gradient(pool, f, &[xe]).expect("gradient");
+    let outputs = [f, grad, g, h];
+    let mut data = Instance::<f64>::new()
+        .with_dim("n", n as u64)
+        .with_dim("k", k as u64)
+        .with_dim("m", m as u64);
+    let unit = |rows, cols, at: fn(usize, usize) -> bool| {
+        Dense::from_fn(rows, cols, |i, j| if at(i, j) { 1.0 } else { 0.0 }).expect("matrix")
+    };
+    for (name, value) in [
+        ("P", unit(k, n, |i, j| i == j)),
+        ("Q", unit(k, n, |i, j| i + 1 == j)),
+        ("S", unit(n, m, |i, j| i == j + 100)),
+    ] {
+        data.values
+            .insert(pool.lookup(name).expect("declared"), value);
+    }
+    let mut program = compile(pool, &outputs, &[x], &data).expect("compiles");
+    let mut state = 11u64;
+    let points: Vec<Vec<Dense<f64>>> = (0..3).map(|_| vec![random(n, 1, &mut state)]).collect();
+    agree(pool, &mut program, &outputs, &data, &[x], &points).expect("agree");
+}

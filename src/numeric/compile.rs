@@ -27,6 +27,7 @@ use std::collections::HashMap;
 mod batch;
 mod exec;
 mod fuse;
+mod negation;
 mod order;
 mod tape;
 mod view;
@@ -57,6 +58,9 @@ pub struct Program {
     stage: Vec<[f64; 1]>,
     /// Slots read in place from another slot (see [`view`]).
     views: view::Views,
+    /// Zeros, as many as the longest view placing a vector in a longer one has entries (read
+    /// outside the placed vector).
+    zeros: Vec<f64>,
     /// The steps in groups run together (see [`fuse`]).
     groups: Vec<fuse::Group>,
     /// Per step of a fused group: its partial sums.
@@ -211,6 +215,26 @@ impl Step {
         }
     }
 
+    /// The operands the step reads entry by entry, at the entries it computes (through
+    /// [`Program::part`], so they may be [`view`]s).
+    fn entry_operands(&self) -> Vec<usize> {
+        let mut operands = Vec::new();
+        self.each_entry_operand(|a| operands.push(a));
+        operands
+    }
+
+    /// Calls `f` on each of [`Step::entry_operands`] (without allocating).
+    #[inline(always)]
+    fn each_entry_operand(&self, mut f: impl FnMut(usize)) {
+        match self {
+            Step::Add { terms, .. } => terms.iter().for_each(|t| f(t.1)),
+            Step::Hadamard { factors, .. } => factors.iter().for_each(|&a| f(a)),
+            Step::Elementwise { a, .. } | Step::SumSquares { v: a, .. } => f(*a),
+            Step::Scale { src, .. } => src.iter().for_each(|&a| f(a)),
+            _ => {}
+        }
+    }
+
     fn out(&self) -> usize {
         match self {
             Step::Add { out, .. }
@@ -262,6 +286,7 @@ pub fn compile(
             registers: Vec::new(),
             stage: Vec::new(),
             views: Vec::new(),
+            zeros: Vec::new(),
             groups: Vec::new(),
             partials: Vec::new(),
         },
@@ -641,11 +666,24 @@ impl Compiler<'_> {
             &self.program.sparse,
             &self.program.outputs,
         );
+        negation::fold_negations(
+            &mut self.program.steps,
+            &mut self.program.views,
+            &self.program.outputs,
+        );
         self.program.groups = fuse::fuse(
             &mut self.program.steps,
             &self.program.shapes,
             &self.program.sparse,
+            &self.program.views,
         );
+        let placed = self.program.views.iter().zip(&self.program.shapes);
+        let longest = placed
+            .filter(|(v, _)| matches!(v, Some(view::View::Placed { .. })))
+            .map(|(_, (r, c))| r * c)
+            .max()
+            .unwrap_or(0);
+        self.program.zeros = vec![0.0; longest];
         if let Some(tape) = &self.program.tape {
             self.program.registers = tape.registers();
         }

@@ -2,6 +2,7 @@
 //! compressed-row matrix products, pipelined inner products).
 
 use super::fuse::{Group, CHUNK};
+use super::view::View;
 use super::{Csr, Program, Selection, Step, SPARSE_DENSITY};
 use crate::numeric::apply::apply;
 use crate::numeric::dense::Dense;
@@ -156,8 +157,7 @@ impl Program {
     /// Fails unless every output of the last run is finite.
     fn check_outputs(&self) -> Result<(), EvalError> {
         for &o in &self.outputs {
-            // Without early exit, so the test vectorises.
-            if !self.values[o].iter().fold(true, |ok, a| ok & a.is_finite()) {
+            if !all_finite(&self.values[o]) {
                 return Err(EvalError::domain("a non-finite value"));
             }
         }
@@ -269,7 +269,19 @@ impl Program {
     #[inline(always)]
     fn part(&self, slot: usize, range: Range<usize>) -> Result<&[f64], EvalError> {
         let (slot, range) = match self.views.get(slot) {
-            Some(&Some((src, at))) => (src, range.start + at..range.end + at),
+            Some(&Some(View::Stretch { src, at })) => (src, range.start + at..range.end + at),
+            Some(&Some(View::Placed { src, at, len })) => {
+                if range.end <= at || range.start >= at + len {
+                    return self
+                        .zeros
+                        .get(..range.len())
+                        .ok_or_else(|| EvalError::shape("zeros around a placed vector"));
+                }
+                if range.start < at || range.end > at + len {
+                    return Err(EvalError::shape("entries across a placed vector's end"));
+                }
+                (src, range.start - at..range.end - at)
+            }
             _ => (slot, range),
         };
         self.values
@@ -409,6 +421,36 @@ impl Program {
     /// applied entry by entry, or gather or scatter of a vector) into `buf`.
     #[inline(always)]
     fn exec_entries(&self, step: &Step, lo: usize, buf: &mut [f64]) -> Result<(), EvalError> {
+        if self.zeros.is_empty() {
+            return self.exec_stretch(step, lo, buf);
+        }
+        // Operands placed in a longer vector are read in place up to their ends: the entries
+        // are computed stretch by stretch between those ends.
+        let hi = lo + buf.len();
+        let mut start = lo;
+        while start < hi {
+            let mut end = hi;
+            step.each_entry_operand(|slot| {
+                if let Some(&Some(View::Placed { at, len, .. })) = self.views.get(slot) {
+                    for edge in [at, at + len] {
+                        if edge > start && edge < end {
+                            end = edge;
+                        }
+                    }
+                }
+            });
+            let part = buf
+                .get_mut(start - lo..end - lo)
+                .ok_or_else(|| EvalError::shape("a stretch of a value"))?;
+            self.exec_stretch(step, start, part)?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// [`Program::exec_entries`] where no operand's placement ends inside `lo..lo + buf.len()`.
+    #[inline(always)]
+    fn exec_stretch(&self, step: &Step, lo: usize, buf: &mut [f64]) -> Result<(), EvalError> {
         let range = lo..lo + buf.len();
         match step {
             Step::Add { terms, .. } => add(buf, terms, |t| self.part(t, range.clone()))?,
@@ -529,6 +571,20 @@ fn copy_checked(buf: &mut [f64], data: &[f64]) -> Result<(), EvalError> {
     }
     buf.copy_from_slice(data);
     Ok(())
+}
+
+/// Are all entries of `v` finite? `0·x` is 0 for a finite `x` and NaN otherwise, so the sum of
+/// the products is 0 exactly when all are: a branch-free loop that vectorises.
+fn all_finite(v: &[f64]) -> bool {
+    let mut acc = [0.0; 8];
+    let mut blocks = v.chunks_exact(8);
+    for block in &mut blocks {
+        for l in 0..8 {
+            acc[l] += block[l] * 0.0;
+        }
+    }
+    let rest = blocks.remainder().iter().fold(0.0, |s, x| s + x * 0.0);
+    acc.iter().sum::<f64>() + rest == 0.0
 }
 
 /// `out = Σ c·t` over `terms` (coefficient, slot) in one pass: entry by entry the same operations

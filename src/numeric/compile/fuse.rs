@@ -6,6 +6,7 @@
 //! entry is computed by exactly the same operations as in a whole pass: the results do not
 //! change.
 
+use super::view::{source, View};
 use super::{Csr, Step};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -64,8 +65,13 @@ fn entrywise(step: &Step, shapes: &[(usize, usize)], sparse: &[Csr]) -> Option<E
 }
 
 /// Reorders `steps` into runs of fusable steps and returns the groups covering them in order.
-/// `shapes` are the slots' shapes.
-pub(super) fn fuse(steps: &mut Vec<Step>, shapes: &[(usize, usize)], sparse: &[Csr]) -> Vec<Group> {
+/// `shapes` are the slots' shapes; a step reading a view reads its source.
+pub(super) fn fuse(
+    steps: &mut Vec<Step>,
+    shapes: &[(usize, usize)],
+    sparse: &[Csr],
+    views: &[Option<View>],
+) -> Vec<Group> {
     let n = steps.len();
     let forms: Vec<Option<Entrywise>> = steps
         .iter()
@@ -81,7 +87,7 @@ pub(super) fn fuse(steps: &mut Vec<Step>, shapes: &[(usize, usize)], sparse: &[C
     let mut waiting = vec![0usize; n];
     let mut readers: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, s) in steps.iter().enumerate() {
-        let mut reads = s.reads();
+        let mut reads: Vec<usize> = s.reads().into_iter().map(|r| source(views, r)).collect();
         reads.sort_unstable();
         reads.dedup();
         for r in reads {
@@ -103,10 +109,14 @@ pub(super) fn fuse(steps: &mut Vec<Step>, shapes: &[(usize, usize)], sparse: &[C
         };
         form.entries == entries
             && steps[i].reads().iter().all(|&r| {
-                let p = producer.get(r).copied().unwrap_or(usize::MAX);
+                let p = producer
+                    .get(source(views, r))
+                    .copied()
+                    .unwrap_or(usize::MAX);
                 p >= n
                     || !in_run[p]
                     || (form.aligned.contains(&r)
+                        && source(views, r) == r
                         && forms[p].as_ref().is_some_and(|f| f.chunked_out))
             })
     };
