@@ -317,6 +317,53 @@ fn textbook_form_pulls_out_numeric_content_and_keeps_other_terms() {
 }
 
 #[test]
+fn textbook_form_pulls_out_shared_scalar_factors() {
+    use nabla::simplify::textbook_form;
+    let mut f = Fixture::new();
+    let a = f.matrix("A", "n", "n");
+    let x = f.vector("x", "n");
+    let p = &mut f.pool;
+    // (1/(xᵀAx))Ax + (1/(xᵀAx))Aᵀx → (1/(xᵀAx))(A + Aᵀ)x
+    let xt = p.transpose(x);
+    let q = p.mul(&[xt, a, x]);
+    let inv_q = p.powi(q, -1);
+    let at = p.transpose(a);
+    let t1 = p.mul(&[inv_q, a, x]);
+    let t2 = p.mul(&[inv_q, at, x]);
+    let sum = p.add(&[t1, t2]);
+    let a_plus = p.add(&[a, at]);
+    let expected = p.mul(&[inv_q, a_plus, x]);
+    assert_eq!(textbook_form(p, sum), expected);
+}
+
+#[test]
+fn textbook_form_writes_a_shared_denominator_once() {
+    use nabla::simplify::textbook_form;
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let p = &mut f.pool;
+    // 1/(x² + 1) − 2x²/(x² + 1)² → (1 − x²)/(x² + 1)²
+    let one = p.int(1);
+    let x2 = p.powi(x, 2);
+    let d = p.add(&[x2, one]);
+    let inv = p.powi(d, -1);
+    let inv2 = p.powi(d, -2);
+    let two = p.int(2);
+    let t2 = p.mul(&[two, x2, inv2]);
+    let t2 = p.neg(t2);
+    let sum = p.add(&[inv, t2]);
+    let shown = textbook_form(p, sum);
+    let unicode = nabla::print::PrintOptions::unicode();
+    assert_eq!(
+        nabla::print::print(p, shown, &unicode),
+        "(1 − x²)/(x² + 1)²"
+    );
+    // A sum without a denominator in every term is left alone.
+    let partial = p.add(&[inv, x2]);
+    assert_eq!(textbook_form(p, partial), partial);
+}
+
+#[test]
 fn rules_are_recorded_by_name_when_asked() {
     use nabla::simplify::Rule;
     let mut f = Fixture::new();

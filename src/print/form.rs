@@ -354,7 +354,8 @@ impl<'p> Reader<'p> {
     }
 
     /// A product with rational coefficient `coeff` (any sign) and the given factors, read with
-    /// negative powers in a denominator: `2x/(x² + 1)`, `½‖Ax − b‖²`, `(1/N)Xᵀ(Xw − y)`.
+    /// negative powers in a denominator: `2x/(x² + 1)`, `½‖Ax − b‖²`, `(1/N)Xᵀ(Xw − y)`,
+    /// `x/‖x‖`.
     fn product(&self, coeff: &Number, factors: &[Id]) -> Form {
         let c = coeff.abs();
         let mut numerator: Vec<Form> = Vec::new();
@@ -382,6 +383,11 @@ impl<'p> Reader<'p> {
         let p = Number::from(num_rational::BigRational::from_integer(c.numer()));
         let q = Number::from(num_rational::BigRational::from_integer(c.denom()));
         let form = if !denominator.is_empty() {
+            // A scalar fraction leads as a coefficient when its denominator is names
+            // (`(1/N)Xᵀ(Xw − y)`) or it has a numerator (`(eᵗ/(eᵗ + 1))a`); a bare reciprocal of
+            // anything else ends the product (`x/‖x‖`, `(A + Aᵀ)x/(xᵀAx)`).
+            let leads =
+                !numerator.is_empty() || denominator.iter().all(|d| matches!(d, Form::Name(_)));
             let mut top = Vec::new();
             if !p.is_one() {
                 top.push(Form::Number(p));
@@ -392,10 +398,12 @@ impl<'p> Reader<'p> {
                 bottom.push(Form::Number(q));
             }
             bottom.extend(denominator);
-            let fraction = Form::Fraction(Box::new(product_of(top)), Box::new(product_of(bottom)));
-            if matrices.is_empty() {
-                fraction
+            if matrices.is_empty() || !leads {
+                top.extend(matrices);
+                Form::Fraction(Box::new(product_of(top)), Box::new(product_of(bottom)))
             } else {
+                let fraction =
+                    Form::Fraction(Box::new(product_of(top)), Box::new(product_of(bottom)));
                 product_of(std::iter::once(fraction).chain(matrices).collect())
             }
         } else if c.is_integer()

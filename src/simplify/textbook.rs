@@ -1,7 +1,8 @@
 //! The textbook form used for printing results: in sums of matrix products, the factor shared by
 //! the most terms is pulled out (left before right), with the common numeric content, so
 //! `AᵀAx − Aᵀb` reads `Aᵀ(Ax − b)` and `Ax + Aᵀx` reads `(A + Aᵀ)x`. The result is equal to the
-//! input; it is simply not expanded.
+//! input; it is simply not expanded. Scalar factors every term shares go in front (`(A + Aᵀ)x/(xᵀAx)`),
+//! and a scalar sum whose terms divide by the same base becomes one fraction.
 
 use super::construct::content_of;
 use crate::expr::{structural_cmp, Id, Node, Number, Pool};
@@ -27,6 +28,7 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
     };
     let r = match pool.node(rebuilt).clone() {
         Node::Add(terms) if !pool.is_scalar(rebuilt) => factor_sum(pool, &terms, memo),
+        Node::Add(terms) => common_denominator(pool, rebuilt, &terms),
         _ => rebuilt,
     };
     let r = match pool.node(r).clone() {
@@ -111,7 +113,20 @@ enum Side {
 }
 
 fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
-    let split_terms: Vec<Term> = terms.iter().map(|&t| split(pool, t)).collect();
+    let mut split_terms: Vec<Term> = terms.iter().map(|&t| split(pool, t)).collect();
+    // Scalar factors of every term go in front: `x/‖x‖ + y/‖x‖` reads `(x + y)/‖x‖`.
+    let shared = common_scalars(&mut split_terms);
+    if !shared.is_empty() {
+        let rest: Vec<Id> = split_terms.into_iter().map(|t| term(pool, t)).collect();
+        let inner = pool.add(&rest);
+        let inner = match pool.node(inner).clone() {
+            Node::Add(ts) if !pool.is_scalar(inner) => factor_sum(pool, &ts, memo),
+            _ => inner,
+        };
+        let mut factors = shared;
+        factors.push(inner);
+        return pool.mul(&factors);
+    }
     let Some((side, factor)) = best_factor(pool, &split_terms) else {
         return pool.add(terms);
     };
@@ -129,6 +144,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
         }
     }
     let content = common_content(&grouped);
+    let shared = common_scalars(&mut grouped);
     let remainders: Vec<Id> = grouped
         .into_iter()
         .map(|mut t| {
@@ -146,11 +162,13 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     let inner = pool.add(&remainders);
     let inner = scalar_if_identity_multiple(pool, inner);
     let inner = rewrite(pool, inner, memo);
-    let c = pool.num(content);
-    let factored = match side {
-        Side::Left => pool.mul(&[c, factor, inner]),
-        Side::Right => pool.mul(&[c, inner, factor]),
-    };
+    let mut factors = vec![pool.num(content)];
+    factors.extend(shared);
+    match side {
+        Side::Left => factors.extend([factor, inner]),
+        Side::Right => factors.extend([inner, factor]),
+    }
+    let factored = pool.mul(&factors);
     let factored = match pool.node(factored).clone() {
         Node::Mul(factors) => fold_sign_into_sum(pool, &factors, factored),
         _ => factored,
@@ -242,4 +260,107 @@ fn best_factor(pool: &Pool, terms: &[Term]) -> Option<(Side, Id)> {
 fn common_content(terms: &[Term]) -> Number {
     let coefficients: Vec<&Number> = terms.iter().map(|t| &t.coeff).collect();
     content_of(&coefficients)
+}
+
+/// Takes off every term the scalar factors all of them have (as often as each has them) and
+/// returns them; nothing when there are fewer than two terms.
+fn common_scalars(terms: &mut [Term]) -> Vec<Id> {
+    let Some((first, others)) = terms.split_first() else {
+        return Vec::new();
+    };
+    if others.is_empty() {
+        return Vec::new();
+    }
+    let mut shared = Vec::new();
+    let mut left: Vec<Vec<Id>> = others.iter().map(|t| t.scalars.clone()).collect();
+    for &s in &first.scalars {
+        let found: Option<Vec<usize>> = left
+            .iter()
+            .map(|l| l.iter().position(|&f| f == s))
+            .collect();
+        if let Some(found) = found {
+            for (l, k) in left.iter_mut().zip(found) {
+                l.remove(k);
+            }
+            shared.push(s);
+        }
+    }
+    for t in terms.iter_mut() {
+        for s in &shared {
+            if let Some(k) = t.scalars.iter().position(|f| f == s) {
+                t.scalars.remove(k);
+            }
+        }
+    }
+    shared
+}
+
+/// A term rebuilt from its parts.
+fn term(pool: &mut Pool, t: Term) -> Id {
+    let mut factors = vec![pool.num(t.coeff)];
+    factors.extend(t.scalars);
+    factors.extend(t.matrices);
+    pool.mul(&factors)
+}
+
+/// A scalar sum whose every term divides by the same base reads as one fraction over the base's
+/// highest power: `1/x² − log(x)/x²` is `(1 − log x)/x²`, `1/(x² + 1) − 2x²/(x² + 1)²` is
+/// `(1 − x²)/(x² + 1)²`. Only numeric exponents count; other sums are returned as they are.
+fn common_denominator(pool: &mut Pool, sum: Id, terms: &[Id]) -> Id {
+    let per_term: Vec<Vec<(Id, Number)>> = terms.iter().map(|&t| denominators(pool, t)).collect();
+    let Some((first, others)) = per_term.split_first() else {
+        return sum;
+    };
+    let mut common: Vec<(Id, Number)> = Vec::new();
+    'bases: for (base, k) in first {
+        let mut highest = k.clone();
+        for other in others {
+            match other.iter().find(|(b, _)| b == base) {
+                Some((_, j)) if *j > highest => highest = j.clone(),
+                Some(_) => {}
+                None => continue 'bases,
+            }
+        }
+        common.push((*base, highest));
+    }
+    if common.is_empty() || others.is_empty() {
+        return sum;
+    }
+    let mut raised = Vec::with_capacity(common.len());
+    let mut lowered = Vec::with_capacity(common.len());
+    for (base, k) in common {
+        let up = pool.num(k.clone());
+        raised.push(pool.pow(base, up));
+        let down = pool.num(Number::from_big(-k.to_big()));
+        lowered.push(pool.pow(base, down));
+    }
+    let numerators: Vec<Id> = terms
+        .iter()
+        .map(|&t| {
+            let mut factors = vec![t];
+            factors.extend(&raised);
+            pool.mul(&factors)
+        })
+        .collect();
+    let mut factors = vec![pool.add(&numerators)];
+    factors.extend(lowered);
+    pool.mul(&factors)
+}
+
+/// The bases a scalar term divides by, with the size of their (numeric, negative) exponents.
+fn denominators(pool: &Pool, t: Id) -> Vec<(Id, Number)> {
+    let factors: &[Id] = match pool.node(t) {
+        Node::Mul(fs) => fs,
+        _ => std::slice::from_ref(&t),
+    };
+    factors
+        .iter()
+        .filter_map(|&f| match pool.node(f) {
+            Node::Pow(b, e) if pool.as_number(*b).is_none() => pool
+                .as_number(*e)
+                .filter(|n| n.is_negative())
+                .map(|n| (*b, n.abs())),
+            _ => None,
+        })
+        .collect()
 }

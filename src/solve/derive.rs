@@ -312,7 +312,7 @@ impl Writer<'_> {
         self.blocks
             .push(Block::Heading(vec![text("Identification")]));
         let mut eq = Equation::new(dlhs, form, Some(Reason::new(name, statement)));
-        if form != df {
+        if !self.reads_alike(form, df) {
             eq.chain.insert(0, (Relation::Equals, df));
         }
         self.blocks.push(Block::Equation(eq));
@@ -383,7 +383,7 @@ impl Writer<'_> {
                 "dg = J dx for every dx ⇔ J is the Jacobian",
             )),
         );
-        if form != dg {
+        if !self.reads_alike(form, dg) {
             eq.chain.insert(0, (Relation::Equals, dg));
         }
         self.blocks
@@ -497,7 +497,9 @@ impl Writer<'_> {
             let mut eq = Equation::new(lhs, substituted, Some(substitution_reason(&rules)));
             if substituted != step.result {
                 self.confirm(substituted, step.result)?;
-                eq.chain.push((Relation::Equals, step.result));
+                if !self.reads_alike(substituted, step.result) {
+                    eq.chain.push((Relation::Equals, step.result));
+                }
             }
             self.blocks.push(Block::Equation(eq));
         }
@@ -516,7 +518,7 @@ impl Writer<'_> {
         self.confirm(found, answer)?;
         let shown = textbook_form(self.pool, answer);
         let mut chain = Vec::new();
-        if found != answer && found != shown {
+        if found != answer && !self.reads_alike(found, shown) {
             chain.push((Relation::Equals, found));
         }
         chain.push((Relation::Equals, shown));
@@ -529,6 +531,15 @@ impl Writer<'_> {
             at: Vec::new(),
         }));
         Ok(())
+    }
+
+    /// Do `a` and `b` print the same (so a chain `a = b` would repeat itself)?
+    fn reads_alike(&self, a: Id, b: Id) -> bool {
+        let one_line = PrintOptions {
+            width: 1 << 20,
+            ..PrintOptions::unicode()
+        };
+        a == b || print(self.pool, a, &one_line) == print(self.pool, b, &one_line)
     }
 
     /// Fails unless `a` and `b` are equal: the same canonical form, or agreeing on random
