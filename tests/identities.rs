@@ -38,6 +38,7 @@ const IDENTITIES: &[(&str, &str, DerivativeKind, &str)] = &[
     (VECTORS, "(aᵀx)(cᵀx)", G, "x"),
     (VECTORS, "exp(aᵀx)", G, "x"),
     (VECTORS, "log(1 + exp(aᵀx))", G, "x"),
+    (VECTORS, "log(1 + exp(aᵀx))", H, "x"),
     (VECTORS, "log(xᵀPx)", G, "x"),
     (VECTORS, "log(1 + ‖Ax − b‖²)", G, "x"),
     (VECTORS, "aᵀx/‖x‖", G, "x"),

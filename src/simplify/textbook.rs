@@ -5,6 +5,7 @@
 //! and a scalar sum whose terms divide by the same base becomes one fraction.
 
 use super::construct::content_of;
+use super::expand::expand;
 use crate::expr::{structural_cmp, Id, Node, Number, Pool};
 use std::collections::HashMap;
 
@@ -342,10 +343,27 @@ fn common_denominator(pool: &mut Pool, sum: Id, terms: &[Id]) -> Id {
             pool.mul(&factors)
         })
         .collect();
-    let mut factors = vec![pool.add(&numerators)];
+    let numerator = pool.add(&numerators);
+    let mut factors = vec![fewer_terms_expanded(pool, numerator)];
     factors.extend(lowered);
     pool.mul(&factors)
 }
+
+/// The expansion of a numerator when it has fewer terms (`eᵗ(eᵗ + 1) − e²ᵗ` is `eᵗ`), else the
+/// numerator as it is (`eˣ(x² + 1) − 2x eˣ` stays).
+fn fewer_terms_expanded(pool: &mut Pool, numerator: Id) -> Id {
+    let terms = |pool: &Pool, e: Id| match pool.node(e) {
+        Node::Add(ts) => ts.len(),
+        _ => 1,
+    };
+    match expand(pool, numerator, NUMERATOR_TERMS) {
+        Ok(expanded) if terms(pool, expanded) < terms(pool, numerator) => expanded,
+        _ => numerator,
+    }
+}
+
+/// The most terms the expansion of a numerator may reach before it is kept as it is.
+const NUMERATOR_TERMS: usize = 64;
 
 /// The bases a scalar term divides by, with the size of their (numeric, negative) exponents.
 fn denominators(pool: &Pool, t: Id) -> Vec<(Id, Number)> {
