@@ -153,9 +153,46 @@ fn a_deep_composition_hits_the_parsers_depth_limit() {
 }
 
 #[test]
-fn a_long_written_sum_hits_the_parsers_chain_limit() {
+fn a_ten_thousand_term_written_sum_is_read_and_differentiated() {
     let long: Vec<String> = (1..=10_000).map(|i| format!("{i}x^{i}")).collect();
-    let err = Document::read(&long.join(" + "), &ReadOptions::default()).expect_err("too long");
+    let source = long.join(" + ");
+    assert!(Document::read(&source, &ReadOptions::default()).is_ok());
+    // d/dx ∑ i xⁱ = ∑ i² xⁱ⁻¹, which is n(n + 1)(2n + 1)/6 at x = 1.
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("long-sum.txt");
+    std::fs::write(&file, &source).expect("temporary file");
+    let path = file.to_str().expect("a UTF-8 path");
+    let (out, err, code) = nabla(&["diff", path, "--wrt", "x", "--at", "x = 1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "333383335000");
+}
+
+#[test]
+fn a_long_sum_keeps_every_sign_where_it_is_written() {
+    // Balanced by the parser: the subtracted halves must not lose or flip signs.
+    for n in [31, 32, 33, 100, 1001] {
+        let terms: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+        let signs = ["+", "−", "−", "+", "−"];
+        let mut source = terms[0].clone();
+        let mut expected: i64 = 1;
+        for (i, t) in terms.iter().enumerate().skip(1) {
+            let sign = signs[i % signs.len()];
+            source.push_str(&format!(" {sign} {t}"));
+            expected += if sign == "+" { 1 } else { -1 } * (i as i64 + 1);
+        }
+        let (out, err, code) = nabla(&["simplify", &source]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out.trim().replace('−', "-"),
+            expected.to_string(),
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn a_long_product_hits_the_parsers_chain_limit() {
+    let long = vec!["x"; 2_000].join("*");
+    let err = Document::read(&long, &ReadOptions::default()).expect_err("too long");
     assert!(
         err.diagnostic.message.contains("more than 1000 operators"),
         "{}",

@@ -66,6 +66,8 @@ pub struct Pool {
     ints: FxHashMap<i64, Id>,
     symbols: Vec<Symbol>,
     symbol_index: HashMap<String, SymbolId>,
+    /// Every name that a declared symbol's shape uses as a dimension.
+    dimension_names: rustc_hash::FxHashSet<String>,
     /// The nodes that are or contain an unevaluated derivative operator or `at` substitution.
     operators: IdSet,
     /// The limits in force for this pool.
@@ -307,7 +309,18 @@ impl Pool {
             origin,
         });
         self.symbol_index.insert(name.to_string(), s);
+        let shape = &self.symbols[s.0 as usize].shape;
+        for d in shape.rows.symbols.iter().chain(&shape.cols.symbols) {
+            if !self.dimension_names.contains(d) {
+                self.dimension_names.insert(d.clone());
+            }
+        }
         Ok(s)
+    }
+
+    /// Does some declared symbol's shape use `name` as a dimension?
+    pub fn is_dimension_name(&self, name: &str) -> bool {
+        self.dimension_names.contains(name)
     }
 
     /// Has the pool grown past its node limit?

@@ -72,11 +72,11 @@ impl Lowerer {
                 .collect();
             let Some(first) = pending.first() else { break };
             if defaults < SINGLE_DEFAULTS {
-                inf.scope.inferred.insert(first.clone(), Shape::scalar());
+                inf.scope.infer(first, Shape::scalar());
                 defaults += 1;
             } else {
                 for name in pending {
-                    inf.scope.inferred.insert(name, Shape::scalar());
+                    inf.scope.infer(&name, Shape::scalar());
                 }
             }
         }
@@ -193,7 +193,7 @@ impl Infer<'_> {
 
     fn assign_name(&mut self, name: &str, shape: Shape) {
         if self.scope.known_shape(self.pool, name).is_none() {
-            self.scope.inferred.insert(name.to_string(), shape);
+            self.scope.infer(name, shape);
             self.changed = true;
         }
     }

@@ -7,7 +7,7 @@ use crate::syntax::ast::{BinaryOp, Decl, DimExpr, Expr, ExprKind, Type, TypeKind
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::syntax::span::Span;
 use num_traits::Signed;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Name-resolution state that outlives a single expression.
 #[derive(Debug, Default)]
@@ -20,6 +20,8 @@ pub(super) struct Scope {
     pub sums: Vec<SumIndex>,
     /// Shapes inferred in this statement for names not yet in the pool.
     pub inferred: BTreeMap<String, Shape>,
+    /// Every name that a shape in `inferred` uses as a dimension.
+    pub inferred_dimensions: BTreeSet<String>,
     /// Shapes given by their context to the literals `I`, `𝟙` and `0`, keyed by node address.
     pub literals: HashMap<usize, Shape>,
 }
@@ -97,6 +99,7 @@ impl Scope {
     /// Forgets the inference results of the previous statement.
     pub fn start_statement(&mut self) {
         self.inferred.clear();
+        self.inferred_dimensions.clear();
         self.literals.clear();
         self.sums.clear();
     }
@@ -150,16 +153,21 @@ impl Scope {
 
     /// Is `name` a dimension of some known shape (so that `N` in `1/N` is the dimension)?
     fn is_dimension(&self, pool: &Pool, name: &str) -> bool {
-        let mentions = |s: &Shape| {
-            s.rows.symbols.iter().any(|d| d == name) || s.cols.symbols.iter().any(|d| d == name)
-        };
-        pool.symbols().any(|(_, s)| mentions(&s.shape))
-            || self.inferred.values().any(mentions)
+        pool.is_dimension_name(name)
+            || self.inferred_dimensions.contains(name)
             || self.sums.iter().any(|s| {
                 s.length
                     .as_ref()
                     .is_some_and(|d| d.symbols.iter().any(|x| x == name))
             })
+    }
+
+    /// Records a shape inferred in this statement for `name`.
+    pub fn infer(&mut self, name: &str, shape: Shape) {
+        for d in shape.rows.symbols.iter().chain(&shape.cols.symbols) {
+            self.inferred_dimensions.insert(d.clone());
+        }
+        self.inferred.insert(name.to_string(), shape);
     }
 
     /// Is a sum index bound here, and does `e` mention one?

@@ -20,9 +20,9 @@ pub(super) struct Parser<'a, 'n> {
     pub names: &'n Names,
     depth: usize,
     nodes: usize,
-    /// Operators applied by the left-associative loops in this statement (they make the tree
-    /// taller without nesting the input).
-    links: usize,
+    /// Height the operator chains on the current path add to the tree (they make it taller
+    /// without nesting the input); the terms of a sum are counted side by side, not in turn.
+    pub links: usize,
     /// End of the last token consumed.
     pub last_end: usize,
     /// Inside a `[…]` row, at the top level of an entry: whitespace separates entries.
@@ -248,15 +248,20 @@ impl<'a, 'n> Parser<'a, 'n> {
         Ok(Expr { kind, span })
     }
 
-    /// Counts one operator of a left-associative chain (`a + b + …`, `ABC…`, `xᵀᵀ…`) against
-    /// [`MAX_CHAIN`], which bounds the height of the tree.
+    /// Counts one operator of a left-associative chain (`ABC…`, `xᵀᵀ…`) against [`MAX_CHAIN`],
+    /// which bounds the height of the tree.
     pub fn link(&mut self) -> PResult<()> {
-        self.links += 1;
+        self.charge(1)
+    }
+
+    /// Counts `height` levels of tree against [`MAX_CHAIN`].
+    pub fn charge(&mut self, height: usize) -> PResult<()> {
+        self.links += height;
         if self.links > MAX_CHAIN {
             return Err(Diagnostic::new(
                 DiagnosticKind::LimitExceeded,
                 self.here(),
-                format!("the statement chains more than {MAX_CHAIN} operators"),
+                format!("the statement chains more than {MAX_CHAIN} operators on one path"),
             )
             .with_primary_message("the limit is reached here")
             .with_hint("split it into smaller definitions"));

@@ -8,6 +8,9 @@ use super::names;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, PostfixOp, UnaryOp};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 
+/// Sums of fewer terms than this fold to the left exactly as written; longer ones are balanced.
+const LINEAR_TERMS: usize = 32;
+
 impl<'a> Parser<'a, '_> {
     /// A whole input that must be exactly one expression.
     pub fn whole_expression(&mut self) -> PResult<Expr> {
@@ -38,9 +41,15 @@ impl<'a> Parser<'a, '_> {
         Ok(body)
     }
 
-    /// Sums and differences.
+    /// Sums and differences. The terms do not add up against the chain limit: each is parsed
+    /// from the chain's own count, and the chain is then charged its height above its tallest
+    /// term; a long chain is built as a balanced tree (see [`Parser::fold_terms`]), so a sum of
+    /// thousands of terms stays shallow.
     pub fn additive(&mut self) -> PResult<Expr> {
-        let mut lhs = self.product()?;
+        let base = self.links;
+        let first = self.product()?;
+        let mut tallest = self.links - base;
+        let mut rest = Vec::new();
         while let Some(tok) = self.peek().cloned() {
             let op = if tok.is_op(Op::Plus) {
                 BinaryOp::Add
@@ -57,13 +66,48 @@ impl<'a> Parser<'a, '_> {
             {
                 break;
             }
-            self.link()?;
             self.bump();
-            let rhs = self.product()?;
-            let span = lhs.span.to(rhs.span);
-            lhs = self.node(binary(op, lhs, rhs), span)?;
+            self.links = base;
+            let term = self.product()?;
+            tallest = tallest.max(self.links - base);
+            rest.push((op, term));
         }
-        Ok(lhs)
+        self.links = base + tallest;
+        let (sum, height) = self.fold_terms(first, rest)?;
+        self.charge(height)?;
+        Ok(sum)
+    }
+
+    /// Builds `first op₁ t₁ op₂ t₂ …` (each `op` a `+` or `−`) and returns it with its height
+    /// above its terms. Up to [`LINEAR_TERMS`] terms fold to the left as written; longer
+    /// chains split in the middle, `left ± (right)`, the right part's later signs flipped when
+    /// it is subtracted — the same value, at logarithmic height.
+    fn fold_terms(&mut self, first: Expr, rest: Vec<(BinaryOp, Expr)>) -> PResult<(Expr, usize)> {
+        if rest.len() < LINEAR_TERMS {
+            let height = rest.len();
+            let mut sum = first;
+            for (op, term) in rest {
+                let span = sum.span.to(term.span);
+                sum = self.node(binary(op, sum, term), span)?;
+            }
+            return Ok((sum, height));
+        }
+        let mut rest = rest;
+        let mut right = rest.split_off(rest.len() / 2);
+        let (op, right_first) = right.remove(0);
+        if op == BinaryOp::Sub {
+            for (later, _) in &mut right {
+                *later = match later {
+                    BinaryOp::Add => BinaryOp::Sub,
+                    _ => BinaryOp::Add,
+                };
+            }
+        }
+        let (left, left_height) = self.fold_terms(first, rest)?;
+        let (right, right_height) = self.fold_terms(right_first, right)?;
+        let span = left.span.to(right.span);
+        let sum = self.node(binary(op, left, right), span)?;
+        Ok((sum, 1 + left_height.max(right_height)))
     }
 
     /// Products, quotients, `⊙` and `⊗`, explicit or by juxtaposition.

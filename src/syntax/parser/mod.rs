@@ -46,10 +46,11 @@ pub const MAX_DEPTH: usize = 200;
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;
 
 /// The most syntax nodes one statement may have.
-pub const MAX_NODES: usize = 100_000;
+pub const MAX_NODES: usize = 1_000_000;
 
-/// The most operators one statement may chain left-associatively (`a + b + …`); with
-/// [`MAX_DEPTH`] this bounds the height of every tree, so later passes can recurse safely.
+/// The most levels of operator chains (`ABC…`, `xᵀᵀ…`, a sum's balanced tree) on any path of a
+/// statement's tree; with [`MAX_DEPTH`] this bounds the height of every tree, so later passes
+/// can recurse safely. The terms of a sum count side by side, so a sum may be long.
 pub const MAX_CHAIN: usize = 1_000;
 
 /// Stack for the parsing thread: deep nesting is refused at [`MAX_DEPTH`], but reaching that
