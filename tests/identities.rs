@@ -55,6 +55,19 @@ const IDENTITIES: &[(&str, &str, DerivativeKind, &str)] = &[
     (VECTORS, "(xᵀx)²", G, "x"),
     (VECTORS, "xᵀBx + aᵀx + α", G, "x"),
     (VECTORS, "√(xᵀx + 1)", G, "x"),
+    // entrywise quotients and square roots (⊘, 1/x, √x)
+    (VECTORS, "sum(log(x))", G, "x"),
+    (VECTORS, "sum(log(x))", H, "x"),
+    (VECTORS, "sum(log(x ⊙ x + 𝟙))", G, "x"),
+    (VECTORS, "−sum(log(b − Ax))", G, "x"),
+    (VECTORS, "−sum(log(b − Ax))", H, "x"),
+    (VECTORS, "sum(√(x ⊙ x + 𝟙))", G, "x"),
+    (VECTORS, "𝟙ᵀ(a ⊘ (x ⊙ x + 𝟙))", G, "x"),
+    (VECTORS, "sum(1/(𝟙 + exp(−x)))", G, "x"),
+    (VECTORS, "sum(log(σ(x)))", G, "x"),
+    (VECTORS, "aᵀ√(x ⊙ x + 𝟙)", H, "x"),
+    (VECTORS, "√(x ⊙ x + 𝟙)", J, "x"),
+    (VECTORS, "x ⊘ (x ⊙ x + 𝟙)", J, "x"),
     // Hessians
     (VECTORS, "½‖Ax − b‖²", H, "x"),
     (VECTORS, "xᵀBx", H, "x"),
@@ -192,6 +205,49 @@ fn numeric_derivative(
     }
 }
 
+/// A printed entrywise quotient, in each dialect, reads back (with the same declarations) as
+/// the same expression: it prints the same in Unicode.
+fn reads_back(pool: &Pool, result: Id, decls: &str, unicode: &str) {
+    // The entrywise forms (⊘, √ of an array); other rows' textbook forms may re-read in
+    // another (equal) arrangement, which `tests/print.rs` covers by value.
+    if !unicode.contains('⊘') {
+        return;
+    }
+    let dialects = [
+        PrintOptions {
+            dialect: nabla::print::Dialect::Unicode,
+            width: 10_000,
+        },
+        PrintOptions {
+            dialect: nabla::print::Dialect::Ascii,
+            width: 10_000,
+        },
+        PrintOptions {
+            dialect: nabla::print::Dialect::Latex,
+            width: 10_000,
+        },
+    ];
+    for options in dialects {
+        let written = print(pool, result, &options);
+        let source = match options.dialect {
+            nabla::print::Dialect::Latex => format!("${written}$"),
+            _ => written.clone(),
+        };
+        let read_options = ReadOptions {
+            declarations: Some(decls.to_string()),
+            ..ReadOptions::default()
+        };
+        let doc = Document::read(&source, &read_options)
+            .unwrap_or_else(|e| panic!("{written} does not read back: {:?}", e.diagnostic));
+        let id = doc.last_expression().expect("an expression");
+        assert_eq!(
+            print(doc.pool(), id, &PrintOptions::unicode()),
+            unicode,
+            "{written} reads back as another expression"
+        );
+    }
+}
+
 #[test]
 fn textbook_identities() {
     let mut printed = String::new();
@@ -210,6 +266,7 @@ fn textbook_identities() {
             .unwrap_or_else(|e| panic!("{expr} w.r.t. {wrt}: {e}"));
         let text = print(doc.pool(), result, &PrintOptions::unicode());
         printed.push_str(&format!("{kind:?} {wrt} of {expr} = {text}\n"));
+        reads_back(doc.pool(), result, decls, &text);
 
         // Numeric cross-check, on several random instances.
         let pool_for_gradient = &mut doc.lowered.pool;

@@ -890,12 +890,21 @@ fn exponent_beyond_the_limit() {
 }
 
 #[test]
-fn dividing_by_a_vector() {
-    let x = name("x");
-    let x_span = x.span;
-    let d = fail(vec![std_decls(), Statement::Expr(div(num(1), x))]);
+fn dividing_by_a_vector_is_entrywise() {
+    let l = run(vec![std_decls(), Statement::Expr(div(num(1), name("x")))]);
+    assert_eq!(l.pool.shape(last(&l)), &Shape::vector(n()));
+    assert!(matches!(l.pool.node(last(&l)), Node::HadamardPow(..)));
+    // By a vector of another shape, or by a matrix, it is an error at the divisor.
+    let b = name("b");
+    let b_span = b.span;
+    let d = fail(vec![std_decls(), Statement::Expr(div(name("x"), b))]);
     assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
-    assert_eq!(d.span(), x_span);
+    assert_eq!(d.span(), b_span);
+    let a = name("A");
+    let a_span = a.span;
+    let d = fail(vec![std_decls(), Statement::Expr(div(num(1), a))]);
+    assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
+    assert_eq!(d.span(), a_span);
 }
 
 #[test]
@@ -1754,15 +1763,17 @@ fn operators_with_their_shapes() {
 }
 
 #[test]
-fn square_root_needs_a_scalar() {
-    let x = name("x");
-    let x_span = x.span;
-    let d = fail(vec![
-        std_decls(),
-        Statement::Expr(ex(ExprKind::Sqrt(Box::new(x)))),
-    ]);
-    assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
-    assert_eq!(d.span(), x_span);
+fn square_root_of_a_vector_or_matrix_is_entrywise() {
+    for arg in ["x", "A"] {
+        let l = run(vec![
+            std_decls(),
+            Statement::Expr(ex(ExprKind::Sqrt(Box::new(name(arg))))),
+        ]);
+        let id = last(&l);
+        assert!(matches!(l.pool.node(id), Node::HadamardPow(..)), "√{arg}");
+        let s = l.pool.lookup(arg).map(|s| l.pool.symbol(s).shape.clone());
+        assert_eq!(Some(l.pool.shape(id).clone()), s);
+    }
 }
 
 #[test]

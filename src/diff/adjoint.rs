@@ -1,7 +1,7 @@
 //! Reverse mode: one sweep over the shared DAG of a scalar function, accumulating the adjoint
 //! (an expression of the node's shape) of every node that depends on a variable.
 
-use super::rules::{component_of, elementwise_derivative, inner};
+use super::rules::{component_of, elementwise_derivative, elementwise_power_slope, inner};
 use super::variable::{dependents_in, postorder, postorder_all, Variable};
 use super::{check_limit, describe, DiffError};
 use crate::expr::{Func, Id, IdIndex, IdSet, Node, NormKind, Number, Pool, Shape};
@@ -339,6 +339,13 @@ impl<'p> Sweep<'p> {
                         let c = self.pool.hadamard(&ops);
                         self.push(f, Adjoint::Expr(c));
                     }
+                }
+            }
+            Node::HadamardPow(b, e) => {
+                if self.dep.contains(&b) {
+                    let slope = elementwise_power_slope(self.pool, b, e);
+                    let c = self.pool.hadamard(&[g, slope]);
+                    self.push(b, Adjoint::Expr(c));
                 }
             }
             Node::Matrix { cols, entries, .. } => {

@@ -108,6 +108,13 @@ fn render(pool: &Pool, id: Id, depth: usize) -> String {
         },
         Node::Transpose(a) => format!("{}ᵀ", wrapped(pool, *a, d, 3)),
         Node::Hadamard(fs) => join(pool, fs, d, " ⊙ "),
+        Node::HadamardPow(b, e) => match pool.as_number(*e) {
+            Some(k) if k == &crate::expr::Number::ratio(1, 2) => {
+                format!("√({})", render(pool, *b, d))
+            }
+            Some(k) if k.is_minus_one() => format!("𝟙 ⊘ {}", wrapped(pool, *b, d, 3)),
+            _ => format!("{}^⊙({})", wrapped(pool, *b, d, 3), render(pool, *e, d)),
+        },
         Node::Kron(a, b) => join(pool, &[*a, *b], d, " ⊗ "),
         Node::Apply(f, args) => {
             let inner = args

@@ -3,7 +3,7 @@
 //! `dg`, linear in `d·x`; with the seed 1 it is the derivative with respect to a scalar; with a
 //! direction `u` it is the directional derivative.
 
-use super::rules::{component_of, elementwise_derivative, inner};
+use super::rules::{component_of, elementwise_derivative, elementwise_power_slope, inner};
 use super::step::{classify, is_squared_norm, DiffStep};
 use super::variable::{dependents, postorder, Variable};
 use super::{check_limit, describe, DiffError};
@@ -279,6 +279,13 @@ impl Forward<'_> {
                 }
                 self.sum(parts, &shape)
             }
+            Node::HadamardPow(b, e) => match self.tangent(b)? {
+                Some(tb) => {
+                    let slope = elementwise_power_slope(self.pool, b, e);
+                    self.pool.hadamard(&[slope, tb])
+                }
+                None => self.pool.zero(shape.clone()),
+            },
             Node::Kron(a, b) => {
                 let mut parts = Vec::new();
                 if let Some(ta) = self.tangent(a)? {

@@ -60,16 +60,17 @@ pub fn square(pool: &mut Pool, x: Id) -> Id {
     }
 }
 
-/// The entrywise reciprocal: `x⁻¹` for a scalar, `exp(−log x)` entrywise otherwise (there is no
-/// entrywise power node).
+/// The entrywise reciprocal: `x⁻¹` for a scalar, `𝟙 ⊘ x` otherwise.
 pub fn reciprocal(pool: &mut Pool, x: Id) -> Id {
-    if pool.is_scalar(x) {
-        pool.powi(x, -1)
-    } else {
-        let l = pool.apply(Func::Log, &[x]);
-        let nl = pool.neg(l);
-        pool.apply(Func::Exp, &[nl])
-    }
+    pool.hadamard_pow(x, &Number::int(-1))
+}
+
+/// The entrywise derivative of `b^⊙k` with respect to `b`: `k b^⊙(k − 1)`, where `k` is the
+/// number `e`.
+pub fn elementwise_power_slope(pool: &mut Pool, b: Id, e: Id) -> Id {
+    let k = pool.as_number(e).cloned().unwrap_or_else(Number::one);
+    let lower = pool.hadamard_pow(b, &(&k - &Number::one()));
+    pool.scale(k, lower)
 }
 
 /// The Frobenius inner product ⟨G, M⟩ = tr(GᵀM) of two expressions of one shape, built so the

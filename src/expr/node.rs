@@ -208,6 +208,9 @@ pub enum Node {
     Derivative(Box<Derivative>),
     /// `body at x = v, …`: substitution of values for symbols.
     At(Id, Box<[(SymbolId, Id)]>),
+    /// An elementwise power of a vector or matrix by a constant rational exponent (the second
+    /// child, a number): `x ⊙ x`, `√x`, `𝟙 ⊘ x` for exponents 2, ½ and −1.
+    HadamardPow(Id, Id),
 }
 
 impl Node {
@@ -237,7 +240,7 @@ impl Node {
             Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) | Node::Apply(_, xs) => {
                 xs.iter().for_each(|&x| f(x))
             }
-            Node::Pow(a, b) | Node::Kron(a, b) => {
+            Node::Pow(a, b) | Node::Kron(a, b) | Node::HadamardPow(a, b) => {
                 f(*a);
                 f(*b);
             }
@@ -278,7 +281,7 @@ impl Node {
             | Node::Ones(_)
             | Node::Zero(_) => Vec::new(),
             Node::Add(xs) | Node::Mul(xs) | Node::Hadamard(xs) | Node::Apply(_, xs) => xs.to_vec(),
-            Node::Pow(a, b) | Node::Kron(a, b) => vec![*a, *b],
+            Node::Pow(a, b) | Node::Kron(a, b) | Node::HadamardPow(a, b) => vec![*a, *b],
             Node::Transpose(a) => vec![*a],
             Node::Matrix { entries, .. } => entries.to_vec(),
             Node::Component(v, idx) => std::iter::once(*v).chain(idx.iter().copied()).collect(),

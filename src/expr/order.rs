@@ -24,6 +24,7 @@ fn rank(node: &Node) -> u8 {
         Node::Mul(_) => 10,
         Node::Add(_) => 11,
         Node::Hadamard(_) => 12,
+        Node::HadamardPow(..) => 12,
         Node::Kron(..) => 13,
         Node::Matrix { .. } => 14,
         Node::Sum { .. } => 15,
@@ -36,6 +37,7 @@ fn rank(node: &Node) -> u8 {
 fn base_and_exponent(pool: &Pool, id: Id) -> (Id, Option<Id>) {
     match pool.node(id) {
         Node::Pow(b, e) if pool.is_scalar(id) => (*b, Some(*e)),
+        Node::HadamardPow(b, e) => (*b, Some(*e)),
         _ => (id, None),
     }
 }
@@ -90,9 +92,9 @@ pub fn structural_cmp(pool: &Pool, a: Id, b: Id) -> Ordering {
         (Node::Add(xs), Node::Add(ys))
         | (Node::Mul(xs), Node::Mul(ys))
         | (Node::Hadamard(xs), Node::Hadamard(ys)) => ids(xs, ys),
-        (Node::Pow(a1, b1), Node::Pow(a2, b2)) | (Node::Kron(a1, b1), Node::Kron(a2, b2)) => {
-            ids(&[*a1, *b1], &[*a2, *b2])
-        }
+        (Node::Pow(a1, b1), Node::Pow(a2, b2))
+        | (Node::Kron(a1, b1), Node::Kron(a2, b2))
+        | (Node::HadamardPow(a1, b1), Node::HadamardPow(a2, b2)) => ids(&[*a1, *b1], &[*a2, *b2]),
         (Node::Transpose(x), Node::Transpose(y)) => structural_cmp(pool, *x, *y),
         (Node::Apply(f, xs), Node::Apply(g, ys)) => f.cmp(g).then_with(|| ids(xs, ys)),
         (

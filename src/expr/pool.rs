@@ -360,6 +360,7 @@ fn discriminant_tag(node: &Node) -> &'static str {
         Node::Sum { .. } => "Discriminant(15)",
         Node::Derivative(_) => "Discriminant(16)",
         Node::At(..) => "Discriminant(17)",
+        Node::HadamardPow(..) => "Discriminant(18)",
     }
 }
 
@@ -431,6 +432,7 @@ mod tests {
                 direction: None,
             })),
             Node::At(Id(0), Box::new([])),
+            Node::HadamardPow(Id(0), Id(0)),
         ];
         for n in &nodes {
             let expected = format!("{:?}", std::mem::discriminant(n));

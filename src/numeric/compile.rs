@@ -466,7 +466,9 @@ impl Compiler<'_> {
                     what: "an unevaluated derivative".to_string(),
                 })
             }
-            Node::Sum { .. } | Node::At(..) | Node::Kron(..) => {
+            // Elementwise powers are rare in compiled work (barrier terms): the interpreter
+            // evaluates them.
+            Node::Sum { .. } | Node::At(..) | Node::Kron(..) | Node::HadamardPow(..) => {
                 if self.program.fallback.is_none() {
                     self.program.fallback = Some(Fallback {
                         pool: pool.clone(),

@@ -288,6 +288,7 @@ impl<'a, T: Scalar> Evaluator<'a, T> {
             Node::Pow(b, e) => self.power(*b, *e),
             Node::Transpose(a) => Ok(self.eval(*a)?.transpose()),
             Node::Hadamard(fs) => self.entrywise(id, fs, Dense::hadamard, Dense::ones),
+            Node::HadamardPow(b, e) => self.elementwise_power(*b, *e),
             Node::Kron(a, b) => {
                 let (a, b) = (self.eval(*a)?, self.eval(*b)?);
                 a.kron(&b)
@@ -432,6 +433,28 @@ impl<'a, T: Scalar> Evaluator<'a, T> {
         Ok(Dense::scalar(v))
     }
 
+    /// `b^⊙k`: every entry to the constant power `k`.
+    fn elementwise_power(&mut self, b: Id, e: Id) -> Result<Dense<T>, EvalError> {
+        let Node::Num(k) = self.pool.node(e) else {
+            return Err(EvalError::Unsupported {
+                what: "an elementwise power with a non-constant exponent".to_string(),
+            });
+        };
+        let v = self.eval(b)?;
+        let mut failure = None;
+        let powered = v.map(|x| match x.pow_number(k) {
+            Ok(y) => y,
+            Err(err) => {
+                failure.get_or_insert(err);
+                x.clone()
+            }
+        });
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(powered),
+        }
+    }
+
     /// `xᵢ` or `A_{ij}`, 1-based; out of range is a domain error.
     fn component(&mut self, c: Id, idx: &[Id]) -> Result<Dense<T>, EvalError> {
         let v = self.eval(c)?;
@@ -515,6 +538,7 @@ fn node_kind(node: &Node) -> &'static str {
         Node::Pow(..) => "power",
         Node::Transpose(_) => "transpose",
         Node::Hadamard(_) => "elementwise product",
+        Node::HadamardPow(..) => "elementwise power",
         Node::Kron(..) => "Kronecker product",
         Node::Apply(f, _) => f.name(),
         Node::Matrix { .. } => "matrix literal",

@@ -52,6 +52,8 @@ pub(crate) enum Form {
     Norm(NormKind, Box<Form>),
     /// `x ⊙ y ⊙ …`
     Hadamard(Vec<Form>),
+    /// `a ⊘ b`: elementwise division.
+    HadamardDiv(Box<Form>, Box<Form>),
     /// `A ⊗ B`
     Kron(Box<Form>, Box<Form>),
     /// A literal matrix, row-major.
@@ -146,7 +148,8 @@ impl<'p> Reader<'p> {
             }
             Node::Pow(b, e) => self.power(*b, *e, pool.is_scalar(*b)),
             Node::Transpose(a) => Form::Transpose(Box::new(self.form(*a))),
-            Node::Hadamard(xs) => Form::Hadamard(xs.iter().map(|&x| self.form(x)).collect()),
+            Node::Hadamard(xs) => self.elementwise_product(xs),
+            Node::HadamardPow(..) => self.elementwise_product(&[id]),
             Node::Kron(a, b) => Form::Kron(Box::new(self.form(*a)), Box::new(self.form(*b))),
             Node::Apply(f, args) => self.apply(*f, args),
             Node::Matrix {
@@ -197,6 +200,58 @@ impl<'p> Reader<'p> {
                     .map(|(s, v)| (pool.symbol(*s).name.clone(), self.form(*v)))
                     .collect(),
             ),
+        }
+    }
+
+    /// An elementwise product as it is written: powers spelled out (`x ⊙ x`, `√x`), factors with
+    /// negative exponents after `⊘` (`a ⊘ (b ⊙ b)`, `𝟙 ⊘ x`).
+    fn elementwise_product(&self, factors: &[Id]) -> Form {
+        let (mut numerator, mut denominator) = (Vec::new(), Vec::new());
+        for &f in factors {
+            match self.pool.node(f) {
+                Node::HadamardPow(b, e) => match self.pool.as_number(*e) {
+                    Some(k) if k.is_negative() => {
+                        self.spelled_power(*b, &k.abs(), &mut denominator)
+                    }
+                    Some(k) => self.spelled_power(*b, k, &mut numerator),
+                    None => numerator.push(self.form(f)),
+                },
+                _ => numerator.push(self.form(f)),
+            }
+        }
+        let hadamard = |mut xs: Vec<Form>| match xs.len() {
+            0 => Form::Ones,
+            1 => xs.remove(0),
+            _ => Form::Hadamard(xs),
+        };
+        if denominator.is_empty() {
+            return hadamard(numerator);
+        }
+        Form::HadamardDiv(
+            Box::new(hadamard(numerator)),
+            Box::new(hadamard(std::mem::take(&mut denominator))),
+        )
+    }
+
+    /// The factors of `b^⊙k` for `k > 0`: `b` repeated for the integer part, `√b` for a half;
+    /// another fraction (only the library builds one) as a power.
+    fn spelled_power(&self, b: Id, k: &Number, out: &mut Vec<Form>) {
+        let twice = k * &Number::int(2);
+        match twice.to_i64().filter(|_| twice.is_integer()) {
+            Some(halves) => {
+                let base = self.form(b);
+                for _ in 0..halves / 2 {
+                    out.push(base.clone());
+                }
+                if halves % 2 == 1 {
+                    out.push(Form::Sqrt(Box::new(base)));
+                }
+            }
+            None => out.push(Form::Power {
+                base: Box::new(self.form(b)),
+                exp: Box::new(Form::Number(k.clone())),
+                matrix: false,
+            }),
         }
     }
 

@@ -229,7 +229,7 @@ impl Printer {
             Form::Sqrt(_) | Form::Inverse(_) | Form::Pinv(_) if ascii => ATOM,
             Form::Sqrt(_) if latex => ATOM,
             Form::Sqrt(_) | Form::Inverse(_) | Form::Pinv(_) => POWER,
-            Form::Hadamard(_) => BINARY,
+            Form::Hadamard(_) | Form::HadamardDiv(..) => BINARY,
             Form::Kron(..) if ascii => ATOM,
             Form::Kron(..) => BINARY,
             Form::Derivative { kind, .. } => self.derivative_level(*kind),
@@ -311,6 +311,14 @@ impl Printer {
                     Dialect::Latex => " \\odot ",
                 };
                 self.binary(xs.iter().collect(), op, ctx)
+            }
+            Form::HadamardDiv(a, b) => {
+                let op = match self.dialect {
+                    Dialect::Unicode => " ⊘ ",
+                    Dialect::Ascii => " ./ ",
+                    Dialect::Latex => " \\oslash ",
+                };
+                self.binary(vec![a, b], op, ctx)
             }
             Form::Kron(a, b) => match self.dialect {
                 Dialect::Unicode => self.binary(vec![a, b], " ⊗ ", ctx),

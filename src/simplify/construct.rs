@@ -1161,6 +1161,10 @@ impl Pool {
         if coeff.is_zero() || flat.iter().any(|&f| self.is_zero(f)) {
             return self.zero(shape);
         }
+        let mut flat = self.merge_elementwise_powers(flat);
+        if flat.iter().any(|&f| self.is_zero(f)) {
+            return self.zero(shape);
+        }
         flat.sort_by(|a, b| structural_cmp(self, *a, *b));
         let core = match flat.len() {
             0 => self.ones(shape),
@@ -1170,6 +1174,86 @@ impl Pool {
         scalars.push(self.num(coeff));
         scalars.push(core);
         self.mul(&scalars)
+    }
+
+    /// The factors of an elementwise product with the powers of each base merged (`x ⊙ x` is
+    /// `x^⊙2`, `x ⊘ x` is `𝟙` and drops out), in first-seen order of their bases.
+    fn merge_elementwise_powers(&mut self, factors: Vec<Id>) -> Vec<Id> {
+        let mut bases: Vec<(Id, Number)> = Vec::with_capacity(factors.len());
+        for f in factors {
+            let (base, k) = match self.node(f) {
+                Node::HadamardPow(b, e) => match self.as_number(*e) {
+                    Some(k) => (*b, k.clone()),
+                    None => (f, Number::one()),
+                },
+                _ => (f, Number::one()),
+            };
+            match bases.iter_mut().find(|(b, _)| *b == base) {
+                Some((_, total)) => {
+                    self.note(Rule::ElementwisePowers);
+                    *total = &*total + &k;
+                }
+                None => bases.push((base, k)),
+            }
+        }
+        let mut merged = Vec::with_capacity(bases.len());
+        for (base, k) in bases {
+            let p = self.hadamard_pow(base, &k);
+            match self.node(p) {
+                Node::Ones(_) => {}
+                Node::Hadamard(inner) => merged.extend_from_slice(inner),
+                _ => merged.push(p),
+            }
+        }
+        merged
+    }
+
+    /// A canonical elementwise power `a^⊙k` of a vector or matrix by a rational `k` (an ordinary
+    /// power for a scalar): `a^⊙0 = 𝟙`, `a^⊙1 = a`, `𝟙^⊙k = 𝟙`, `(a^⊙j)^⊙k = a^⊙jk` and
+    /// `(a ⊙ b)^⊙k = a^⊙k ⊙ b^⊙k` for integer `k`, numeric factors taken out exactly when they can
+    /// be (`(2x)^⊙2 = 4 x^⊙2`).
+    pub fn hadamard_pow(&mut self, base: Id, k: &Number) -> Id {
+        if self.is_scalar(base) {
+            let e = self.num(k.clone());
+            return self.pow(base, e);
+        }
+        let shape = self.shape(base).clone();
+        if k.is_zero() || matches!(self.node(base), Node::Ones(_)) {
+            return self.ones(shape);
+        }
+        if k.is_one() {
+            return base;
+        }
+        if self.is_zero(base) && !k.is_negative() {
+            return base;
+        }
+        let integer = k.is_integer();
+        match self.node(base).clone() {
+            Node::HadamardPow(b, e) if integer => {
+                if let Some(j) = self.as_number(e).cloned() {
+                    self.note(Rule::PowerOfPower);
+                    return self.hadamard_pow(b, &(&j * k));
+                }
+            }
+            Node::Hadamard(factors) if integer => {
+                self.note(Rule::PowerOfProduct);
+                let powers: Vec<Id> = factors.iter().map(|&f| self.hadamard_pow(f, k)).collect();
+                return self.hadamard(&powers);
+            }
+            Node::Mul(_) => {
+                let (c, rest) = self.split_coefficient(base);
+                if let (Some(rest), Some(i), false) = (rest, k.to_i64(), c.is_one()) {
+                    if let Some(ck) = c.pow_checked(i, 16_384) {
+                        let power = self.hadamard_pow(rest, k);
+                        let ck = self.num(ck);
+                        return self.mul(&[ck, power]);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let e = self.num(k.clone());
+        self.intern(Node::HadamardPow(base, e), shape)
     }
 
     /// A product's scalar factors moved to `scalars`; what remains is its non-scalar part (the

@@ -20,6 +20,13 @@ impl Pool {
             Node::Hadamard(_) => self.hadamard(children),
             Node::Apply(f, _) => self.apply(*f, children),
             Node::Pow(..) => self.pow(children[0], children[1]),
+            Node::HadamardPow(..) => match self.as_number(children[1]).cloned() {
+                Some(k) => self.hadamard_pow(children[0], &k),
+                None => {
+                    let shape = self.shape(children[0]).clone();
+                    self.intern(Node::HadamardPow(children[0], children[1]), shape)
+                }
+            },
             Node::Kron(..) => self.kron(children[0], children[1]),
             Node::Transpose(_) => self.transpose(children[0]),
             Node::Matrix { rows, cols, .. } => self.matrix(*rows, *cols, children.to_vec()),

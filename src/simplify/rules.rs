@@ -44,6 +44,8 @@ pub enum Rule {
     PowerOfProduct,
     /// `(AB)⁻¹ = B⁻¹A⁻¹`.
     InverseOfProduct,
+    /// Elementwise powers of one base merge: `x ⊙ x ⊙ x = x^⊙3`, `x ⊘ x = 𝟙`, `√x ⊙ √x = x`.
+    ElementwisePowers,
     /// `(Aᵀ)ᵀ = A`.
     TransposeOfTranspose,
     /// `(A + B)ᵀ = Aᵀ + Bᵀ`.
@@ -93,6 +95,7 @@ impl Rule {
             Rule::PowerOfPower => "power-of-power",
             Rule::PowerOfProduct => "power-of-product",
             Rule::InverseOfProduct => "inverse-of-product",
+            Rule::ElementwisePowers => "elementwise-powers",
             Rule::TransposeOfTranspose => "transpose-of-transpose",
             Rule::TransposeOfSum => "transpose-of-sum",
             Rule::TransposeOfProduct => "transpose-of-product",
@@ -129,6 +132,7 @@ impl Rule {
             Rule::PowerOfPower => "(xᵃ)ᵏ = xᵃᵏ for integer k",
             Rule::PowerOfProduct => "(xy)ᵏ = xᵏyᵏ for integer k",
             Rule::InverseOfProduct => "(AB)⁻¹ = B⁻¹A⁻¹",
+            Rule::ElementwisePowers => "x ⊙ x = x^⊙2, x ⊘ x = 𝟙, √x ⊙ √x = x",
             Rule::TransposeOfTranspose => "(Aᵀ)ᵀ = A",
             Rule::TransposeOfSum => "(A + B)ᵀ = Aᵀ + Bᵀ",
             Rule::TransposeOfProduct => "(AB)ᵀ = BᵀAᵀ",

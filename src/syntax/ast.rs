@@ -222,6 +222,8 @@ pub enum BinaryOp {
     Pow,
     /// `⊙`, `.*`, `\odot`
     Hadamard,
+    /// `⊘`, `./`, `\oslash`: entrywise division
+    HadamardDiv,
     /// `⊗`, `kron(A, B)`, `\otimes`
     Kron,
 }

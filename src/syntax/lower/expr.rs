@@ -97,21 +97,10 @@ impl Lowerer {
                 let a = self.lower(arg)?;
                 Ok(self.pool.apply(Func::Abs, &[a]))
             }
+            // Of a vector or matrix, entrywise (like every scalar function).
             ExprKind::Sqrt(arg) => {
                 let a = self.lower(arg)?;
-                let s = self.pool.shape(a).clone();
-                if !s.is_scalar() {
-                    return Err(Diagnostic::new(
-                        DiagnosticKind::ShapeMismatch,
-                        arg.span,
-                        format!("√ needs a scalar, but {}", describe(arg, &s)),
-                    )
-                    .with_hint(
-                        "for the length of a vector write ‖x‖; an elementwise square root is not \
-                         supported yet (for positive entries, exp(½ log x) is one)",
-                    ));
-                }
-                Ok(self.pool.sqrt(a))
+                Ok(self.pool.hadamard_pow(a, &Number::ratio(1, 2)))
             }
             ExprKind::Matrix(rows) => self.lower_matrix(rows, e.span),
             ExprKind::Sum {
@@ -406,19 +395,39 @@ impl Lowerer {
                 }
                 Ok(self.pool.mul(&[a, b]))
             }
-            BinaryOp::Div => {
-                if !sb.is_scalar() {
-                    return Err(Diagnostic::new(
-                        DiagnosticKind::ShapeMismatch,
-                        rhs.span,
-                        format!("can only divide by a scalar, but {}", describe(rhs, &sb)),
-                    )
-                    .with_hint("multiply by an inverse instead, e.g. A⁻¹b"));
+            BinaryOp::Div if sb.is_scalar() => Ok(self.pool.div(a, b)),
+            // By a vector: entrywise, as `⊘` (`1/x`, `y/x`).
+            BinaryOp::Div if sb.is_column() && (sa.is_scalar() || sa == sb) => {
+                Ok(self.elementwise_quotient(a, b))
+            }
+            BinaryOp::Div => Err(Diagnostic::new(
+                DiagnosticKind::ShapeMismatch,
+                rhs.span,
+                format!("can only divide by a scalar or entrywise by a vector of the same shape, but {}", describe(rhs, &sb)),
+            )
+            .with_hint("for an inverse write A⁻¹b; for entrywise division write A ⊘ B")),
+            BinaryOp::HadamardDiv if sb.is_scalar() => Ok(self.pool.div(a, b)),
+            BinaryOp::HadamardDiv => {
+                if !(sa.is_scalar() || sa == sb) {
+                    let message =
+                        format!("an elementwise quotient needs one shape, not {sa} and {sb}");
+                    let hint = self.declare_hint(lhs, rhs, sb.clone(), sa.clone(), true);
+                    return Err(mismatch(message, (lhs, &sa), (rhs, &sb), hint));
                 }
-                Ok(self.pool.div(a, b))
+                Ok(self.elementwise_quotient(a, b))
             }
             BinaryOp::Pow => self.lower_pow((lhs, a, &sa), (rhs, b, &sb)),
             BinaryOp::Kron => Ok(self.pool.kron(a, b)),
+        }
+    }
+
+    /// `a ⊘ b`: `a` (of `b`'s shape, or a scalar) times `b`'s entrywise reciprocal.
+    fn elementwise_quotient(&mut self, a: Id, b: Id) -> Id {
+        let reciprocal = self.pool.hadamard_pow(b, &Number::int(-1));
+        if self.pool.is_scalar(a) {
+            self.pool.mul(&[a, reciprocal])
+        } else {
+            self.pool.hadamard(&[a, reciprocal])
         }
     }
 

@@ -246,8 +246,14 @@ impl Infer<'_> {
                 BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard => {
                     self.peek(lhs).or_else(|| self.peek(rhs))
                 }
+                // The quotient has the divisor's shape when that is an array (`1/x`, `𝟙 ⊘ x`).
+                BinaryOp::HadamardDiv => self.peek(rhs).or_else(|| self.peek(lhs)),
                 BinaryOp::Mul => self.peek_product(e, Shape::scalar()),
-                BinaryOp::Div | BinaryOp::Pow => self.peek(lhs),
+                BinaryOp::Div => match self.peek(rhs) {
+                    Some(r) if !r.is_scalar() => Some(r),
+                    _ => self.peek(lhs),
+                },
+                BinaryOp::Pow => self.peek(lhs),
                 BinaryOp::Kron => {
                     let (a, b) = (self.peek(lhs)?, self.peek(rhs)?);
                     if a.is_scalar() || b.is_scalar() {
@@ -476,7 +482,7 @@ impl Infer<'_> {
         expected: Option<Shape>,
     ) {
         match op {
-            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard => {
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard | BinaryOp::HadamardDiv => {
                 // Each side takes its own shape, else its sibling's, else the expected one.
                 let (l, r) = match (self.peek(lhs), self.peek(rhs)) {
                     (Some(l), Some(r)) => (Some(l), Some(r)),
@@ -487,10 +493,17 @@ impl Infer<'_> {
                 self.visit(rhs, r);
             }
             BinaryOp::Mul => self.visit_product(e, expected),
-            BinaryOp::Div => {
-                self.visit(lhs, expected);
-                self.visit(rhs, Some(Shape::scalar()));
-            }
+            BinaryOp::Div => match self.peek(rhs) {
+                // Entrywise by a vector: the dividend is a scalar or of the same shape.
+                Some(r) if !r.is_scalar() => {
+                    self.visit(lhs, None);
+                    self.visit(rhs, Some(r));
+                }
+                _ => {
+                    self.visit(lhs, expected);
+                    self.visit(rhs, Some(Shape::scalar()));
+                }
+            },
             BinaryOp::Pow => {
                 let base_expected = expected.filter(|s| s.is_scalar() || is_integer_literal(rhs));
                 self.visit(lhs, base_expected);

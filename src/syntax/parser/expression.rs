@@ -118,6 +118,7 @@ impl<'a> Parser<'a, '_> {
                 Kind::Op(Op::Times) if tok.script == Script::Normal => Some(BinaryOp::Mul),
                 Kind::Op(Op::Slash) if tok.script == Script::Normal => Some(BinaryOp::Div),
                 Kind::Op(Op::Hadamard) => Some(BinaryOp::Hadamard),
+                Kind::Op(Op::HadamardDiv) => Some(BinaryOp::HadamardDiv),
                 Kind::Op(Op::Kron) => Some(BinaryOp::Kron),
                 _ => None,
             };

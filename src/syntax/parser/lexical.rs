@@ -38,6 +38,8 @@ pub(super) enum Op {
     Approx,
     /// `⊙`, `.*`, `\odot`, `\circ`
     Hadamard,
+    /// `⊘`, `./`, `\oslash`
+    HadamardDiv,
     /// `⊗`, `\otimes`
     Kron,
     /// `‖`, `∥`, `||`, `\|`
@@ -158,6 +160,7 @@ fn multi_char_op(i: &str) -> IResult<&str, Op> {
     alt((
         tag("~=").map(|_| Op::Approx),
         tag(".*").map(|_| Op::Hadamard),
+        tag("./").map(|_| Op::HadamardDiv),
         tag("..").map(|_| Op::Range),
         tag("||").map(|_| Op::NormBar),
     ))
@@ -185,6 +188,7 @@ fn single_char_op(c: char) -> Option<Op> {
         '=' => Op::Equals,
         '≈' => Op::Approx,
         '⊙' => Op::Hadamard,
+        '⊘' => Op::HadamardDiv,
         '⊗' => Op::Kron,
         '‖' | '∥' => Op::NormBar,
         '|' => Op::Bar,
@@ -217,6 +221,7 @@ fn command_op(name: &str) -> Option<Op> {
         "\\" => Op::RowBreak,
         "cdot" | "times" | "ast" => Op::Times,
         "odot" | "circ" => Op::Hadamard,
+        "oslash" => Op::HadamardDiv,
         "otimes" => Op::Kron,
         "approx" => Op::Approx,
         "top" | "intercal" => Op::Transpose,
