@@ -68,6 +68,9 @@ const IDENTITIES: &[(&str, &str, DerivativeKind, &str)] = &[
     (VECTORS, "aᵀ√(x ⊙ x + 𝟙)", H, "x"),
     (VECTORS, "√(x ⊙ x + 𝟙)", J, "x"),
     (VECTORS, "x ⊘ (x ⊙ x + 𝟙)", J, "x"),
+    // logistic regression (cross-entropy)
+    (VECTORS, "−bᵀlog(σ(Ax)) − (𝟙 − b)ᵀlog(𝟙 − σ(Ax))", G, "x"),
+    (VECTORS, "−bᵀlog(σ(Ax)) − (𝟙 − b)ᵀlog(𝟙 − σ(Ax))", H, "x"),
     // Hessians
     (VECTORS, "½‖Ax − b‖²", H, "x"),
     (VECTORS, "xᵀBx", H, "x"),

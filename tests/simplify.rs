@@ -414,3 +414,64 @@ fn scalar_factors_leave_elementwise_products() {
     let expected = p.mul(&[two, s, t, xy]);
     assert_eq!(p.hadamard(&[sx, two_t_y]), expected);
 }
+
+#[test]
+fn elementwise_powers_of_one_base_merge() {
+    use nabla::expr::Number;
+    let mut f = Fixture::new();
+    let x = f.vector("x", "n");
+    let y = f.vector("y", "n");
+    let p = &mut f.pool;
+    let inv = p.hadamard_pow(x, &Number::int(-1));
+    // x ⊙ y ⊘ x = y; x ⊙ x ⊘ x = x; √x ⊙ √x = x
+    assert_eq!(p.hadamard(&[x, y, inv]), y);
+    assert_eq!(p.hadamard(&[x, x, inv]), x);
+    let root = p.hadamard_pow(x, &Number::ratio(1, 2));
+    assert_eq!(p.hadamard(&[root, root]), x);
+    // (x ⊙ x)^⊙(−1) = x^⊙(−2), built either way
+    let sq = p.hadamard(&[x, x]);
+    let a = p.hadamard_pow(sq, &Number::int(-1));
+    let b = p.hadamard(&[inv, inv]);
+    assert_eq!(a, b);
+    // (2x)^⊙2 = 4 x^⊙2
+    let two_x = p.scale(Number::int(2), x);
+    let lhs = p.hadamard_pow(two_x, &Number::int(2));
+    let rhs = p.scale(Number::int(4), sq);
+    assert_eq!(lhs, rhs);
+}
+
+#[test]
+fn diagonals_of_vectors_merge_in_sums() {
+    use nabla::expr::Number;
+    let mut f = Fixture::new();
+    let a = f.vector("a", "n");
+    let b = f.vector("b", "n");
+    let l = f.matrix("L", "n", "m");
+    let p = &mut f.pool;
+    let da = p.apply(Func::Diag, &[a]);
+    let db = p.apply(Func::Diag, &[b]);
+    // diag(a) − diag(b) = diag(a − b)
+    let lhs = p.sub(da, db);
+    let a_minus_b = p.sub(a, b);
+    let rhs = p.apply(Func::Diag, &[a_minus_b]);
+    assert_eq!(lhs, rhs);
+    // Lᵀdiag(a)L + Lᵀdiag(b)L = Lᵀdiag(a + b)L, and Lᵀdiag(a)L − Lᵀdiag(a)L = 0
+    let lt = p.transpose(l);
+    let ta = p.mul(&[lt, da, l]);
+    let tb = p.mul(&[lt, db, l]);
+    let sum = p.add(&[ta, tb]);
+    let a_plus_b = p.add(&[a, b]);
+    let dab = p.apply(Func::Diag, &[a_plus_b]);
+    assert_eq!(sum, p.mul(&[lt, dab, l]));
+    let zero = p.sub(ta, ta);
+    assert!(p.is_zero(zero));
+    // 2 diag(a) = diag(2a); diag(−2a) = 2 diag(−a)
+    let two_a = p.scale(Number::int(2), a);
+    let d2a = p.apply(Func::Diag, &[two_a]);
+    assert_eq!(d2a, p.scale(Number::int(2), da));
+    let minus_two_a = p.scale(Number::int(-2), a);
+    let dm2a = p.apply(Func::Diag, &[minus_two_a]);
+    let minus_a = p.neg(a);
+    let dma = p.apply(Func::Diag, &[minus_a]);
+    assert_eq!(dm2a, p.scale(Number::int(2), dma));
+}

@@ -172,6 +172,9 @@ impl Pool {
                 _ => flat.push(t),
             }
         }
+        if !shape.is_scalar() {
+            self.merge_diagonals(&mut flat);
+        }
         let mut constant: Option<Number> = None;
         // (the term without its coefficient, the coefficient (`None` for 1), the term itself)
         let mut parts: Vec<(Id, Option<Number>, Id)> = Vec::with_capacity(flat.len());
@@ -1174,6 +1177,82 @@ impl Pool {
         scalars.push(self.num(coeff));
         scalars.push(core);
         self.mul(&scalars)
+    }
+
+    /// Terms that differ only in the vector of one `diag` factor become one, as `diag` is
+    /// linear: `α diag(a) − diag(b) = diag(αa − b)`, `Lᵀdiag(a)R + Lᵀdiag(b)R = Lᵀdiag(a + b)R`,
+    /// so the vectors' terms can merge and cancel.
+    fn merge_diagonals(&mut self, terms: &mut Vec<Id>) {
+        // (term index, matrices before the diag, matrices after it, the scaled vector)
+        let mut found: Vec<(usize, Vec<Id>, Vec<Id>, Id)> = Vec::new();
+        for (i, &t) in terms.iter().enumerate() {
+            let factors: Vec<Id> = match self.node(t) {
+                Node::Mul(fs) => fs.to_vec(),
+                Node::Apply(Func::Diag, _) => vec![t],
+                _ => continue,
+            };
+            let is_diag = |pool: &Pool, f: Id| matches!(pool.node(f), Node::Apply(Func::Diag, args) if pool.shape(args[0]).cols.is_one() && !pool.is_scalar(args[0]));
+            let diags: Vec<usize> = (0..factors.len())
+                .filter(|&k| is_diag(self, factors[k]))
+                .collect();
+            let [k] = diags[..] else { continue };
+            let split = factors
+                .iter()
+                .position(|&f| !self.is_scalar(f))
+                .unwrap_or(k);
+            let Node::Apply(_, args) = self.node(factors[k]) else {
+                continue;
+            };
+            let mut vector_factors = factors[..split].to_vec();
+            vector_factors.push(args[0]);
+            let vector = self.mul(&vector_factors);
+            found.push((
+                i,
+                factors[split..k].to_vec(),
+                factors[k + 1..].to_vec(),
+                vector,
+            ));
+        }
+        if found.len() < 2 {
+            return;
+        }
+        let mut merged_away: Vec<usize> = Vec::new();
+        let mut merged: Vec<Id> = Vec::new();
+        let mut used = vec![false; found.len()];
+        for a in 0..found.len() {
+            if used[a] {
+                continue;
+            }
+            let group: Vec<usize> = (a..found.len())
+                .filter(|&b| !used[b] && found[b].1 == found[a].1 && found[b].2 == found[a].2)
+                .collect();
+            if group.len() < 2 {
+                continue;
+            }
+            self.note(Rule::DiagonalOfSum);
+            let vectors: Vec<Id> = group.iter().map(|&g| found[g].3).collect();
+            let sum = self.add(&vectors);
+            for &g in &group {
+                used[g] = true;
+                merged_away.push(found[g].0);
+            }
+            if self.is_zero(sum) {
+                continue;
+            }
+            let mut factors = found[a].1.clone();
+            factors.push(self.apply(Func::Diag, &[sum]));
+            factors.extend_from_slice(&found[a].2);
+            merged.push(self.mul(&factors));
+        }
+        if merged_away.is_empty() {
+            return;
+        }
+        let mut k = 0;
+        terms.retain(|_| {
+            k += 1;
+            !merged_away.contains(&(k - 1))
+        });
+        terms.extend(merged);
     }
 
     /// The factors of an elementwise product with the powers of each base merged (`x ⊙ x` is

@@ -22,6 +22,31 @@ impl Pool {
             Func::Trace => return self.trace(x),
             Func::Det => return self.det(x),
             Func::Sum | Func::Diag if self.is_scalar(x) => return x,
+            // diag is linear: the size of its argument's numeric content goes outside
+            // (`diag(−2v) = 2 diag(−v)`); the sign stays, where the sum reads best, and sums of
+            // diagonals merge (`Pool::add`), so `diag(−v) − (−diag(v))` is still 0.
+            Func::Diag if self.shape(x).cols.is_one() => {
+                if self.is_zero(x) {
+                    let n = self.shape(x).rows.clone();
+                    return self.zero(Shape::matrix(n.clone(), n));
+                }
+                let (c, rest) = match self.node(x) {
+                    Node::Add(_) => self.primitive_part(x),
+                    _ => match self.split_coefficient(x) {
+                        (c, Some(rest)) => (c, rest),
+                        (_, None) => (Number::one(), x),
+                    },
+                };
+                if c.is_negative() && !c.is_minus_one() {
+                    let signed = self.neg(rest);
+                    let d = self.apply(Func::Diag, &[signed]);
+                    return self.scale(c.abs(), d);
+                }
+                if !c.is_one() && !c.is_minus_one() {
+                    let d = self.apply(Func::Diag, &[rest]);
+                    return self.scale(c, d);
+                }
+            }
             Func::Norm(_) if self.is_scalar(x) => return self.apply(Func::Abs, &[x]),
             Func::Norm(NormKind::Two)
                 if !self.shape(x).cols.is_one() && !self.shape(x).rows.is_one() =>

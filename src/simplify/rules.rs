@@ -44,6 +44,8 @@ pub enum Rule {
     PowerOfProduct,
     /// `(AB)⁻¹ = B⁻¹A⁻¹`.
     InverseOfProduct,
+    /// `diag(a) + diag(b) = diag(a + b)`.
+    DiagonalOfSum,
     /// Elementwise powers of one base merge: `x ⊙ x ⊙ x = x^⊙3`, `x ⊘ x = 𝟙`, `√x ⊙ √x = x`.
     ElementwisePowers,
     /// `(Aᵀ)ᵀ = A`.
@@ -96,6 +98,7 @@ impl Rule {
             Rule::PowerOfProduct => "power-of-product",
             Rule::InverseOfProduct => "inverse-of-product",
             Rule::ElementwisePowers => "elementwise-powers",
+            Rule::DiagonalOfSum => "diagonal-of-sum",
             Rule::TransposeOfTranspose => "transpose-of-transpose",
             Rule::TransposeOfSum => "transpose-of-sum",
             Rule::TransposeOfProduct => "transpose-of-product",
@@ -133,6 +136,7 @@ impl Rule {
             Rule::PowerOfProduct => "(xy)ᵏ = xᵏyᵏ for integer k",
             Rule::InverseOfProduct => "(AB)⁻¹ = B⁻¹A⁻¹",
             Rule::ElementwisePowers => "x ⊙ x = x^⊙2, x ⊘ x = 𝟙, √x ⊙ √x = x",
+            Rule::DiagonalOfSum => "diag(a) + diag(b) = diag(a + b)",
             Rule::TransposeOfTranspose => "(Aᵀ)ᵀ = A",
             Rule::TransposeOfSum => "(A + B)ᵀ = Aᵀ + Bᵀ",
             Rule::TransposeOfProduct => "(AB)ᵀ = BᵀAᵀ",

@@ -6,7 +6,7 @@
 
 use super::construct::content_of;
 use super::expand::expand;
-use crate::expr::{structural_cmp, Id, Node, Number, Pool};
+use crate::expr::{structural_cmp, Func, Id, Node, Number, Pool};
 use std::collections::HashMap;
 
 /// Rewrites `e` into textbook form (see module docs).
@@ -28,7 +28,17 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
         pool.rebuild(&node, &new)
     };
     let r = match pool.node(rebuilt).clone() {
-        Node::Add(terms) if !pool.is_scalar(rebuilt) => factor_sum(pool, &terms, memo),
+        Node::Add(terms) if !pool.is_scalar(rebuilt) => {
+            let smaller = smaller_expanded(pool, rebuilt);
+            match pool.node(smaller).clone() {
+                Node::Add(terms) => match elementwise_factored(pool, &terms, memo) {
+                    Some(factored) => factored,
+                    None => factor_sum(pool, &terms, memo),
+                },
+                _ if smaller != rebuilt => rewrite(pool, smaller, memo),
+                _ => factor_sum(pool, &terms, memo),
+            }
+        }
         Node::Add(terms) => common_denominator(pool, rebuilt, &terms),
         _ => rebuilt,
     };
@@ -46,24 +56,16 @@ fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
     let Some(c) = factors.first().and_then(|&f| pool.as_number(f)).cloned() else {
         return product;
     };
-    // Only into a sum that reads better negated: `σ − 1` → `1 − σ`, not `s + 2` → `−s − 2`.
-    let mostly_negative = |pool: &Pool, f: Id| match pool.node(f) {
-        Node::Add(ts) => {
-            let negative = ts
-                .iter()
-                .filter(|&&t| pool.leading_coefficient(t).is_some_and(Number::is_negative))
-                .count();
-            2 * negative >= ts.len()
-        }
-        _ => false,
-    };
-    let Some(k) = factors.iter().position(|&f| mostly_negative(pool, f)) else {
-        return product;
-    };
     if !c.is_negative() {
         return product;
     }
-    let negated = pool.neg(factors[k]);
+    let Some((k, negated)) = factors
+        .iter()
+        .enumerate()
+        .find_map(|(k, &f)| negated_readably(pool, f).map(|n| (k, n)))
+    else {
+        return product;
+    };
     let mut out: Vec<Id> = factors.to_vec();
     out[k] = negated;
     let shape = pool.shape(product).clone();
@@ -76,6 +78,40 @@ fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
         return out[0];
     }
     pool.intern(Node::Mul(out.into()), shape)
+}
+
+/// `−f` when it reads better than `f` with a sign in front: a sum with mostly negative terms
+/// (`σ − 1` → `1 − σ`, not `s + 2` → `−s − 2`), or an elementwise product or a `diag` with such a
+/// sum inside (`diag(σ ⊙ (σ − 𝟙))` → `diag(σ ⊙ (𝟙 − σ))`). Built without re-canonicalising.
+fn negated_readably(pool: &mut Pool, f: Id) -> Option<Id> {
+    match pool.node(f).clone() {
+        Node::Add(ts) => {
+            let negative = ts
+                .iter()
+                .filter(|&&t| pool.leading_coefficient(t).is_some_and(Number::is_negative))
+                .count();
+            (2 * negative >= ts.len()).then(|| pool.neg(f))
+        }
+        Node::Hadamard(fs) => {
+            let (k, negated) = fs
+                .iter()
+                .enumerate()
+                .find_map(|(k, &x)| match pool.node(x) {
+                    Node::Add(_) => negated_readably(pool, x).map(|n| (k, n)),
+                    _ => None,
+                })?;
+            let mut out = fs.to_vec();
+            out[k] = negated;
+            let shape = pool.shape(f).clone();
+            Some(pool.intern(Node::Hadamard(out.into()), shape))
+        }
+        Node::Apply(Func::Diag, args) => {
+            let inner = negated_readably(pool, args[0])?;
+            let shape = pool.shape(f).clone();
+            Some(pool.intern(Node::Apply(Func::Diag, [inner].into()), shape))
+        }
+        _ => None,
+    }
 }
 
 /// A term split into its numeric coefficient, scalar factors and matrix factors.
@@ -360,6 +396,115 @@ fn fewer_terms_expanded(pool: &mut Pool, numerator: Id) -> Id {
         Ok(expanded) if terms(pool, expanded) < terms(pool, numerator) => expanded,
         _ => numerator,
     }
+}
+
+/// A sum whose every term has the same elementwise factor, with that factor taken out:
+/// `σ ⊙ σ − σ` reads `σ ⊙ (σ − 𝟙)`, `eˣ ⊘ x + eˣ ⊙ log x` reads `eˣ ⊙ (𝟙 ⊘ x + log x)`.
+/// Only positive powers are taken out, each to the lowest power all terms have.
+fn elementwise_factored(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Option<Id> {
+    // Each term as its coefficient and its elementwise factors as (base, exponent).
+    let mut split: Vec<(Number, Vec<(Id, Number)>)> = Vec::with_capacity(terms.len());
+    for &t in terms {
+        let (c, rest) = pool.split_coefficient(t);
+        let rest = rest?;
+        if matches!(pool.node(rest), Node::Mul(fs) if fs.iter().any(|&f| pool.is_scalar(f))) {
+            return None;
+        }
+        let factors: Vec<Id> = match pool.node(rest) {
+            Node::Hadamard(fs) => fs.to_vec(),
+            _ => vec![rest],
+        };
+        let powers = factors
+            .into_iter()
+            .map(|f| match pool.node(f) {
+                Node::HadamardPow(b, e) => match pool.as_number(*e) {
+                    Some(k) => (*b, k.clone()),
+                    None => (f, Number::one()),
+                },
+                _ => (f, Number::one()),
+            })
+            .collect();
+        split.push((c, powers));
+    }
+    let (first, others) = split.split_first()?;
+    if others.is_empty() {
+        return None;
+    }
+    let mut common: Vec<(Id, Number)> = Vec::new();
+    for (base, k) in &first.1 {
+        if k.is_negative() || matches!(pool.node(*base), Node::Ones(_)) {
+            continue;
+        }
+        let mut lowest = k.clone();
+        for (_, powers) in others {
+            match powers.iter().find(|(b, j)| b == base && !j.is_negative()) {
+                Some((_, j)) if *j < lowest => lowest = j.clone(),
+                Some(_) => {}
+                None => {
+                    lowest = Number::zero();
+                    break;
+                }
+            }
+        }
+        if !lowest.is_zero() {
+            common.push((*base, lowest));
+        }
+    }
+    if common.is_empty() {
+        return None;
+    }
+    let inner_terms: Vec<Id> = split
+        .into_iter()
+        .map(|(c, powers)| {
+            let factors: Vec<Id> = powers
+                .into_iter()
+                .map(|(b, k)| match common.iter().find(|(cb, _)| *cb == b) {
+                    Some((_, j)) => pool.hadamard_pow(b, &(&k - j)),
+                    None => pool.hadamard_pow(b, &k),
+                })
+                .collect();
+            let product = pool.hadamard(&factors);
+            pool.scale(c, product)
+        })
+        .collect();
+    let inner = pool.add(&inner_terms);
+    let inner = rewrite(pool, inner, memo);
+    let mut factors: Vec<Id> = common
+        .iter()
+        .map(|(b, k)| pool.hadamard_pow(*b, k))
+        .collect();
+    factors.push(inner);
+    let shape = pool.shape(inner).clone();
+    // Kept as written (the canonical product would spread nothing, but would sort the sum in).
+    Some(match factors.len() {
+        1 => inner,
+        _ => pool.intern(Node::Hadamard(factors.into()), shape),
+    })
+}
+
+/// The expansion of a vector or matrix sum when it is a smaller expression: products spread
+/// over sums cancel (`σ ⊙ (y − 𝟙) + y ⊙ (𝟙 − σ)` is `y − σ`); else the sum as it is.
+fn smaller_expanded(pool: &mut Pool, sum: Id) -> Id {
+    match expand(pool, sum, NUMERATOR_TERMS) {
+        Ok(expanded) if dag_size(pool, expanded) < dag_size(pool, sum) => expanded,
+        _ => sum,
+    }
+}
+
+/// The number of distinct nodes of an expression, counted up to a bound.
+fn dag_size(pool: &Pool, e: Id) -> usize {
+    const BOUND: usize = 4096;
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![e];
+    while let Some(x) = stack.pop() {
+        if seen.len() >= BOUND {
+            break;
+        }
+        if seen.insert(x) {
+            pool.node(x).for_each_child(|c| stack.push(c));
+        }
+    }
+    seen.len()
 }
 
 /// The most terms the expansion of a numerator may reach before it is kept as it is.
