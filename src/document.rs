@@ -10,7 +10,7 @@ use crate::syntax::lower::{
     declare, lower_checkable_program, lower_program, LowerOptions, Lowered, LoweredStatement,
 };
 use crate::syntax::span::Span;
-use crate::syntax::{parse_expression_with, parse_program_with};
+use crate::syntax::{parse_checkable_program, parse_expression_with, parse_program_with};
 
 /// Where the text of a diagnostic's spans comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,25 +54,48 @@ impl Document {
     /// Parses and lowers `source` (a derivation file or a single expression, optionally with
     /// `let …;` in front).
     pub fn read(source: &str, options: &ReadOptions) -> Result<Document, SourceError> {
-        Document::read_with(source, options, lower_program)
+        Document::read_with(source, options, false)
     }
 
     /// Reads a derivation file to be checked: as [`Document::read`], except that a claim that
     /// cannot be read (a shape error, an unknown function) is kept as
     /// [`LoweredStatement::Unreadable`] — reported as ill-formed — and the rest is still read.
     pub fn read_checkable(source: &str, options: &ReadOptions) -> Result<Document, SourceError> {
-        Document::read_with(source, options, lower_checkable_program)
+        Document::read_with(source, options, true)
     }
 
     fn read_with(
         source: &str,
         options: &ReadOptions,
-        lower: fn(&ast::Program, Pool, &LowerOptions) -> Result<Lowered, Diagnostic>,
+        checkable: bool,
     ) -> Result<Document, SourceError> {
         let (pool, known) = declarations_pool(options)?;
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        let program =
-            parse_program_with(source, &known_refs).map_err(|d| SourceError::new(d, source))?;
+        let parse = if checkable {
+            parse_checkable_program
+        } else {
+            parse_program_with
+        };
+        let lower = if checkable {
+            lower_checkable_program
+        } else {
+            lower_program
+        };
+        let program = parse(source, &known_refs).map_err(|d| SourceError::new(d, source))?;
+        // With no claim that parses, the file is bad input (as a parse error), not a check.
+        if !program
+            .statements
+            .iter()
+            .any(|s| matches!(s, Statement::Claim(_)))
+        {
+            if let Some(Statement::UnreadableClaim { diagnostic, .. }) = program
+                .statements
+                .iter()
+                .find(|s| matches!(s, Statement::UnreadableClaim { .. }))
+            {
+                return Err(SourceError::new(diagnostic.clone(), source));
+            }
+        }
         let lowered = lower(&program, pool, &lower_options(options))
             .map_err(|d| SourceError::new(d, source))?;
         Ok(Document {
@@ -243,6 +266,7 @@ fn statement_span(s: &Statement) -> Span {
         | Statement::Classify { span, .. }
         | Statement::Critical { span, .. } => *span,
         Statement::Claim(c) => c.span,
+        Statement::UnreadableClaim { span, .. } => *span,
         Statement::Expr(e) => e.span,
     }
 }

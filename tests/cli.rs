@@ -274,3 +274,40 @@ fn hostile_input_gets_a_clear_error_never_a_panic() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn a_claim_that_does_not_parse_is_ill_formed_and_the_others_are_checked() {
+    let file = "let x: ℝ\n\
+                claim d/dx (x² sin x) = 2x sin x + x² cos x\n\
+                claim d/dx ‖x = 1\n\
+                      = 2\n\
+                claim d/dx e^(3x) = 3e^(3x)\n\
+                claim d/dx (sin x)² = 2 sin x\n";
+    let (out, err, code) = nabla_with_input(&["check", "-"], file);
+    assert_eq!(code, 1, "{out}{err}");
+    let verdicts: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains('✓') || l.contains('✗'))
+        .collect();
+    assert_eq!(verdicts.len(), 4, "{out}");
+    assert!(
+        verdicts[0].contains("✓") && verdicts[0].contains(":2:"),
+        "{out}"
+    );
+    assert!(
+        verdicts[1].contains("✗") && verdicts[1].contains(":3:"),
+        "{out}"
+    );
+    assert!(out.contains("ill-formed: it cannot be read"), "{out}");
+    assert!(
+        verdicts[2].contains("✓") && verdicts[2].contains(":5:"),
+        "{out}"
+    );
+    assert!(
+        verdicts[3].contains("wrong") && verdicts[3].contains(":6:"),
+        "{out}"
+    );
+    // A file whose only claim does not parse is an input error.
+    let (_, err, code) = nabla_with_input(&["check", "-"], "claim d/dx ‖x = 1\n");
+    assert_eq!(code, 2, "{err}");
+}

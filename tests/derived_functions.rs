@@ -1,7 +1,8 @@
-//! `sec`, `csc`, `cot`, `sinh` and `cosh`, read through the built-in functions: their values and
-//! textbook derivatives hold (and wrong ones are refuted) by the checker, in every spelling; common
-//! functions nabla lacks are reported by name with a hint instead of being read as products of
-//! letters (`arcsin` is not a·r·c·s·i·n).
+//! `sec`, `csc`, `cot`, `sinh`, `cosh`, `sech`, `csch`, `coth` and the inverse hyperbolic
+//! functions, read through the built-in functions, and the built-in `arcsin`, `arccos`, `arctan`:
+//! their values and textbook derivatives hold (and wrong ones are refuted) by the checker, in every
+//! spelling; common functions nabla lacks are reported by name with a hint instead of being read
+//! as products of letters (`arcsec` is not a·r·c·s·e·c); `e` is Euler's number unless declared.
 
 use nabla::check::{check_program, CheckOptions, StatementReport, Verdict};
 use nabla::document::{Document, ReadOptions};
@@ -70,8 +71,33 @@ fn textbook_derivatives_hold_in_every_spelling() {
             "\\frac{d}{dx} \\sec x = \\sec x \\tan x",
             "\\frac{d}{dx} \\cosh(3x) = 3\\sinh(3x)",
             "cosh(x)² − sinh(x)² = 1",
+            "d/dx arcsin(x) = 1/√(1 − x²)",
+            "d/dx arccos x = −1/√(1 − x²)",
+            "d/dx arctan(x) = 1/(1 + x²)",
+            "d/dx atan(2x) = 2/(1 + 4x²)",
+            "\\frac{d}{dx} \\arctan(x^2) = \\frac{2x}{1 + x^4}",
+            "d/dx tanh(x) = sech(x)²",
+            "d/dx sech(x) = −sech(x) tanh(x)",
+            "d/dx coth(x) = −csch(x)²",
+            "d/dx arsinh(x) = 1/√(x² + 1)",
+            "d/dx artanh(x) = 1/(1 − x²)",
+            "d/dx e^(3x) = 3e^(3x)",
+            "d/dx e^x = e^x",
+            "e^(2x) e^(−x) = e^x",
+            "arctan(1) ≈ 0.7854",
+            "arcsin(0.5) ≈ 0.5236",
         ],
         true,
+    );
+    assert_all(
+        &[
+            "d/dx arcsin(x) = 1/√(1 + x²)",
+            "d/dx arccos(x) = 1/√(1 − x²)",
+            "d/dx arctan(x) = 1/(1 − x²)",
+            "d/dx sech(x) = sech(x) tanh(x)",
+            "d/dx e^(3x) = e^(3x)",
+        ],
+        false,
     );
 }
 
@@ -101,16 +127,16 @@ fn error_of(source: &str) -> nabla::syntax::diagnostic::Diagnostic {
 fn missing_functions_are_named_with_a_hint_not_split_into_letters() {
     for (source, hint) in [
         (
-            "let x: ℝ\nclaim d/dx arcsin(x) = 1",
+            "let x: ℝ\nclaim d/dx arcsec(x) = 1",
             "inverse trigonometric",
         ),
-        ("let x: ℝ\nclaim d/dx arctan x = 1", "inverse trigonometric"),
+        ("let x: ℝ\nclaim d/dx arccot x = 1", "inverse trigonometric"),
         ("let x: ℝ\nclaim max(x, 1) = x", "relu"),
         ("let x: ℝ\nclaim floor(x) = x", "not built in"),
         ("let x: ℝ\nclaim log10(x) = 1", "log(x)/log(10)"),
         ("let x: ℝ\nclaim log₂ x = 1", "log(x)/log(2)"),
         ("let x: ℝ\nclaim log_2(x) = 1", "log(x)/log(2)"),
-        ("let x: ℝ\nclaim sech(x) = 1", "exp"),
+        ("let x: ℝ\nclaim erf(x) = 1", "not built in"),
     ] {
         let d = error_of(source);
         assert_eq!(d.kind, DiagnosticKind::UnknownName, "{source}");
@@ -129,8 +155,9 @@ fn missing_functions_are_named_with_a_hint_not_split_into_letters() {
 
 #[test]
 fn declared_letters_still_spell_products() {
-    // With a, t, n declared, `atan` is the product a·t·a·n, as NOTATION's splitting rule says.
-    let v = verdicts("let a: ℝ, t: ℝ, n: ℝ, x: ℝ\nclaim d/dx (atan x) = a²nt\n");
+    // With e, r, f declared, `erf` is the product e·r·f, as NOTATION's splitting rule says (and
+    // `e` is then a symbol, not Euler's number).
+    let v = verdicts("let e: ℝ, r: ℝ, f: ℝ, x: ℝ\nclaim d/dx (erf x) = efr\n");
     assert!(!v.is_empty() && v.iter().all(Verdict::holds), "{v:?}");
 }
 

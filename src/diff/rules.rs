@@ -46,6 +46,23 @@ pub fn elementwise_derivative(pool: &mut Pool, f: Func, x: Id) -> Option<Id> {
             pool.scale(Number::ratio(1, 2), sum)
         }
         Func::Abs => pool.apply(Func::Sign, &[x]),
+        // arctan′ = 1/(1 + u²)
+        Func::Arctan => {
+            let sq = square(pool, x);
+            let sum = pool.add(&[one, sq]);
+            reciprocal(pool, sum)
+        }
+        // arcsin′ = 1/√(1 − u²), arccos′ = −1/√(1 − u²)
+        Func::Arcsin | Func::Arccos => {
+            let sq = square(pool, x);
+            let rest = pool.sub(one, sq);
+            let slope = pool.hadamard_pow(rest, &Number::ratio(-1, 2));
+            if f == Func::Arccos {
+                pool.neg(slope)
+            } else {
+                slope
+            }
+        }
         Func::Sign => pool.zero(shape),
         _ => return None,
     })

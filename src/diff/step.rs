@@ -144,6 +144,9 @@ fn derivative_statement(f: Func) -> &'static str {
         Func::Relu => "relu′(u) = (sign u + 1)/2 for u ≠ 0",
         Func::Abs => "|u|′ = sign u for u ≠ 0",
         Func::Sign => "sign′ = 0 for u ≠ 0",
+        Func::Arctan => "arctan′(u) = 1/(1 + u²)",
+        Func::Arcsin => "arcsin′(u) = 1/√(1 − u²)",
+        Func::Arccos => "arccos′(u) = −1/√(1 − u²)",
         _ => "f′",
     }
 }

@@ -60,6 +60,12 @@ pub enum Func {
     LogSumExp,
     /// a norm of a vector or matrix
     Norm(NormKind),
+    /// inverse sine, on [−1, 1]
+    Arcsin,
+    /// inverse cosine, on [−1, 1]
+    Arccos,
+    /// inverse tangent
+    Arctan,
 }
 
 impl Func {
@@ -85,6 +91,9 @@ impl Func {
             Func::Softmax => "softmax",
             Func::LogSumExp => "logsumexp",
             Func::Norm(_) => "norm",
+            Func::Arcsin => "arcsin",
+            Func::Arccos => "arccos",
+            Func::Arctan => "arctan",
         }
     }
 
@@ -103,6 +112,9 @@ impl Func {
                 | Func::Relu
                 | Func::Abs
                 | Func::Sign
+                | Func::Arcsin
+                | Func::Arccos
+                | Func::Arctan
         )
     }
 
@@ -128,6 +140,9 @@ impl Func {
             "sum" => Func::Sum,
             "softmax" => Func::Softmax,
             "logsumexp" => Func::LogSumExp,
+            "arcsin" | "asin" => Func::Arcsin,
+            "arccos" | "acos" => Func::Arccos,
+            "arctan" | "atan" => Func::Arctan,
             _ => return None,
         })
     }

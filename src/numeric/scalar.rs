@@ -164,7 +164,9 @@ impl Scalar for Number {
     fn apply(&self, f: Func) -> Result<Number, EvalError> {
         let zero = Number::is_zero(self);
         match f {
-            Func::Sin | Func::Tan | Func::Tanh if zero => Ok(Number::zero()),
+            Func::Sin | Func::Tan | Func::Tanh | Func::Arcsin | Func::Arctan if zero => {
+                Ok(Number::zero())
+            }
             Func::Cos | Func::Exp if zero => Ok(Number::one()),
             Func::Sigmoid if zero => Ok(Number::ratio(1, 2)),
             Func::Log if !Number::is_negative(self) && !zero => {
@@ -194,7 +196,10 @@ impl Scalar for Number {
             | Func::Exp
             | Func::Tanh
             | Func::Sigmoid
-            | Func::Softplus => Err(EvalError::NotRational),
+            | Func::Softplus
+            | Func::Arcsin
+            | Func::Arccos
+            | Func::Arctan => Err(EvalError::NotRational),
             _ => Err(EvalError::Unsupported {
                 what: format!("{} of a scalar entry", f.name()),
             }),
@@ -326,6 +331,15 @@ impl Scalar for f64 {
             Func::Log if x > 0.0 => x.ln(),
             Func::Log => return Err(nonpositive_log()),
             Func::Tanh => x.tanh(),
+            Func::Arctan => x.atan(),
+            Func::Arcsin | Func::Arccos if !(-1.0..=1.0).contains(&x) => {
+                return Err(EvalError::domain(&format!(
+                    "{} of {x}, outside [−1, 1]",
+                    f.name()
+                )))
+            }
+            Func::Arcsin => x.asin(),
+            Func::Arccos => x.acos(),
             Func::Sigmoid if x >= 0.0 => 1.0 / (1.0 + (-x).exp()),
             Func::Sigmoid => {
                 let e = x.exp();

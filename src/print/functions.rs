@@ -41,7 +41,14 @@ impl Printer {
         let name = self.function_name(f);
         let prefix_style = matches!(
             f,
-            Func::Sin | Func::Cos | Func::Tan | Func::Log | Func::Tanh
+            Func::Sin
+                | Func::Cos
+                | Func::Tan
+                | Func::Log
+                | Func::Tanh
+                | Func::Arcsin
+                | Func::Arccos
+                | Func::Arctan
         );
         if let [arg] = args {
             let bare = prefix_style
@@ -77,6 +84,9 @@ impl Printer {
                 | Func::Exp
                 | Func::Log
                 | Func::Tanh
+                | Func::Arcsin
+                | Func::Arccos
+                | Func::Arctan
                 | Func::Det => {
                     format!("\\{}", f.name())
                 }

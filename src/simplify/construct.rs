@@ -487,6 +487,7 @@ impl Pool {
         let matrices = self.extract_scalar_chains(matrices, &mut extracted);
         scalars.extend(extracted);
         let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
+        self.merge_exponentials(&mut scalars, &mut coeff);
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
         // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
@@ -545,6 +546,32 @@ impl Pool {
             0 => self.int(1),
             1 => out[0],
             _ => self.intern(Node::Mul(out.into()), shape),
+        }
+    }
+
+    /// Scalar exponentials multiply into one: `exp(a) exp(b) = exp(a + b)` (so `eˣe⁻ˣ = 1`).
+    fn merge_exponentials(&mut self, scalars: &mut Vec<Id>, coeff: &mut Number) {
+        let is_exp = |pool: &Pool, f: Id| matches!(pool.node(f), Node::Apply(Func::Exp, _));
+        if scalars.iter().filter(|&&f| is_exp(self, f)).count() < 2 {
+            return;
+        }
+        self.note(Rule::ExponentialsMultiply);
+        let mut exponents = Vec::new();
+        scalars.retain(|&f| match self.node(f) {
+            Node::Apply(Func::Exp, args) => {
+                exponents.push(args[0]);
+                false
+            }
+            _ => true,
+        });
+        let sum = self.add(&exponents);
+        let merged = self.apply(Func::Exp, &[sum]);
+        match self.as_number(merged) {
+            Some(n) => *coeff = &*coeff * n,
+            None => {
+                scalars.push(merged);
+                scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
+            }
         }
     }
 
@@ -982,6 +1009,12 @@ impl Pool {
         }
         let integer_k = k.as_ref().and_then(|k| k.to_i64());
         match self.node(base).clone() {
+            // (eᵃ)ᵇ = eᵃᵇ for real a and b: `e^(3x)` is exp(3x).
+            Node::Apply(Func::Exp, args) => {
+                self.note(Rule::PowerOfPower);
+                let product = self.mul(&[args[0], exp]);
+                return self.apply(Func::Exp, &[product]);
+            }
             Node::Num(b) => {
                 if let Some(k) = &k {
                     if let Some(v) = self.fold_number_pow(&b, k) {

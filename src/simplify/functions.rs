@@ -95,7 +95,9 @@ impl Pool {
     fn special_value(&mut self, f: Func, x: Id) -> Option<Id> {
         let n = self.as_number(x)?.clone();
         let v = match f {
-            Func::Sin | Func::Tan | Func::Tanh if n.is_zero() => Number::zero(),
+            Func::Sin | Func::Tan | Func::Tanh | Func::Arcsin | Func::Arctan if n.is_zero() => {
+                Number::zero()
+            }
             Func::Cos | Func::Exp if n.is_zero() => Number::one(),
             Func::Log if n.is_one() => Number::zero(),
             Func::Sigmoid if n.is_zero() => Number::ratio(1, 2),

@@ -46,6 +46,8 @@ pub enum Rule {
     InverseOfProduct,
     /// `diag(a) + diag(b) = diag(a + b)`.
     DiagonalOfSum,
+    /// `exp(a) exp(b) = exp(a + b)`.
+    ExponentialsMultiply,
     /// Elementwise powers of one base merge: `x ⊙ x ⊙ x = x^⊙3`, `x ⊘ x = 𝟙`, `√x ⊙ √x = x`.
     ElementwisePowers,
     /// `(Aᵀ)ᵀ = A`.
@@ -99,6 +101,7 @@ impl Rule {
             Rule::InverseOfProduct => "inverse-of-product",
             Rule::ElementwisePowers => "elementwise-powers",
             Rule::DiagonalOfSum => "diagonal-of-sum",
+            Rule::ExponentialsMultiply => "exponentials-multiply",
             Rule::TransposeOfTranspose => "transpose-of-transpose",
             Rule::TransposeOfSum => "transpose-of-sum",
             Rule::TransposeOfProduct => "transpose-of-product",
@@ -137,6 +140,7 @@ impl Rule {
             Rule::InverseOfProduct => "(AB)⁻¹ = B⁻¹A⁻¹",
             Rule::ElementwisePowers => "x ⊙ x = x^⊙2, x ⊘ x = 𝟙, √x ⊙ √x = x",
             Rule::DiagonalOfSum => "diag(a) + diag(b) = diag(a + b)",
+            Rule::ExponentialsMultiply => "exp(a) exp(b) = exp(a + b)",
             Rule::TransposeOfTranspose => "(Aᵀ)ᵀ = A",
             Rule::TransposeOfSum => "(A + B)ᵀ = Aᵀ + Bᵀ",
             Rule::TransposeOfProduct => "(AB)ᵀ = BᵀAᵀ",

@@ -52,6 +52,14 @@ pub enum Statement {
     /// `claim LHS = RHS` with continuation steps `= …` and an optional `at …` (which applies to
     /// every step).
     Claim(Claim),
+    /// A claim that could not be parsed (only when reading a file to be checked, see
+    /// `parse_checkable_program`): its error, and the lines it covers.
+    UnreadableClaim {
+        /// Why it cannot be read.
+        diagnostic: crate::syntax::diagnostic::Diagnostic,
+        /// The claim's lines, from `claim` to the end of its last continuation line.
+        span: Span,
+    },
     /// `descend f from x = … with A = … using gd(step = 0.1, iters = 10)`
     Descend {
         /// The function descended.

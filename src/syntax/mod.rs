@@ -11,4 +11,7 @@ pub use lower::{
     declare, lower_checkable_program, lower_program, FunctionDef, Layout, LowerOptions, Lowered,
     LoweredClaim, LoweredMethod, LoweredStatement, LoweredStep, StepRelation,
 };
-pub use parser::{parse_expression, parse_expression_with, parse_program, parse_program_with};
+pub use parser::{
+    parse_checkable_program, parse_expression, parse_expression_with, parse_program,
+    parse_program_with,
+};

@@ -1,12 +1,33 @@
 //! Functions written through the built-in ones: `sec`, `csc`, `cot`, `sinh` and `cosh` are read
-//! as 1/cos u, 1/sin u, cos u/sin u, (eᵘ − e⁻ᵘ)/2 and (eᵘ + e⁻ᵘ)/2, so differentiation, checking
-//! and evaluation need no rules of their own; results print in those terms.
+//! as 1/cos u, 1/sin u, cos u/sin u, (eᵘ − e⁻ᵘ)/2 and (eᵘ + e⁻ᵘ)/2; `sech`, `csch` and `coth` as
+//! their reciprocals; `arsinh`, `arcosh` and `artanh` as log(u + √(u² + 1)),
+//! log(u + √(u² − 1)) and ½ log((1 + u)/(1 − u)). Differentiation, checking and evaluation need
+//! no rules of their own; results print in those terms.
 
 use crate::expr::{Func, Id, Number, Pool};
 
 /// Is `name` a function that [`derived_function`] writes through the built-in ones?
 pub(super) fn is_derived_function(name: &str) -> bool {
-    matches!(name, "sec" | "csc" | "cot" | "sinh" | "cosh")
+    matches!(
+        name,
+        "sec"
+            | "csc"
+            | "cot"
+            | "sinh"
+            | "cosh"
+            | "sech"
+            | "csch"
+            | "coth"
+            | "arsinh"
+            | "arcsinh"
+            | "asinh"
+            | "arcosh"
+            | "arccosh"
+            | "acosh"
+            | "artanh"
+            | "arctanh"
+            | "atanh"
+    )
 }
 
 /// `name(u)` for a scalar `u`, written through the built-in functions; `None` when `name` is not
@@ -34,6 +55,38 @@ pub(super) fn derived_function(pool: &mut Pool, name: &str, u: Id) -> Option<Id>
         }
         "sinh" => exponentials(pool, -1),
         "cosh" => exponentials(pool, 1),
+        "sech" => {
+            let c = exponentials(pool, 1);
+            pool.powi(c, -1)
+        }
+        "csch" => {
+            let s = exponentials(pool, -1);
+            pool.powi(s, -1)
+        }
+        "coth" => {
+            let c = exponentials(pool, 1);
+            let s = exponentials(pool, -1);
+            let inv = pool.powi(s, -1);
+            pool.mul(&[c, inv])
+        }
+        "arsinh" | "arcsinh" | "asinh" | "arcosh" | "arccosh" | "acosh" => {
+            let sign = if name.contains("sinh") { 1 } else { -1 };
+            let square = pool.powi(u, 2);
+            let shift = pool.int(sign);
+            let inner = pool.add(&[square, shift]);
+            let root = pool.sqrt(inner);
+            let sum = pool.add(&[u, root]);
+            pool.apply(Func::Log, &[sum])
+        }
+        "artanh" | "arctanh" | "atanh" => {
+            let one = pool.int(1);
+            let plus = pool.add(&[one, u]);
+            let minus = pool.sub(one, u);
+            let inv = pool.powi(minus, -1);
+            let ratio = pool.mul(&[plus, inv]);
+            let log = pool.apply(Func::Log, &[ratio]);
+            pool.scale(Number::ratio(1, 2), log)
+        }
         _ => return None,
     })
 }

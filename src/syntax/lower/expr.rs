@@ -223,6 +223,10 @@ impl Lowerer {
     }
 
     fn lower_name(&mut self, name: &str, span: Span) -> Result<Id, Diagnostic> {
+        if self.is_euler_number(name) {
+            let one = self.pool.int(1);
+            return Ok(self.pool.apply(Func::Exp, &[one]));
+        }
         match self.scope.name_kind(&self.pool, &self.functions, name) {
             NameKind::Symbol => {
                 let s = self.symbol_for(name, span)?;
@@ -238,6 +242,16 @@ impl Lowerer {
                 )),
             },
         }
+    }
+
+    /// Is `name` Euler's number: `e` not declared, not a parameter or an index, and not used as a
+    /// vector or matrix (`e^(3x)`, `2e`; but `let e: ℝ` or `‖e‖²` make it a symbol)?
+    fn is_euler_number(&self, name: &str) -> bool {
+        name == "e"
+            && self.pool.lookup(name).is_none()
+            && !self.scope.params.iter().any(|p| p == name)
+            && !self.scope.sums.iter().any(|s| s.name == name)
+            && self.scope.inferred.get(name).is_none_or(|s| s.is_scalar())
     }
 
     fn lower_subscript(&mut self, base: &Expr, index: &Expr, span: Span) -> Result<Id, Diagnostic> {

@@ -217,6 +217,12 @@ fn lower_statements(
                     span: claim.span,
                 });
             }
+            (Err(diagnostic), ast::Statement::UnreadableClaim { span, .. }) => {
+                statements.push(LoweredStatement::Unreadable {
+                    diagnostic,
+                    span: *span,
+                });
+            }
             (Err(diagnostic), _) => return Err(diagnostic),
         }
     }

@@ -32,6 +32,7 @@ impl Lowerer {
                 span,
             } => self.define(name, params, body, *span),
             Statement::Claim(c) => self.claim(c).map(LoweredStatement::Claim),
+            Statement::UnreadableClaim { diagnostic, .. } => Err(diagnostic.clone()),
             Statement::Descend {
                 function,
                 from,

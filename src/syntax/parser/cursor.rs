@@ -25,6 +25,8 @@ pub(super) struct Parser<'a, 'n> {
     pub links: usize,
     /// End of the last token consumed.
     pub last_end: usize,
+    /// Is a claim that cannot be parsed kept as unreadable (and parsing resumed)?
+    pub recover_claims: bool,
     /// Inside a `[…]` row, at the top level of an entry: whitespace separates entries.
     pub matrix_row: bool,
     /// Number of open `|…|` around the current position (a `|` then closes).
@@ -45,6 +47,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             depth: 0,
             nodes: 0,
             links: 0,
+            recover_claims: false,
             last_end: 0,
             matrix_row: false,
             bars: 0,
@@ -64,6 +67,7 @@ impl<'a, 'n> Parser<'a, 'n> {
             depth: self.depth,
             nodes: self.nodes,
             links: self.links,
+            recover_claims: false,
             last_end: self.last_end,
             matrix_row: false,
             bars: 0,
@@ -118,6 +122,11 @@ impl<'a, 'n> Parser<'a, 'n> {
     /// Is the next token the normal-script operator `op`?
     pub fn at_op(&self, op: Op) -> bool {
         self.peek().is_some_and(|t| t.is_op(op))
+    }
+
+    /// Forgets the pieces of a split letter run not read yet (when skipping a bad statement).
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
     }
 
     /// Is the next token the word `word`?

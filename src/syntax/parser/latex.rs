@@ -54,7 +54,7 @@ const KNOWN_COMMANDS: &[&str] = &[
 
 const FUNCTION_COMMANDS: &[&str] = &[
     "sin", "cos", "tan", "sec", "csc", "cot", "exp", "log", "ln", "tanh", "sinh", "cosh", "det",
-    "tr",
+    "tr", "coth", "arcsin", "arccos", "arctan",
 ];
 
 impl<'a> Parser<'a, '_> {

@@ -81,6 +81,23 @@ pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program,
     })
 }
 
+/// Parses a derivation file to be checked: as [`parse_program_with`], except that a claim that
+/// cannot be parsed becomes a [`Statement::UnreadableClaim`](super::ast::Statement) and parsing
+/// goes on at the next statement, so one malformed claim does not hide the others.
+pub fn parse_checkable_program(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
+    check_size(source)?;
+    let tokens = lexical::tokenize(source)?;
+    with_enough_stack(longest_line(&tokens), || {
+        let mut names = statement::declared_names(source, &tokens);
+        names
+            .variables
+            .extend(known_names.iter().map(|n| names::canonical_name(n)));
+        let mut parser = Parser::new(source, tokens.clone(), &names);
+        parser.recover_claims = true;
+        parser.program()
+    })
+}
+
 /// Parses a single expression.
 pub fn parse_expression(source: &str) -> Result<Expr, Diagnostic> {
     parse_expression_with(source, &[])

@@ -31,6 +31,24 @@ pub(super) fn is_prefix_function(word: &str) -> bool {
             | "tanh"
             | "sinh"
             | "cosh"
+            | "sech"
+            | "csch"
+            | "coth"
+            | "arsinh"
+            | "arcsinh"
+            | "asinh"
+            | "arcosh"
+            | "arccosh"
+            | "acosh"
+            | "artanh"
+            | "arctanh"
+            | "atanh"
+            | "arcsin"
+            | "asin"
+            | "arccos"
+            | "acos"
+            | "arctan"
+            | "atan"
     )
 }
 
@@ -67,15 +85,9 @@ pub(super) fn is_builtin_function(word: &str) -> bool {
 /// Common function names nabla does not provide, with a hint on what to write instead.
 pub(super) fn missing_function_hint(name: &str) -> Option<&'static str> {
     Some(match name {
-        "arcsin" | "arccos" | "arctan" | "asin" | "acos" | "atan" | "atan2" | "arcsec"
-        | "arccsc" | "arccot" => {
-            "inverse trigonometric functions are not built in; nabla's functions are sin cos tan \
-             sec csc cot exp log sqrt sinh cosh tanh σ softplus relu abs sign"
-        }
-        "arsinh" | "arcosh" | "artanh" | "asinh" | "acosh" | "atanh" | "coth" | "sech"
-        | "csch" => {
-            "this hyperbolic function is not built in; write it through exp and log, e.g. \
-             sech(u) = 2/(exp(u) + exp(−u))"
+        "atan2" | "arcsec" | "arccsc" | "arccot" => {
+            "this inverse trigonometric function is not built in; nabla has arcsin, arccos and \
+             arctan (arcsec u = arccos(1/u), arccot u = arctan(1/u) for u > 0)"
         }
         "lg" => "nabla's log is the natural logarithm; write log(x)/log(2) or log(x)/log(10)",
         "max" | "min" => {
@@ -89,10 +101,13 @@ pub(super) fn missing_function_hint(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Canonical name of a built-in function (`ln` → `log`, `sigmoid` → `σ`).
+/// Canonical name of a built-in function (`ln` → `log`, `sigmoid` → `σ`, `atan` → `arctan`).
 pub(super) fn canonical_function(word: &str) -> String {
     match word {
         "ln" => "log".to_string(),
+        "asin" => "arcsin".to_string(),
+        "acos" => "arccos".to_string(),
+        "atan" => "arctan".to_string(),
         "sigmoid" => "σ".to_string(),
         other => other.to_string(),
     }

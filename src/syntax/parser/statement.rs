@@ -20,7 +20,20 @@ impl Parser<'_, '_> {
                 break;
             }
             self.reset_nodes();
-            statements.push(self.statement()?);
+            let start = self.start();
+            let is_claim = self.at_word("claim");
+            match self.statement() {
+                Ok(statement) => statements.push(statement),
+                Err(diagnostic) if is_claim && self.recover_claims => {
+                    self.skip_claim();
+                    statements.push(Statement::UnreadableClaim {
+                        diagnostic,
+                        span: self.span_from(start),
+                    });
+                    continue;
+                }
+                Err(diagnostic) => return Err(diagnostic),
+            }
             if !self.at_end() && !self.at_separator() {
                 let mut diag = self.expected("the end of the statement");
                 if self.at_op(Op::Equals) || self.at_op(Op::Approx) {
@@ -32,6 +45,27 @@ impl Parser<'_, '_> {
             }
         }
         Ok(Program { statements })
+    }
+
+    /// Skips the rest of a claim that could not be parsed: up to a line break or `;` that is
+    /// not followed by a continuation line (`= …`, `≈ …`, `at …`).
+    fn skip_claim(&mut self) {
+        self.clear_pending();
+        while !self.at_end() {
+            if self.at_separator() {
+                let mut k = 0;
+                while self.peek_at(k).is_some_and(|t| t.kind == Kind::Newline) {
+                    k += 1;
+                }
+                let continues = self
+                    .peek_at(k)
+                    .is_some_and(|t| t.is_op(Op::Equals) || t.is_op(Op::Approx) || t.is_word("at"));
+                if !continues {
+                    return;
+                }
+            }
+            self.bump();
+        }
     }
 
     fn at_separator(&self) -> bool {
