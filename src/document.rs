@@ -2,7 +2,8 @@
 //! lowered document, and ask for derivatives, simplified and expanded forms.
 
 use crate::diff::{self, DiffError, Layout};
-use crate::expr::{Id, Pool};
+use crate::expr::{Id, Node, Number, Pool, SymbolId};
+use crate::numeric::{self, EvalError, Instance};
 use crate::simplify::{expand, textbook_form};
 use crate::syntax::ast::{self, DerivativeKind, ExprKind, Statement};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
@@ -203,7 +204,25 @@ impl Document {
 
     /// Evaluates every derivative operator in `e` and returns the result in textbook form.
     pub fn evaluate(&mut self, e: Id) -> Result<Id, DiffError> {
+        let at_a_point = matches!(self.lowered.pool.node(e), Node::At(..));
+        if let Node::At(body, binds) = self.lowered.pool.node(e).clone() {
+            let general = diff::evaluate_derivatives(&mut self.lowered.pool, body)?;
+            if let Some(why) = undefined_at(&self.lowered.pool, general, &binds) {
+                return Err(DiffError::NotDifferentiable { what: why });
+            }
+        }
         let v = diff::evaluate_derivatives(&mut self.lowered.pool, e)?;
+        // At a point, an exact value is written as a number or a literal matrix (‖[3; 4]‖ = 5).
+        let pool = &mut self.lowered.pool;
+        if at_a_point && numeric::free_symbols(pool, &[v]).is_empty() {
+            if let Ok(exact) = numeric::evaluate(pool, v, &Instance::<Number>::default()) {
+                let entries: Vec<Id> = exact.data.iter().map(|n| pool.num(n.clone())).collect();
+                return Ok(match (exact.rows, exact.cols) {
+                    (1, 1) => entries[0],
+                    (r, c) => pool.matrix(r as u32, c as u32, entries),
+                });
+            }
+        }
         Ok(textbook_form(&mut self.lowered.pool, v))
     }
 
@@ -212,6 +231,33 @@ impl Document {
         let v =
             diff::evaluate_derivatives(&mut self.lowered.pool, e).map_err(|err| err.to_string())?;
         expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
+    }
+}
+
+/// Why `value` has no value at the point `binds` (a division by zero, `0/0`, a logarithm of a
+/// non-positive number), found by evaluating it there in floating point; `None` when it has one,
+/// or when the point does not fix every symbol and size it needs.
+fn undefined_at(pool: &Pool, value: Id, binds: &[(SymbolId, Id)]) -> Option<String> {
+    let mut point = Instance::<f64>::default();
+    for &(s, v) in binds {
+        let v = numeric::evaluate(pool, v, &Instance::<f64>::default()).ok()?;
+        let shape = &pool.symbol(s).shape;
+        for (dim, size) in [(&shape.rows, v.rows), (&shape.cols, v.cols)] {
+            if let [name] = dim.symbols.as_slice() {
+                if dim.coeff == 1 {
+                    point.dims.insert(name.clone(), size as u64);
+                }
+            }
+        }
+        point.values.insert(s, v);
+    }
+    match numeric::evaluate(pool, value, &point) {
+        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
+        Ok(_) => Some("the derivative is undefined at this point (a division by zero)".to_string()),
+        Err(EvalError::Domain { what }) => Some(format!(
+            "the derivative is undefined at this point ({what})"
+        )),
+        Err(_) => None,
     }
 }
 

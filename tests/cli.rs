@@ -311,3 +311,30 @@ fn a_claim_that_does_not_parse_is_ill_formed_and_the_others_are_checked() {
     let (_, err, code) = nabla_with_input(&["check", "-"], "claim d/dx ‖x = 1\n");
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn a_derivative_at_a_point_is_a_number_or_says_it_is_undefined_there() {
+    // Exact values at a point are folded: ∇‖x‖ at [3; 4] is [3/5; 4/5].
+    let (out, err, code) = nabla(&[
+        "grad",
+        "‖x‖",
+        "--wrt",
+        "x",
+        "--let",
+        "x: ℝ^n",
+        "--at",
+        "x = [3; 4]",
+        "--to",
+        "ascii",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "[3/5; 4/5]");
+    // Where the derivative has no value, it says so instead of printing 0 or −1/0².
+    for (expr, point) in [("‖x‖", "x = [0; 0]"), ("1/t", "t = 0"), ("√t", "t = −1")] {
+        let wrt = if expr.contains('x') { "x" } else { "t" };
+        let (out, err, code) =
+            nabla(&["grad", expr, "--wrt", wrt, "--let", "x: ℝ^n", "--at", point]);
+        assert_eq!(code, 3, "{expr} at {point}: {out}{err}");
+        assert!(err.contains("undefined at this point"), "{expr}: {err}");
+    }
+}
