@@ -62,7 +62,10 @@ fn build_raw(pool: &mut Pool, r: &Recipe) -> Id {
         }
         Recipe::Apply(f, a) => {
             let a = build_raw(pool, a);
-            let shape = if f.is_elementwise() || *f == nabla::expr::Func::Softmax {
+            let shape = if *f == nabla::expr::Func::Diag {
+                let n = pool.shape(a).rows.clone();
+                Shape::matrix(n.clone(), n)
+            } else if f.is_elementwise() || *f == nabla::expr::Func::Softmax {
                 pool.shape(a).clone()
             } else {
                 Shape::scalar()
@@ -73,6 +76,12 @@ fn build_raw(pool: &mut Pool, r: &Recipe) -> Id {
             let a = build_raw(pool, a);
             let half = pool.num(Number::ratio(1, 2));
             pool.intern(Node::Pow(a, half), Shape::scalar())
+        }
+        Recipe::HadamardPow(a, halves) => {
+            let a = build_raw(pool, a);
+            let k = pool.num(Number::ratio(*halves, 2));
+            let shape = pool.shape(a).clone();
+            pool.intern(Node::HadamardPow(a, k), shape)
         }
         Recipe::Inverse(a) => {
             let a = build_raw(pool, a);

@@ -134,6 +134,10 @@ fn not_round_trip_material(pool: &Pool, e: Id) -> bool {
         match pool.node(x) {
             Node::Zero(_) => return true,
             Node::Pow(base, _) if pool.is_zero(*base) => return true,
+            // `A𝟙`: a product alone does not fix the width of 𝟙 (the reader asks for context).
+            Node::Mul(fs) if fs.iter().any(|&f| matches!(pool.node(f), Node::Ones(_))) => {
+                return true
+            }
             Node::Sym(_) if matrix_path => size_fixed_by_symbol = true,
             node => stack.extend(node.children().iter().map(|&c| (c, matrix_path))),
         }
@@ -269,6 +273,8 @@ pub enum Recipe {
     Sqrt(Box<Recipe>),
     /// a⁻¹
     Inverse(Box<Recipe>),
+    /// a^⊙(k/2), entrywise (written `𝟙 ⊘ a`, `√a`, `a ⊙ a`, …)
+    HadamardPow(Box<Recipe>, i64),
 }
 
 fn leaf(shape: Sh, b: &mut Bytes<'_>) -> Recipe {
@@ -359,7 +365,8 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
                 Func::Sigmoid,
                 Func::Softplus,
                 Func::Abs,
-            ][usize::from(b.below(8))];
+                Func::Arctan,
+            ][usize::from(b.below(9))];
             Recipe::Apply(f, bx(gen(Sh::S, d, b)))
         }
         5 if shape == Sh::N => {
@@ -369,7 +376,8 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
                 Func::Tanh,
                 Func::Sigmoid,
                 Func::Softmax,
-            ][usize::from(b.below(5))];
+                Func::Arctan,
+            ][usize::from(b.below(6))];
             Recipe::Apply(f, bx(gen(Sh::N, d, b)))
         }
         6 if shape == Sh::S => match b.below(7) {
@@ -381,7 +389,17 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
             5 => Recipe::Apply(Func::LogSumExp, bx(gen(Sh::N, d, b))),
             _ => Recipe::Apply(Func::Sum, bx(gen(Sh::N, d, b))),
         },
-        7 if shape == Sh::Nn => Recipe::Inverse(bx(gen(Sh::Nn, d, b))),
+        7 if shape == Sh::Nn => match b.below(2) {
+            0 => Recipe::Inverse(bx(gen(Sh::Nn, d, b))),
+            _ => Recipe::Apply(Func::Diag, bx(gen(Sh::N, d, b))),
+        },
+        7 if shape != Sh::S => match [-2, -1, 1, 3][usize::from(b.below(4))] {
+            // Fractional powers only of a symbol: of a compound base, its factors can regroup
+            // with others when read back (`(y ⊙ y) ⊘ √(y ⊙ y)` reads as `√(y ⊙ y)`), a known
+            // limit of the canonical form.
+            halves @ (1 | 3) => Recipe::HadamardPow(bx(leaf(shape, b)), halves),
+            halves => Recipe::HadamardPow(bx(gen(shape, d, b)), halves),
+        },
         8 => Recipe::Hadamard(bx(gen(shape, d, b)), bx(gen(shape, d, b))),
         _ => Recipe::Neg(bx(gen(shape, d, b))),
     }
@@ -434,6 +452,10 @@ pub fn build(pool: &mut Pool, r: &Recipe) -> Option<Id> {
         Recipe::Inverse(a) => {
             let a = build(pool, a)?;
             pool.inverse(a)
+        }
+        Recipe::HadamardPow(a, halves) => {
+            let a = build(pool, a)?;
+            pool.hadamard_pow(a, &Number::ratio(*halves, 2))
         }
     })
 }

@@ -233,10 +233,24 @@ impl<'p> Reader<'p> {
         )
     }
 
-    /// The factors of `b^⊙k` for `k > 0`: `b` repeated for the integer part, `√b` for a half;
-    /// another fraction (only the library builds one) as a power.
+    /// The factors of `b^⊙k` for `k > 0`: `b` repeated for the integer part, `√b` for a half,
+    /// a square root of the factors of `b^⊙2k` for a quarter, an eighth, … (`x^⊙¾` is
+    /// `√(x ⊙ √x)`); another fraction (only the library builds one) as a power.
     fn spelled_power(&self, b: Id, k: &Number, out: &mut Vec<Form>) {
         let twice = k * &Number::int(2);
+        let dyadic = k
+            .to_i64_parts()
+            .is_some_and(|(_, d)| d > 0 && (d & (d - 1)) == 0);
+        if !twice.is_integer() && dyadic {
+            let mut inner = Vec::new();
+            self.spelled_power(b, &twice, &mut inner);
+            let inner = match inner.len() {
+                1 => inner.remove(0),
+                _ => Form::Hadamard(inner),
+            };
+            out.push(Form::Sqrt(Box::new(inner)));
+            return;
+        }
         match twice.to_i64().filter(|_| twice.is_integer()) {
             Some(halves) => {
                 let base = self.form(b);

@@ -1197,7 +1197,7 @@ impl Pool {
         if coeff.is_zero() || flat.iter().any(|&f| self.is_zero(f)) {
             return self.zero(shape);
         }
-        let mut flat = self.merge_elementwise_powers(flat);
+        let mut flat = self.merge_elementwise_powers(flat, &mut scalars);
         if flat.iter().any(|&f| self.is_zero(f)) {
             return self.zero(shape);
         }
@@ -1290,10 +1290,51 @@ impl Pool {
 
     /// The factors of an elementwise product with the powers of each base merged (`x ⊙ x` is
     /// `x^⊙2`, `x ⊘ x` is `𝟙` and drops out), in first-seen order of their bases.
-    fn merge_elementwise_powers(&mut self, factors: Vec<Id>) -> Vec<Id> {
+    fn merge_elementwise_powers(&mut self, factors: Vec<Id>, scalars: &mut Vec<Id>) -> Vec<Id> {
+        // A power that is itself the base of another factor's power stays whole, so
+        // `(x ⊙ x) ⊙ √(x ⊙ x)` is (x^⊙2)^⊙(3/2), as that prints (not x^⊙2 ⊙ (x^⊙2)^⊙½).
+        let powered_powers: Vec<Id> = factors
+            .iter()
+            .filter_map(|&f| match self.node(f) {
+                Node::HadamardPow(b, _) if matches!(self.node(*b), Node::HadamardPow(..)) => {
+                    Some(*b)
+                }
+                _ => None,
+            })
+            .collect();
+        // Likewise a product that is the base of a power: `(a ⊙ b) ⊙ √(a ⊙ b)` is
+        // (a ⊙ b)^⊙(3/2), the factors a and b joining the power of their product.
+        let mut factors = factors;
+        let powered_products: Vec<(Id, Vec<Id>)> = factors
+            .iter()
+            .filter_map(|&f| match self.node(f) {
+                Node::HadamardPow(b, _) => match self.node(*b) {
+                    Node::Hadamard(parts) => Some((*b, parts.to_vec())),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        for (product, parts) in powered_products {
+            let mut rest = factors.clone();
+            let all_there = parts
+                .iter()
+                .all(|p| match rest.iter().position(|f| f == p) {
+                    Some(k) => {
+                        rest.remove(k);
+                        true
+                    }
+                    None => false,
+                });
+            if all_there {
+                rest.push(product);
+                factors = rest;
+            }
+        }
         let mut bases: Vec<(Id, Number)> = Vec::with_capacity(factors.len());
         for f in factors {
             let (base, k) = match self.node(f) {
+                _ if powered_powers.contains(&f) => (f, Number::one()),
                 Node::HadamardPow(b, e) => match self.as_number(*e) {
                     Some(k) => (*b, k.clone()),
                     None => (f, Number::one()),
@@ -1308,6 +1349,50 @@ impl Pool {
                 None => bases.push((base, k)),
             }
         }
+        // An integer power of `x` joins a power of a scalar multiple `cx` (as `(cx)^⊙k / cᵏ`),
+        // so `x ⊙ √(−x)` is `−(−x)^⊙(3/2)`, as `(−x) ⊙ √(−x)` is built.
+        let mut i = 0;
+        while i < bases.len() {
+            let (base, k) = (bases[i].0, bases[i].1.clone());
+            // `x^⊙k` as `m` powers of the multiple's core: the core is `x` (m = k) or `x^⊙j`
+            // with j dividing k (m = k/j).
+            let times = |pool: &Pool, core: Id| -> Option<i64> {
+                let ki = k.to_i64().filter(|_| k.is_integer())?;
+                if core == base {
+                    return Some(ki);
+                }
+                match pool.node(core) {
+                    Node::HadamardPow(b, e) if *b == base => {
+                        let j = pool.as_number(*e)?.to_i64()?;
+                        (j != 0 && ki % j == 0).then(|| ki / j)
+                    }
+                    _ => None,
+                }
+            };
+            let multiple = bases.iter().enumerate().find_map(|(j, &(other, _))| {
+                let Node::Mul(fs) = self.node(other) else {
+                    return None;
+                };
+                let (&core, rest) = fs.split_last()?;
+                if !rest.iter().all(|&f| self.is_scalar(f)) {
+                    return None;
+                }
+                times(self, core).map(|m| (j, m))
+            });
+            let Some((j, m)) = multiple else {
+                i += 1;
+                continue;
+            };
+            let Node::Mul(fs) = self.node(bases[j].0).clone() else {
+                i += 1;
+                continue;
+            };
+            self.note(Rule::ElementwisePowers);
+            let c = self.mul(&fs[..fs.len() - 1]);
+            scalars.push(self.powi(c, -m));
+            bases[j].1 = &bases[j].1 + &Number::int(m);
+            bases.remove(i);
+        }
         let mut merged = Vec::with_capacity(bases.len());
         for (base, k) in bases {
             let p = self.hadamard_pow(base, &k);
@@ -1321,9 +1406,10 @@ impl Pool {
     }
 
     /// A canonical elementwise power `a^⊙k` of a vector or matrix by a rational `k` (an ordinary
-    /// power for a scalar): `a^⊙0 = 𝟙`, `a^⊙1 = a`, `𝟙^⊙k = 𝟙`, `(a^⊙j)^⊙k = a^⊙jk` and
-    /// `(a ⊙ b)^⊙k = a^⊙k ⊙ b^⊙k` for integer `k`, numeric factors taken out exactly when they can
-    /// be (`(2x)^⊙2 = 4 x^⊙2`).
+    /// power for a scalar): `a^⊙0 = 𝟙`, `a^⊙1 = a`, `𝟙^⊙k = 𝟙`, `(a^⊙j)^⊙k = a^⊙jk` for integer
+    /// `k` or fractional `j` (which already needs `a ≥ 0`: `√(√x) = x^⊙¼`, but `√(x ⊙ x)` stays)
+    /// and `(a ⊙ b)^⊙k = a^⊙k ⊙ b^⊙k` for integer `k`, numeric factors taken out exactly when
+    /// they can be (`(2x)^⊙2 = 4 x^⊙2`).
     pub fn hadamard_pow(&mut self, base: Id, k: &Number) -> Id {
         if self.is_scalar(base) {
             let e = self.num(k.clone());
@@ -1341,7 +1427,9 @@ impl Pool {
         }
         let integer = k.is_integer();
         match self.node(base).clone() {
-            Node::HadamardPow(b, e) if integer => {
+            Node::HadamardPow(b, e)
+                if integer || self.as_number(e).is_some_and(|j| !j.is_integer()) =>
+            {
                 if let Some(j) = self.as_number(e).cloned() {
                     self.note(Rule::PowerOfPower);
                     return self.hadamard_pow(b, &(&j * k));

@@ -31,10 +31,7 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
         Node::Add(terms) if !pool.is_scalar(rebuilt) => {
             let smaller = smaller_expanded(pool, rebuilt);
             match pool.node(smaller).clone() {
-                Node::Add(terms) => match elementwise_factored(pool, &terms, memo) {
-                    Some(factored) => factored,
-                    None => factor_sum(pool, &terms, memo),
-                },
+                Node::Add(terms) => array_sum(pool, &terms, memo),
                 _ if smaller != rebuilt => rewrite(pool, smaller, memo),
                 _ => factor_sum(pool, &terms, memo),
             }
@@ -149,6 +146,15 @@ enum Side {
     Right,
 }
 
+/// A vector or matrix sum in textbook form: a shared elementwise factor taken out, else shared
+/// matrix factors (see [`factor_sum`]).
+fn array_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
+    match elementwise_factored(pool, terms, memo) {
+        Some(factored) => factored,
+        None => factor_sum(pool, terms, memo),
+    }
+}
+
 fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     let mut split_terms: Vec<Term> = terms.iter().map(|&t| split(pool, t)).collect();
     // Scalar factors of every term go in front: `x/‖x‖ + y/‖x‖` reads `(x + y)/‖x‖`.
@@ -157,7 +163,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
         let rest: Vec<Id> = split_terms.into_iter().map(|t| term(pool, t)).collect();
         let inner = pool.add(&rest);
         let inner = match pool.node(inner).clone() {
-            Node::Add(ts) if !pool.is_scalar(inner) => factor_sum(pool, &ts, memo),
+            Node::Add(ts) if !pool.is_scalar(inner) => array_sum(pool, &ts, memo),
             _ => inner,
         };
         let mut factors = shared;
@@ -215,7 +221,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     }
     let rest_sum = pool.add(&rest);
     let rest_sum = match pool.node(rest_sum).clone() {
-        Node::Add(ts) => factor_sum(pool, &ts, memo),
+        Node::Add(ts) => array_sum(pool, &ts, memo),
         _ => rest_sum,
     };
     pool.add(&[factored, rest_sum])
@@ -482,9 +488,27 @@ fn elementwise_factored(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id
     })
 }
 
-/// The expansion of a vector or matrix sum when it is a smaller expression: products spread
-/// over sums cancel (`σ ⊙ (y − 𝟙) + y ⊙ (𝟙 − σ)` is `y − σ`); else the sum as it is.
+/// The expansion of a vector or matrix sum with an elementwise product of a sum in it, when the
+/// expansion is a smaller expression: the products spread over the sums cancel
+/// (`σ ⊙ (y − 𝟙) + y ⊙ (𝟙 − σ)` is `y − σ`); else the sum as it is. (Matrix products are
+/// left to [`factor_sum`], which factors what expansion would undo.)
 fn smaller_expanded(pool: &mut Pool, sum: Id) -> Id {
+    let Node::Add(terms) = pool.node(sum) else {
+        return sum;
+    };
+    let spread_over_sum = |pool: &Pool, t: Id| {
+        let factors: &[Id] = match pool.node(t) {
+            Node::Mul(fs) => fs,
+            _ => std::slice::from_ref(&t),
+        };
+        factors.iter().any(|&f| match pool.node(f) {
+            Node::Hadamard(hs) => hs.iter().any(|&h| matches!(pool.node(h), Node::Add(_))),
+            _ => false,
+        })
+    };
+    if !terms.iter().any(|&t| spread_over_sum(pool, t)) {
+        return sum;
+    }
     match expand(pool, sum, NUMERATOR_TERMS) {
         Ok(expanded) if dag_size(pool, expanded) < dag_size(pool, sum) => expanded,
         _ => sum,
