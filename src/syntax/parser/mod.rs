@@ -69,22 +69,21 @@ pub fn parse_program(source: &str) -> Result<Program, Diagnostic> {
 
 /// Parses a derivation file, treating `known_names` as declared symbols (for `--let`).
 pub fn parse_program_with(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
-    check_size(source)?;
-    let tokens = lexical::tokenize(source)?;
-    with_enough_stack(longest_line(&tokens), || {
-        let mut names = statement::declared_names(source, &tokens);
-        names
-            .variables
-            .extend(known_names.iter().map(|n| names::canonical_name(n)));
-        let mut parser = Parser::new(source, tokens.clone(), &names);
-        parser.program()
-    })
+    parse_file(source, known_names, false)
 }
 
 /// Parses a derivation file to be checked: as [`parse_program_with`], except that a claim that
 /// cannot be parsed becomes a [`Statement::UnreadableClaim`](super::ast::Statement) and parsing
 /// goes on at the next statement, so one malformed claim does not hide the others.
 pub fn parse_checkable_program(source: &str, known_names: &[&str]) -> Result<Program, Diagnostic> {
+    parse_file(source, known_names, true)
+}
+
+fn parse_file(
+    source: &str,
+    known_names: &[&str],
+    recover_claims: bool,
+) -> Result<Program, Diagnostic> {
     check_size(source)?;
     let tokens = lexical::tokenize(source)?;
     with_enough_stack(longest_line(&tokens), || {
@@ -93,7 +92,7 @@ pub fn parse_checkable_program(source: &str, known_names: &[&str]) -> Result<Pro
             .variables
             .extend(known_names.iter().map(|n| names::canonical_name(n)));
         let mut parser = Parser::new(source, tokens.clone(), &names);
-        parser.recover_claims = true;
+        parser.recover_claims = recover_claims;
         parser.program()
     })
 }

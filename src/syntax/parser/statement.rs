@@ -52,20 +52,23 @@ impl Parser<'_, '_> {
     fn skip_claim(&mut self) {
         self.clear_pending();
         while !self.at_end() {
-            if self.at_separator() {
-                let mut k = 0;
-                while self.peek_at(k).is_some_and(|t| t.kind == Kind::Newline) {
-                    k += 1;
-                }
-                let continues = self
-                    .peek_at(k)
-                    .is_some_and(|t| t.is_op(Op::Equals) || t.is_op(Op::Approx) || t.is_word("at"));
-                if !continues {
-                    return;
-                }
+            if self.at_separator() && self.continuation_ahead().is_none() {
+                return;
             }
             self.bump();
         }
+    }
+
+    /// The number of line breaks before a continuation line (`= …`, `≈ …`, `at …`) that starts
+    /// here, if one does.
+    fn continuation_ahead(&self) -> Option<usize> {
+        let mut k = 0;
+        while self.peek_at(k).is_some_and(|t| t.kind == Kind::Newline) {
+            k += 1;
+        }
+        self.peek_at(k)
+            .is_some_and(|t| t.is_op(Op::Equals) || t.is_op(Op::Approx) || t.is_word("at"))
+            .then_some(k)
     }
 
     fn at_separator(&self) -> bool {
@@ -270,14 +273,7 @@ impl Parser<'_, '_> {
 
     /// Skips line breaks when the next line continues the claim (starts with `=`, `≈` or `at`).
     fn continue_claim(&mut self) {
-        let mut k = 0;
-        while self.peek_at(k).is_some_and(|t| t.kind == Kind::Newline) {
-            k += 1;
-        }
-        let continues = self
-            .peek_at(k)
-            .is_some_and(|t| t.is_op(Op::Equals) || t.is_op(Op::Approx) || t.is_word("at"));
-        if k > 0 && continues {
+        if let Some(k) = self.continuation_ahead() {
             for _ in 0..k {
                 self.bump();
             }
