@@ -30,6 +30,11 @@ impl Pool {
                     let n = self.shape(x).rows.clone();
                     return self.zero(Shape::matrix(n.clone(), n));
                 }
+                // diag(𝟙) = I
+                if matches!(self.node(x), Node::Ones(_)) {
+                    let n = self.shape(x).rows.clone();
+                    return self.identity(n);
+                }
                 let (c, rest) = match self.node(x) {
                     Node::Add(_) => self.primitive_part(x),
                     _ => match self.split_coefficient(x) {
