@@ -126,20 +126,22 @@ pub fn check_target(data: &[u8]) {
 /// neither can be read back alone. A power of zero (`0⁻³`, `1/0³`) has no value, so no canonical
 /// form either: reading `1/0³` back gives `1/0`.
 fn not_round_trip_material(pool: &Pool, e: Id) -> bool {
-    // (node, whether every node above it is a matrix)
-    let mut stack = vec![(e, true)];
+    // (node, whether every node above it is a matrix, whether its parent sizes it: a sum or an
+    // elementwise product, whose other operands have its shape)
+    let mut stack = vec![(e, true, false)];
     let mut size_fixed_by_symbol = false;
-    while let Some((x, matrix_path)) = stack.pop() {
+    while let Some((x, matrix_path, sized_by_parent)) = stack.pop() {
         let matrix_path = matrix_path && !pool.is_scalar(x);
         match pool.node(x) {
             Node::Zero(_) => return true,
             Node::Pow(base, _) if pool.is_zero(*base) => return true,
-            // `A𝟙`: a product alone does not fix the width of 𝟙 (the reader asks for context).
-            Node::Mul(fs) if fs.iter().any(|&f| matches!(pool.node(f), Node::Ones(_))) => {
-                return true
-            }
+            // `A𝟙`, `‖𝟙‖`: only a sum or an elementwise product fixes the size of 𝟙 when read.
+            Node::Ones(_) if !sized_by_parent => return true,
             Node::Sym(_) if matrix_path => size_fixed_by_symbol = true,
-            node => stack.extend(node.children().iter().map(|&c| (c, matrix_path))),
+            node => {
+                let sizes = matches!(node, Node::Add(_) | Node::Hadamard(_));
+                stack.extend(node.children().iter().map(|&c| (c, matrix_path, sizes)));
+            }
         }
     }
     !pool.is_scalar(e) && !size_fixed_by_symbol
@@ -392,13 +394,6 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
         7 if shape == Sh::Nn => match b.below(2) {
             0 => Recipe::Inverse(bx(gen(Sh::Nn, d, b))),
             _ => Recipe::Apply(Func::Diag, bx(gen(Sh::N, d, b))),
-        },
-        7 if shape != Sh::S => match [-2, -1, 1, 3][usize::from(b.below(4))] {
-            // Fractional powers only of a symbol: of a compound base, its factors can regroup
-            // with others when read back (`(y ⊙ y) ⊘ √(y ⊙ y)` reads as `√(y ⊙ y)`), a known
-            // limit of the canonical form.
-            halves @ (1 | 3) => Recipe::HadamardPow(bx(leaf(shape, b)), halves),
-            halves => Recipe::HadamardPow(bx(gen(shape, d, b)), halves),
         },
         8 => Recipe::Hadamard(bx(gen(shape, d, b)), bx(gen(shape, d, b))),
         _ => Recipe::Neg(bx(gen(shape, d, b))),
