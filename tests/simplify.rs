@@ -421,6 +421,7 @@ fn elementwise_powers_of_one_base_merge() {
     let mut f = Fixture::new();
     let x = f.vector("x", "n");
     let y = f.vector("y", "n");
+    let s = f.scalar("s");
     let p = &mut f.pool;
     let inv = p.hadamard_pow(x, &Number::int(-1));
     // x ⊙ y ⊘ x = y; x ⊙ x ⊘ x = x; √x ⊙ √x = x
@@ -438,6 +439,18 @@ fn elementwise_powers_of_one_base_merge() {
     let lhs = p.hadamard_pow(two_x, &Number::int(2));
     let rhs = p.scale(Number::int(4), sq);
     assert_eq!(lhs, rhs);
+    // (s·x)^⊙2 = s²·x^⊙2 and (−s·x)^⊙(−1) = −s⁻¹·x^⊙(−1), as `hadamard` builds them (found by
+    // the round-trip fuzzing: `(sx) ⊙ (sx)` read back as `s²(x ⊙ x)`)
+    let sx = p.mul(&[s, x]);
+    let lhs = p.hadamard_pow(sx, &Number::int(2));
+    assert_eq!(lhs, p.hadamard(&[sx, sx]));
+    let s2 = p.powi(s, 2);
+    assert_eq!(lhs, p.mul(&[s2, sq]));
+    let minus_sx = p.scale(Number::int(-1), sx);
+    let lhs = p.hadamard_pow(minus_sx, &Number::int(-1));
+    let s_inv = p.powi(s, -1);
+    let rhs = p.mul(&[s_inv, inv]);
+    assert_eq!(lhs, p.scale(Number::int(-1), rhs));
 }
 
 #[test]

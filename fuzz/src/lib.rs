@@ -391,6 +391,12 @@ pub fn gen(shape: Sh, depth: u32, b: &mut Bytes<'_>) -> Recipe {
             5 => Recipe::Apply(Func::LogSumExp, bx(gen(Sh::N, d, b))),
             _ => Recipe::Apply(Func::Sum, bx(gen(Sh::N, d, b))),
         },
+        // Entrywise powers: integer exponents of any vector; ½ only of the symbol (a fractional
+        // power of a signed or compound base has two canonical arrangements, see the README).
+        6 if shape == Sh::N => match b.below(4) {
+            0 => Recipe::HadamardPow(bx(Recipe::Sym("x")), 1),
+            k => Recipe::HadamardPow(bx(gen(Sh::N, d, b)), [-2, 4, 6][usize::from(k - 1)]),
+        },
         7 if shape == Sh::Nn => match b.below(2) {
             0 => Recipe::Inverse(bx(gen(Sh::Nn, d, b))),
             _ => Recipe::Apply(Func::Diag, bx(gen(Sh::N, d, b))),

@@ -20,6 +20,8 @@ pub fn adjoints(pool: &mut Pool, f: Id, seed: Id, vars: &[Variable]) -> Result<V
     // Only the variables that occur in `f` take part in the sweep, so many variables (a Hessian
     // row by row) do not cost a set of all of them per sweep.
     let (order, present) = postorder_all(pool, f);
+    // A sweep builds about as many nodes as the DAG has.
+    pool.reserve(order.len());
     // The symbols and components of `f`: usually few, so a scan beats a set lookup.
     let atoms: Vec<Id> = order
         .iter()

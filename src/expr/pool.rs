@@ -57,9 +57,10 @@ pub struct Pool {
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
-    /// (hash of a node, its id) for every stored node, found by hash and compared by content,
-    /// so each node is stored once, in `nodes`.
-    index: HashTable<(u64, Id)>,
+    /// (short hash of a node, its id) for every stored node, found by hash and compared by
+    /// content, so each node is stored once, in `nodes`. Eight bytes a slot: the table is probed
+    /// at random for every node built, so its size decides how much of it stays in cache.
+    index: HashTable<(u32, Id)>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
     /// Ids of the other machine-integer constants created (looked up without hashing a node).
@@ -102,6 +103,17 @@ impl Pool {
     /// How many distinct nodes the pool holds.
     pub fn len(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// Makes room for `additional` more nodes without growing (an operation about to build on
+    /// the order of that many, such as a reverse sweep, grows the tables once instead of
+    /// rehashing them step by step).
+    pub fn reserve(&mut self, additional: usize) {
+        let additional = additional.min(self.limits.max_nodes.saturating_sub(self.nodes.len()));
+        self.nodes.reserve(additional);
+        self.shape_of.reserve(additional);
+        self.keys.reserve(additional);
+        self.index.reserve(additional, |&(h, _)| table_hash(h));
     }
 
     /// Is the pool empty?
@@ -180,13 +192,14 @@ impl Pool {
         let shape = self.shape_number(shape);
         self.shape_of.push(shape);
         self.keys.push(key);
-        self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
+        self.index
+            .insert_unique(table_hash(hash), (hash, id), |&(h, _)| table_hash(h));
         Ok(id)
     }
 
-    fn lookup_hashed(&self, hash: u64, node: &Node) -> Option<Id> {
+    fn lookup_hashed(&self, hash: u32, node: &Node) -> Option<Id> {
         self.index
-            .find(hash, |&(h, id)| {
+            .find(table_hash(hash), |&(h, id)| {
                 h == hash && self.nodes[id.index()] == *node
             })
             .map(|&(_, id)| id)
@@ -334,9 +347,17 @@ impl Pool {
     }
 }
 
-fn node_hash(node: &Node) -> u64 {
+fn node_hash(node: &Node) -> u32 {
     use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(node)
+    let h = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(node);
+    (h ^ (h >> 32)) as u32
+}
+
+/// A node's short hash spread over 64 bits for the table, which takes the bucket from the low
+/// bits and a tag from the top seven (a multiplication by an odd constant keeps the low bits a
+/// bijection of the hash's and mixes every bit into the top).
+fn table_hash(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// The `Debug` form of a node's discriminant (its variant's position in [`Node`]).

@@ -1440,13 +1440,18 @@ impl Pool {
                 let powers: Vec<Id> = factors.iter().map(|&f| self.hadamard_pow(f, k)).collect();
                 return self.hadamard(&powers);
             }
+            // (s·v)^⊙k = sᵏ·v^⊙k for scalar factors s (coefficient included), as `hadamard`
+            // takes them out of its operands.
             Node::Mul(_) => {
-                let (c, rest) = self.split_coefficient(base);
-                if let (Some(rest), Some(i), false) = (rest, k.to_i64(), c.is_one()) {
-                    if let Some(ck) = c.pow_checked(i, 16_384) {
+                if let Some(i) = k.to_i64() {
+                    let mut scalars = Vec::new();
+                    let rest = self.pull_scalar_factors(base, &mut scalars);
+                    if rest != base {
                         let power = self.hadamard_pow(rest, k);
-                        let ck = self.num(ck);
-                        return self.mul(&[ck, power]);
+                        let scalar = self.mul(&scalars);
+                        let exponent = self.int(i);
+                        let scalar = self.pow(scalar, exponent);
+                        return self.mul(&[scalar, power]);
                     }
                 }
             }
