@@ -488,3 +488,65 @@ fn diagonals_of_vectors_merge_in_sums() {
     let dma = p.apply(Func::Diag, &[minus_a]);
     assert_eq!(dm2a, p.scale(Number::int(2), dma));
 }
+
+#[test]
+fn logistic_quotients_are_sigmoids() {
+    use nabla::expr::Number;
+    let mut f = Fixture::new();
+    let t = f.scalar("t");
+    let v = f.vector("v", "n");
+    let p = &mut f.pool;
+    let one = p.int(1);
+    let minus_one = p.int(-1);
+    let sigma_t = p.apply(Func::Sigmoid, &[t]);
+    // 1/(1 + e⁻ᵗ) = σ(t)
+    let minus_t = p.neg(t);
+    let e_minus_t = p.apply(Func::Exp, &[minus_t]);
+    let denominator = p.add(&[one, e_minus_t]);
+    assert_eq!(p.pow(denominator, minus_one), sigma_t);
+    // eᵗ/(1 + eᵗ) = σ(t), and e⁻ᵗ/(1 + e⁻ᵗ) = σ(−t)
+    let e_t = p.apply(Func::Exp, &[t]);
+    let sum = p.add(&[e_t, one]);
+    let reciprocal = p.pow(sum, minus_one);
+    assert_eq!(p.mul(&[e_t, reciprocal]), sigma_t);
+    let sigma_minus_t = p.apply(Func::Sigmoid, &[minus_t]);
+    let reciprocal = p.pow(denominator, minus_one);
+    assert_eq!(p.mul(&[e_minus_t, reciprocal]), sigma_minus_t);
+    // 1/(1 + eᵗ) stays as written (σ(−t) would hide the quotient rule's denominator)
+    let kept = p.pow(sum, minus_one);
+    assert!(matches!(p.node(kept), Node::Pow(..)));
+    // (1 + e⁻ᵗ)⁻² = σ(t)²
+    let minus_two = p.int(-2);
+    let two = p.int(2);
+    assert_eq!(p.pow(denominator, minus_two), p.pow(sigma_t, two));
+    // entrywise: 𝟙 ⊘ (𝟙 + exp(−v)) = σ(v), exp(v) ⊘ (𝟙 + exp(v)) = σ(v)
+    let ones = p.ones(Shape::vector(Dim::symbol("n")));
+    let sigma_v = p.apply(Func::Sigmoid, &[v]);
+    let minus_v = p.neg(v);
+    let e_minus_v = p.apply(Func::Exp, &[minus_v]);
+    let sum = p.add(&[ones, e_minus_v]);
+    assert_eq!(p.hadamard_pow(sum, &Number::int(-1)), sigma_v);
+    let e_v = p.apply(Func::Exp, &[v]);
+    let sum = p.add(&[e_v, ones]);
+    let reciprocal = p.hadamard_pow(sum, &Number::int(-1));
+    assert_eq!(p.hadamard(&[e_v, reciprocal]), sigma_v);
+}
+
+#[test]
+fn a_scalar_chain_among_other_factors_has_one_form() {
+    let mut f = Fixture::new();
+    let y = f.scalar("y");
+    let w = f.vector("w", "n");
+    let x = f.vector("x", "n");
+    let p = &mut f.pool;
+    let wt = p.transpose(w);
+    // y·wᵀ·x, y·(wᵀx) and −(−y·wᵀx) are one expression
+    let inline = p.mul(&[y, wt, x]);
+    let chain = p.mul(&[wt, x]);
+    let nested = p.mul(&[y, chain]);
+    assert_eq!(inline, nested);
+    let minus = p.int(-1);
+    let negated = p.mul(&[minus, y, wt, x]);
+    assert_eq!(p.neg(inline), negated);
+    assert_eq!(p.neg(negated), inline);
+}

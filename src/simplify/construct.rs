@@ -488,10 +488,21 @@ impl Pool {
         scalars.extend(extracted);
         let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
         self.merge_exponentials(&mut scalars, &mut coeff);
+        self.merge_logistic(&mut scalars);
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
         // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
         let mut matrices = self.fold_literal_products(matrices);
+        // A 1×1 chain among other factors is one scalar factor, as `collect_factor` makes it
+        // when the product is itself a factor: `y·wᵀx` is `y·(wᵀx)` however it was built.
+        if shape.is_scalar() && matrices.len() > 1 && (!scalars.is_empty() || !coeff.is_one()) {
+            let chain = self.mul(&matrices);
+            scalars.push(chain);
+            if !coeff.is_one() {
+                scalars.push(self.num(coeff));
+            }
+            return self.mul(&scalars);
+        }
         if matrices.len() == 1 && scalars.is_empty() && !coeff.is_one() {
             if let Node::Matrix {
                 rows,
@@ -573,6 +584,83 @@ impl Pool {
                 scalars.sort_by(|a, b| structural_cmp(self, *a, *b));
             }
         }
+    }
+
+    /// `eᵗ/(1 + eᵗ) = eᵗ·σ(−t) = σ(t)`: the factors `exp(t)` and `1/(exp(t) + 1)` (or `σ(−t)`)
+    /// of a product, or operands of an elementwise one, become `σ(t)`.
+    fn merge_logistic(&mut self, factors: &mut Vec<Id>) {
+        let exponent = factors.iter().find_map(|&f| match self.node(f) {
+            Node::Apply(Func::Exp, args) => Some((f, args[0])),
+            _ => None,
+        });
+        let Some((exp, t)) = exponent else {
+            return;
+        };
+        let partner = |pool: &mut Pool, f: Id| match pool.node(f).clone() {
+            Node::Apply(Func::Sigmoid, args) => pool.neg(args[0]) == t,
+            Node::Pow(sum, k) | Node::HadamardPow(sum, k) => {
+                pool.as_number(k).is_some_and(|k| k == &Number::int(-1))
+                    && pool.exp_plus_one(sum) == Some(t)
+            }
+            _ => false,
+        };
+        let mut at = None;
+        for (i, &f) in factors.iter().enumerate() {
+            if partner(self, f) {
+                at = Some(i);
+                break;
+            }
+        }
+        let Some(at) = at else {
+            return;
+        };
+        self.note(Rule::Logistic);
+        factors.remove(at);
+        factors.retain(|&f| f != exp);
+        let sigma = self.apply(Func::Sigmoid, &[t]);
+        factors.push(sigma);
+        factors.sort_by(|a, b| structural_cmp(self, *a, *b));
+    }
+
+    /// `v` when `sum` is exactly `exp(v) + 1` (or, entrywise, `exp(v) + 𝟙`).
+    fn exp_plus_one(&self, sum: Id) -> Option<Id> {
+        let Node::Add(terms) = self.node(sum) else {
+            return None;
+        };
+        let &[a, b] = &terms[..] else {
+            return None;
+        };
+        let is_one = |one: Id| {
+            matches!(self.node(one), Node::Ones(_))
+                || self.as_number(one).is_some_and(|n| n.is_one())
+        };
+        [(a, b), (b, a)]
+            .into_iter()
+            .find_map(|(e, one)| match self.node(e) {
+                Node::Apply(Func::Exp, args) if is_one(one) => Some(args[0]),
+                _ => None,
+            })
+    }
+
+    /// `(1 + e⁻ᵗ)ᵏ = σ(t)⁻ᵏ` for a negative integer `k` (entrywise too), when `sum` is exactly
+    /// `exp(−t) + 1` with `−t` a negated product; `1/(1 + eᵗ)` is left as written.
+    fn logistic_power(&mut self, sum: Id, k: i64) -> Option<Id> {
+        if k >= 0 {
+            return None;
+        }
+        let v = self.exp_plus_one(sum)?;
+        if !matches!(self.node(v), Node::Mul(_)) || !self.split_coefficient(v).0.is_negative() {
+            return None;
+        }
+        self.note(Rule::Logistic);
+        let t = self.neg(v);
+        let sigma = self.apply(Func::Sigmoid, &[t]);
+        Some(if self.is_scalar(sigma) {
+            let power = self.int(-k);
+            self.pow(sigma, power)
+        } else {
+            self.hadamard_pow(sigma, &Number::int(-k))
+        })
     }
 
     /// The product of factors that are all numbers, folded (`None` otherwise).
@@ -1040,6 +1128,9 @@ impl Pool {
                 }
             }
             Node::Add(_) if integer_k.is_some() => {
+                if let Some(sigma) = integer_k.and_then(|k| self.logistic_power(base, k)) {
+                    return sigma;
+                }
                 // (c·S)ᵏ = cᵏ·Sᵏ, so (4t − 4s)⁻¹ and ¼(t − s)⁻¹ are one expression. An even power
                 // keeps the sum's orientation: (1 − x)² stays as written.
                 let (mut content, mut primitive) = self.primitive_part(base);
@@ -1198,6 +1289,7 @@ impl Pool {
             return self.zero(shape);
         }
         let mut flat = self.merge_elementwise_powers(flat, &mut scalars);
+        self.merge_logistic(&mut flat);
         if flat.iter().any(|&f| self.is_zero(f)) {
             return self.zero(shape);
         }
@@ -1424,6 +1516,9 @@ impl Pool {
         }
         if self.is_zero(base) && !k.is_negative() {
             return base;
+        }
+        if let Some(sigma) = k.to_i64().and_then(|i| self.logistic_power(base, i)) {
+            return sigma;
         }
         let integer = k.is_integer();
         match self.node(base).clone() {

@@ -48,6 +48,8 @@ pub enum Rule {
     DiagonalOfSum,
     /// `exp(a) exp(b) = exp(a + b)`.
     ExponentialsMultiply,
+    /// `1/(1 + e⁻ᵗ) = σ(t)`, `eᵗ/(1 + eᵗ) = σ(t)`.
+    Logistic,
     /// Elementwise powers of one base merge: `x ⊙ x ⊙ x = x^⊙3`, `x ⊘ x = 𝟙`, `√x ⊙ √x = x`.
     ElementwisePowers,
     /// `(Aᵀ)ᵀ = A`.
@@ -102,6 +104,7 @@ impl Rule {
             Rule::ElementwisePowers => "elementwise-powers",
             Rule::DiagonalOfSum => "diagonal-of-sum",
             Rule::ExponentialsMultiply => "exponentials-multiply",
+            Rule::Logistic => "logistic",
             Rule::TransposeOfTranspose => "transpose-of-transpose",
             Rule::TransposeOfSum => "transpose-of-sum",
             Rule::TransposeOfProduct => "transpose-of-product",
@@ -141,6 +144,7 @@ impl Rule {
             Rule::ElementwisePowers => "x ⊙ x = x^⊙2, x ⊘ x = 𝟙, √x ⊙ √x = x",
             Rule::DiagonalOfSum => "diag(a) + diag(b) = diag(a + b)",
             Rule::ExponentialsMultiply => "exp(a) exp(b) = exp(a + b)",
+            Rule::Logistic => "1/(1 + exp(−t)) = σ(t), exp(t)/(1 + exp(t)) = σ(t)",
             Rule::TransposeOfTranspose => "(Aᵀ)ᵀ = A",
             Rule::TransposeOfSum => "(A + B)ᵀ = Aᵀ + Bᵀ",
             Rule::TransposeOfProduct => "(AB)ᵀ = BᵀAᵀ",

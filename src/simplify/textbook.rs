@@ -27,29 +27,41 @@ fn rewrite(pool: &mut Pool, e: Id, memo: &mut HashMap<Id, Id>) -> Id {
     } else {
         pool.rebuild(&node, &new)
     };
-    let r = match pool.node(rebuilt).clone() {
-        Node::Add(terms) if !pool.is_scalar(rebuilt) => {
-            let smaller = smaller_expanded(pool, rebuilt);
-            match pool.node(smaller).clone() {
-                Node::Add(terms) => array_sum(pool, &terms, memo),
-                _ if smaller != rebuilt => rewrite(pool, smaller, memo),
-                _ => factor_sum(pool, &terms, memo),
-            }
-        }
-        Node::Add(terms) => common_denominator(pool, rebuilt, &terms),
-        _ => rebuilt,
-    };
+    let r = sum_form(pool, rebuilt, memo);
     let r = match pool.node(r).clone() {
-        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, r),
+        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, r, memo),
         _ => r,
     };
     memo.insert(e, r);
     r
 }
 
+/// A sum in textbook form: a sum of arrays factored (or expanded, where that is smaller), a
+/// scalar sum over a common denominator; anything else as it is.
+fn sum_form(pool: &mut Pool, sum: Id, memo: &mut HashMap<Id, Id>) -> Id {
+    match pool.node(sum).clone() {
+        Node::Add(terms) if !pool.is_scalar(sum) => {
+            let smaller = smaller_expanded(pool, sum);
+            match pool.node(smaller).clone() {
+                Node::Add(terms) => array_sum(pool, &terms, memo),
+                _ if smaller != sum => rewrite(pool, smaller, memo),
+                _ => factor_sum(pool, &terms, memo),
+            }
+        }
+        Node::Add(terms) => common_denominator(pool, sum, &terms),
+        _ => sum,
+    }
+}
+
 /// `−σ(σ − 1)a` reads better as `σ(1 − σ)a`: a negative coefficient is absorbed by negating a
-/// sum factor. (The result is built without re-canonicalising, which would undo it.)
-fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
+/// sum factor, which is then rewritten in textbook form (so that the rewrite is idempotent). The
+/// product is built without re-canonicalising, which would undo it.
+fn fold_sign_into_sum(
+    pool: &mut Pool,
+    factors: &[Id],
+    product: Id,
+    memo: &mut HashMap<Id, Id>,
+) -> Id {
     let Some(c) = factors.first().and_then(|&f| pool.as_number(f)).cloned() else {
         return product;
     };
@@ -63,6 +75,7 @@ fn fold_sign_into_sum(pool: &mut Pool, factors: &[Id], product: Id) -> Id {
     else {
         return product;
     };
+    let negated = rewrite(pool, negated, memo);
     let mut out: Vec<Id> = factors.to_vec();
     out[k] = negated;
     let shape = pool.shape(product).clone();
@@ -213,7 +226,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     }
     let factored = pool.mul(&factors);
     let factored = match pool.node(factored).clone() {
-        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, factored),
+        Node::Mul(factors) => fold_sign_into_sum(pool, &factors, factored, memo),
         _ => factored,
     };
     if rest.is_empty() {
