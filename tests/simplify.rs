@@ -550,3 +550,29 @@ fn a_scalar_chain_among_other_factors_has_one_form() {
     assert_eq!(p.neg(inline), negated);
     assert_eq!(p.neg(negated), inline);
 }
+
+#[test]
+fn an_inner_product_whose_entrywise_product_cancels_is_a_sum() {
+    use nabla::expr::Number;
+    let mut f = Fixture::new();
+    let a = f.vector("a", "n");
+    let y = f.vector("y", "n");
+    let p = &mut f.pool;
+    let at = p.transpose(a);
+    let inv = p.hadamard_pow(a, &Number::int(-1));
+    let y_over_a = p.hadamard(&[y, inv]);
+    let sum_y = p.apply(Func::Sum, &[y]);
+    // aᵀ(y ⊘ a) = (y ⊘ a)ᵀa = sum(y)
+    assert_eq!(p.mul(&[at, y_over_a]), sum_y);
+    let t = p.transpose(y_over_a);
+    assert_eq!(p.mul(&[t, a]), sum_y);
+    // inside a product: 2·aᵀ(y ⊘ a)·a = 2 sum(y) a
+    let two = p.int(2);
+    let lhs = p.mul(&[two, at, y_over_a, a]);
+    let rhs = p.mul(&[two, sum_y, a]);
+    assert_eq!(lhs, rhs);
+    // aᵀ(a ⊙ y) does not cancel and stays an inner product
+    let ay = p.hadamard(&[a, y]);
+    let inner = p.mul(&[at, ay]);
+    assert!(matches!(p.node(inner), Node::Mul(_)));
+}

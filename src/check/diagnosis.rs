@@ -43,6 +43,12 @@ pub enum Mistake {
         /// The matrix's name.
         symbol: String,
     },
+    /// The claim holds only when this scalar quantity of the correct result is 1 (`sum(y) = 1`
+    /// for a probability vector y, say).
+    AssumedOne {
+        /// The quantity (in the correct result, absent from the claim).
+        quantity: Id,
+    },
     /// The correct result has this term, which the claim lacks.
     MissingTerm {
         /// The missing term.
@@ -123,6 +129,12 @@ pub fn diagnose(pool: &mut Pool, ctx: &StepContext<'_>) -> Vec<Mistake> {
     }
     if found.is_empty() {
         found.extend(symmetry(pool, c, g, ctx));
+    }
+    if found.is_empty() && !pool.is_scalar(g) {
+        found.extend(array_factor(pool, c, g));
+    }
+    if found.is_empty() {
+        found.extend(assumed_one(pool, c, g, ctx));
     }
     if found.is_empty() {
         found.extend(term_difference(pool, c, g, ctx));
@@ -289,6 +301,11 @@ fn scalar_factor(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mi
 
 /// Number of distinct nodes reachable from `e`.
 pub fn dag_size(pool: &Pool, e: Id) -> usize {
+    subexpressions(pool, e).len()
+}
+
+/// The distinct nodes reachable from `e` (itself included), in id order.
+fn subexpressions(pool: &Pool, e: Id) -> BTreeSet<Id> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![e];
     while let Some(x) = stack.pop() {
@@ -296,7 +313,7 @@ pub fn dag_size(pool: &Pool, e: Id) -> usize {
             stack.extend(pool.node(x).children());
         }
     }
-    seen.len()
+    seen
 }
 
 /// Holds only for symmetric A: compare with A replaced by ½(A + Aᵀ).
@@ -318,6 +335,73 @@ fn symmetry(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake
         }
     }
     out
+}
+
+/// One side is the other times scalar factors (`a/(aᵀx)` against `a`): the factors missing
+/// from the claim, or extra in it. Decided on the canonical forms.
+fn array_factor(pool: &mut Pool, c: Id, g: Id) -> Vec<Mistake> {
+    let split = |pool: &mut Pool, e: Id| -> Option<(Id, Id)> {
+        let Node::Mul(fs) = pool.node(e).clone() else {
+            return None;
+        };
+        let k = fs.iter().position(|&f| !pool.is_scalar(f))?;
+        if k == 0 || pool.as_number(fs[0]).is_some_and(|_| k == 1) {
+            return None;
+        }
+        let scalars = pool.mul(&fs[..k]);
+        let rest = pool.mul(&fs[k..]);
+        Some((scalars, rest))
+    };
+    if let Some((factor, rest)) = split(pool, g) {
+        if rest == c {
+            return vec![Mistake::MissingFactor { factor }];
+        }
+    }
+    if let Some((factor, rest)) = split(pool, c) {
+        if rest == g {
+            return vec![Mistake::ExtraFactor { factor }];
+        }
+    }
+    Vec::new()
+}
+
+/// Most quantities [`assumed_one`] tries.
+const MAX_ASSUMED_QUANTITIES: usize = 8;
+
+/// Holds only when a scalar quantity of the correct result (a sum of entries, a norm, a trace,
+/// a determinant, an inner product) that the claim lacks equals 1: compare with it replaced by 1.
+fn assumed_one(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
+    let in_claim = subexpressions(pool, c);
+    let mut candidates: Vec<Id> = subexpressions(pool, g)
+        .into_iter()
+        .filter(|&q| {
+            pool.is_scalar(q)
+                && !in_claim.contains(&q)
+                && match pool.node(q) {
+                    Node::Apply(f, args) => {
+                        matches!(
+                            f,
+                            crate::expr::Func::Sum
+                                | crate::expr::Func::Norm(_)
+                                | crate::expr::Func::Trace
+                                | crate::expr::Func::Det
+                        ) && !pool.is_scalar(args[0])
+                    }
+                    Node::Mul(fs) => fs.iter().all(|&f| !pool.is_scalar(f)),
+                    _ => false,
+                }
+        })
+        .collect();
+    candidates.sort_by_key(|&q| dag_size(pool, q));
+    candidates.truncate(MAX_ASSUMED_QUANTITIES);
+    let one = pool.int(1);
+    for q in candidates {
+        let g1 = pool.substitute(g, &HashMap::from([(q, one)]));
+        if g1 != g && agrees(pool, c, g1, ctx) {
+            return vec![Mistake::AssumedOne { quantity: q }];
+        }
+    }
+    Vec::new()
 }
 
 /// The difference is a single term of one side's expansion.

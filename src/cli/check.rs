@@ -454,6 +454,10 @@ pub fn mistake_text(pool: &Pool, m: &Mistake, left: &str, expected: Option<&str>
         Mistake::AssumedSymmetric { symbol } => format!(
             "true only if {symbol} is symmetric — declare it ({symbol}: … symmetric), or write the general form{correct}"
         ),
+        Mistake::AssumedOne { quantity } => format!(
+            "true only if {} = 1, which nabla does not assume; in general{correct}",
+            unicode(pool, *quantity)
+        ),
         Mistake::MissingTerm { term } => format!("missing term {}{correct}", unicode(pool, *term)),
         Mistake::ExtraTerm { term } => format!("extra term {}{correct}", unicode(pool, *term)),
         Mistake::WrongEntries { entries } => {
@@ -595,6 +599,7 @@ fn mistakes_json(
                 Mistake::Transposed { layout: true } => "layout",
                 Mistake::Transposed { layout: false } => "transposed",
                 Mistake::AssumedSymmetric { .. } => "assumed-symmetric",
+                Mistake::AssumedOne { .. } => "assumed-one",
                 Mistake::MissingTerm { .. } => "missing-term",
                 Mistake::ExtraTerm { .. } => "extra-term",
                 Mistake::WrongEntries { .. } => "wrong-entries",

@@ -486,6 +486,15 @@ impl Pool {
         let mut extracted = Vec::new();
         let matrices = self.extract_scalar_chains(matrices, &mut extracted);
         scalars.extend(extracted);
+        if scalars.iter().any(|&f| self.divides_entrywise(f).is_some()) {
+            let mut factors: Vec<Id> = scalars
+                .iter()
+                .map(|&f| self.cancelled_inner_product(f).unwrap_or(f))
+                .collect();
+            factors.push(self.num(coeff));
+            factors.extend(matrices);
+            return self.mul(&factors);
+        }
         let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
         self.merge_exponentials(&mut scalars, &mut coeff);
         self.merge_logistic(&mut scalars);
@@ -556,8 +565,47 @@ impl Pool {
         match out.len() {
             0 => self.int(1),
             1 => out[0],
-            _ => self.intern(Node::Mul(out.into()), shape),
+            _ => {
+                let product = self.intern(Node::Mul(out.into()), shape);
+                self.cancelled_inner_product(product).unwrap_or(product)
+            }
         }
+    }
+
+    /// For an inner product `aᵀb` where one side divides entrywise by the other (`b = c ⊘ a`):
+    /// the two vectors.
+    fn divides_entrywise(&self, chain: Id) -> Option<(Id, Id)> {
+        let Node::Mul(factors) = self.node(chain) else {
+            return None;
+        };
+        let &[first, b] = &factors[..] else {
+            return None;
+        };
+        let Node::Transpose(a) = *self.node(first) else {
+            return None;
+        };
+        if !self.is_scalar(chain) || self.is_scalar(a) || !self.shape(a).cols.is_one() {
+            return None;
+        }
+        let reciprocal_of = |v: Id, by: Id| {
+            let power_of_by = |f: Id| {
+                matches!(self.node(f), Node::HadamardPow(base, k)
+                    if *base == by && self.as_number(*k).is_some_and(Number::is_negative))
+            };
+            match self.node(v) {
+                Node::Hadamard(fs) => fs.iter().any(|&f| power_of_by(f)),
+                _ => power_of_by(v),
+            }
+        };
+        (reciprocal_of(b, a) || reciprocal_of(a, b)).then_some((a, b))
+    }
+
+    /// `aᵀ(c ⊘ a) = sum(c)`: an inner product whose entrywise product cancels is the sum of it.
+    fn cancelled_inner_product(&mut self, chain: Id) -> Option<Id> {
+        let (a, b) = self.divides_entrywise(chain)?;
+        self.note(Rule::InnerProductCancels);
+        let product = self.hadamard(&[a, b]);
+        Some(self.apply(Func::Sum, &[product]))
     }
 
     /// Scalar exponentials multiply into one: `exp(a) exp(b) = exp(a + b)` (so `eˣe⁻ˣ = 1`).

@@ -48,6 +48,8 @@ pub enum Rule {
     DiagonalOfSum,
     /// `exp(a) exp(b) = exp(a + b)`.
     ExponentialsMultiply,
+    /// `aᵀ(c ⊘ a) = sum(c)`.
+    InnerProductCancels,
     /// `1/(1 + e⁻ᵗ) = σ(t)`, `eᵗ/(1 + eᵗ) = σ(t)`.
     Logistic,
     /// Elementwise powers of one base merge: `x ⊙ x ⊙ x = x^⊙3`, `x ⊘ x = 𝟙`, `√x ⊙ √x = x`.
@@ -105,6 +107,7 @@ impl Rule {
             Rule::DiagonalOfSum => "diagonal-of-sum",
             Rule::ExponentialsMultiply => "exponentials-multiply",
             Rule::Logistic => "logistic",
+            Rule::InnerProductCancels => "inner-product-cancels",
             Rule::TransposeOfTranspose => "transpose-of-transpose",
             Rule::TransposeOfSum => "transpose-of-sum",
             Rule::TransposeOfProduct => "transpose-of-product",
@@ -145,6 +148,7 @@ impl Rule {
             Rule::DiagonalOfSum => "diag(a) + diag(b) = diag(a + b)",
             Rule::ExponentialsMultiply => "exp(a) exp(b) = exp(a + b)",
             Rule::Logistic => "1/(1 + exp(−t)) = σ(t), exp(t)/(1 + exp(t)) = σ(t)",
+            Rule::InnerProductCancels => "aᵀ(c ⊘ a) = sum(c)",
             Rule::TransposeOfTranspose => "(Aᵀ)ᵀ = A",
             Rule::TransposeOfSum => "(A + B)ᵀ = Aᵀ + Bᵀ",
             Rule::TransposeOfProduct => "(AB)ᵀ = BᵀAᵀ",
