@@ -171,7 +171,7 @@ fn array_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
 fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
     let mut split_terms: Vec<Term> = terms.iter().map(|&t| split(pool, t)).collect();
     // Scalar factors of every term go in front: `x/‖x‖ + y/‖x‖` reads `(x + y)/‖x‖`.
-    let shared = common_scalars(&mut split_terms);
+    let shared = common_scalars(pool, &mut split_terms);
     if !shared.is_empty() {
         let rest: Vec<Id> = split_terms.into_iter().map(|t| term(pool, t)).collect();
         let inner = pool.add(&rest);
@@ -200,7 +200,7 @@ fn factor_sum(pool: &mut Pool, terms: &[Id], memo: &mut HashMap<Id, Id>) -> Id {
         }
     }
     let content = common_content(&grouped);
-    let shared = common_scalars(&mut grouped);
+    let shared = common_scalars(pool, &mut grouped);
     let remainders: Vec<Id> = grouped
         .into_iter()
         .map(|mut t| {
@@ -318,37 +318,59 @@ fn common_content(terms: &[Term]) -> Number {
     content_of(&coefficients)
 }
 
-/// Takes off every term the scalar factors all of them have (as often as each has them) and
-/// returns them; nothing when there are fewer than two terms.
-fn common_scalars(terms: &mut [Term]) -> Vec<Id> {
-    let Some((first, others)) = terms.split_first() else {
+/// The scalar factors every term shares, taken out of the terms: a factor itself, or the lowest
+/// power of a base every term has with exponents of one sign (`A/(xᵀx) − cI/(xᵀx)²` shares
+/// `1/(xᵀx)`).
+fn common_scalars(pool: &mut Pool, terms: &mut [Term]) -> Vec<Id> {
+    if terms.len() < 2 {
         return Vec::new();
+    }
+    let power = |pool: &Pool, f: Id| -> (Id, i64) {
+        match pool.node(f) {
+            Node::Pow(b, k) => match pool.as_number(*k).and_then(Number::to_i64) {
+                Some(k) => (*b, k),
+                None => (f, 1),
+            },
+            _ => (f, 1),
+        }
     };
-    if others.is_empty() {
-        return Vec::new();
-    }
     let mut shared = Vec::new();
-    let mut left: Vec<Vec<Id>> = others.iter().map(|t| t.scalars.clone()).collect();
-    for &s in &first.scalars {
-        let found: Option<Vec<usize>> = left
-            .iter()
-            .map(|l| l.iter().position(|&f| f == s))
-            .collect();
-        if let Some(found) = found {
-            for (l, k) in left.iter_mut().zip(found) {
-                l.remove(k);
-            }
-            shared.push(s);
+    let first: Vec<(Id, i64)> = terms[0].scalars.iter().map(|&f| power(pool, f)).collect();
+    for (base, k0) in first {
+        let mut k = k0;
+        let all = terms[1..].iter().all(|t| {
+            t.scalars.iter().any(|&f| {
+                let (b, j) = power(pool, f);
+                let same_sign = (j > 0) == (k0 > 0);
+                if b == base && same_sign {
+                    k = if k0 > 0 { k.min(j) } else { k.max(j) };
+                }
+                b == base && same_sign
+            })
+        });
+        if !all || shared.iter().any(|&(b, _)| b == base) {
+            continue;
         }
+        shared.push((base, k));
     }
-    for t in terms.iter_mut() {
-        for s in &shared {
-            if let Some(k) = t.scalars.iter().position(|f| f == s) {
-                t.scalars.remove(k);
+    let mut out = Vec::with_capacity(shared.len());
+    for (base, k) in shared {
+        let exponent = pool.int(k);
+        for t in terms.iter_mut() {
+            let Some(at) = t.scalars.iter().position(|&f| power(pool, f).0 == base) else {
+                continue;
+            };
+            let (_, j) = power(pool, t.scalars[at]);
+            if j == k {
+                t.scalars.remove(at);
+            } else {
+                let rest = pool.int(j - k);
+                t.scalars[at] = pool.pow(base, rest);
             }
         }
+        out.push(pool.pow(base, exponent));
     }
-    shared
+    out
 }
 
 /// A term rebuilt from its parts.
