@@ -338,3 +338,33 @@ fn a_derivative_at_a_point_is_a_number_or_says_it_is_undefined_there() {
         assert!(err.contains("undefined at this point"), "{expr}: {err}");
     }
 }
+
+#[test]
+fn a_division_by_zero_is_an_error_not_a_value() {
+    for (expr, column) in [
+        ("1/0", 3),
+        ("0/0", 3),
+        ("x/(x − x)", 3),
+        ("0^(−1)", 1),
+        ("inv(0)", 5),
+    ] {
+        let (out, err, code) = nabla(&["simplify", expr]);
+        assert_eq!(code, 2, "{expr}: {out}{err}");
+        assert!(
+            err.contains("division by zero") && err.contains("[undefined]"),
+            "{expr}: {err}"
+        );
+        assert!(
+            err.contains(&format!("<expression>:1:{column}")),
+            "{expr}: {err}"
+        );
+    }
+    // 0/0 = 0 was "proved": the claim is now ill-formed, and the others in the file are checked.
+    let (out, _, code) = nabla_with_input(
+        &["check", "-"],
+        "let x: ℝ\nclaim 0/0 = 0\nclaim (x − x)/(x − x) = 1\nclaim x/x = 1\n",
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("ill-formed").count(), 2, "{out}");
+    assert!(out.contains("✓ x/x = 1    proved"), "{out}");
+}

@@ -31,6 +31,8 @@ pub enum DiagnosticKind {
     LimitExceeded,
     /// A construct the grammar accepts but nabla cannot do (yet); the message says what.
     Unsupported,
+    /// An expression undefined wherever it is evaluated: a division by zero, `0⁻¹`.
+    Undefined,
     /// Input that is not valid UTF-8 or cannot be read.
     Input,
 }
@@ -51,6 +53,7 @@ impl DiagnosticKind {
             DiagnosticKind::BadArguments => "bad-arguments",
             DiagnosticKind::LimitExceeded => "limit-exceeded",
             DiagnosticKind::Unsupported => "unsupported",
+            DiagnosticKind::Undefined => "undefined",
             DiagnosticKind::Input => "input",
         }
     }

@@ -363,6 +363,9 @@ impl Lowerer {
         let a = self.lower(lhs)?;
         let b = self.lower(rhs)?;
         let (sa, sb) = (self.pool.shape(a).clone(), self.pool.shape(b).clone());
+        if matches!(op, BinaryOp::Div | BinaryOp::HadamardDiv) && self.pool.is_zero(b) {
+            return Err(zero_denominator(rhs, "this denominator"));
+        }
         match op {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Hadamard => {
                 if sa != sb {
@@ -498,6 +501,9 @@ impl Lowerer {
                 .with_hint("exact powers are computed only for exponents up to the limit"));
             }
         }
+        if self.pool.is_zero(b) && number.as_ref().is_some_and(Number::is_negative) {
+            return Err(zero_denominator(base, "this base of a negative power"));
+        }
         if sb.is_scalar() {
             return Ok(self.pool.pow(b, k));
         }
@@ -547,6 +553,9 @@ impl Lowerer {
                         ),
                     )
                     .with_hint("for a non-square matrix use the pseudo-inverse A⁺"));
+                }
+                if self.pool.is_zero(a) {
+                    return Err(zero_denominator(operand, "this inverse's argument"));
                 }
                 Ok(self.pool.inverse(a))
             }
@@ -632,4 +641,14 @@ fn scalar_with_array_hint(op: BinaryOp, sa: &Shape, sb: &Shape) -> Option<String
         }
         _ => "a scalar is not added to a matrix: write cI to add c to its diagonal".into(),
     })
+}
+
+/// A division by zero (`1/0`, `x/(x − x)`, `0⁻¹`): undefined wherever it is evaluated.
+fn zero_denominator(at: &Expr, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        DiagnosticKind::Undefined,
+        at.span,
+        format!("division by zero: {what} is 0"),
+    )
+    .with_hint("the expression is undefined at every point; check the denominator")
 }
