@@ -6,28 +6,16 @@
 
 use crate::expr::{Func, Id, Number, Pool};
 
+/// The functions [`derived_function`] writes through the built-in ones, with their alternative
+/// spellings (the parser reads them, like the built-ins, also without parentheses: `sinh x`).
+pub(crate) const DERIVED_FUNCTIONS: [&str; 17] = [
+    "sec", "csc", "cot", "sinh", "cosh", "sech", "csch", "coth", "arsinh", "arcsinh", "asinh",
+    "arcosh", "arccosh", "acosh", "artanh", "arctanh", "atanh",
+];
+
 /// Is `name` a function that [`derived_function`] writes through the built-in ones?
 pub(super) fn is_derived_function(name: &str) -> bool {
-    matches!(
-        name,
-        "sec"
-            | "csc"
-            | "cot"
-            | "sinh"
-            | "cosh"
-            | "sech"
-            | "csch"
-            | "coth"
-            | "arsinh"
-            | "arcsinh"
-            | "asinh"
-            | "arcosh"
-            | "arccosh"
-            | "acosh"
-            | "artanh"
-            | "arctanh"
-            | "atanh"
-    )
+    DERIVED_FUNCTIONS.contains(&name)
 }
 
 /// `name(u)` for a scalar `u`, written through the built-in functions; `None` when `name` is not

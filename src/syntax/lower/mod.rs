@@ -12,7 +12,7 @@
 
 mod call;
 mod derivative;
-mod derived;
+pub(crate) mod derived;
 mod desugar;
 mod expr;
 mod infer;

@@ -15,41 +15,24 @@ pub(super) fn is_clause_keyword(word: &str) -> bool {
 }
 
 /// Built-in functions applied with parentheses (`tr(A)`) or, for these, also without
-/// (`sin x`, `log x`).
+/// (`sin x`, `log x`); the functions written through them (`sinh`, `sec`, …) too.
 pub(super) fn is_prefix_function(word: &str) -> bool {
     matches!(
         word,
         "sin"
             | "cos"
             | "tan"
-            | "sec"
-            | "csc"
-            | "cot"
             | "exp"
             | "log"
             | "ln"
             | "tanh"
-            | "sinh"
-            | "cosh"
-            | "sech"
-            | "csch"
-            | "coth"
-            | "arsinh"
-            | "arcsinh"
-            | "asinh"
-            | "arcosh"
-            | "arccosh"
-            | "acosh"
-            | "artanh"
-            | "arctanh"
-            | "atanh"
             | "arcsin"
             | "asin"
             | "arccos"
             | "acos"
             | "arctan"
             | "atan"
-    )
+    ) || crate::syntax::lower::derived::DERIVED_FUNCTIONS.contains(&word)
 }
 
 /// Every built-in function name, as written in ASCII.
