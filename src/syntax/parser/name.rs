@@ -210,6 +210,7 @@ impl<'a> Parser<'a, '_> {
                     || t.is_op(Op::Nabla)
                     || t.is_op(Op::Sqrt)
                     || t.is_op(Op::NormBar)
+                    || t.is_op(Op::Bar)
                     || t.is_op(Op::LBracket)
             });
         if can_apply {
