@@ -196,6 +196,8 @@ const SAME_EXPRESSION: &[&[&str]] = &[
     &["A ⊗ B", "kron(A, B)", "A \\otimes B"],
     &["√x", "sqrt(x)", "\\sqrt{x}"],
     &["√(x + 1)", "sqrt(x + 1)", "\\sqrt{x+1}"],
+    &["(x + 1)^(1/3)", "\\sqrt[3]{x+1}"],
+    &["x^(1/n)", "\\sqrt[n]{x}", "\\sqrt[n] x"],
     &["x₁", "x_1", "x1", "x_{1}"],
     &["w_{ji}", "wⱼᵢ"],
     &["x_{i+1}", "xᵢ₊₁"],

@@ -73,11 +73,7 @@ impl<'a> Parser<'a, '_> {
         self.bump();
         match name {
             "frac" | "tfrac" | "dfrac" | "cfrac" => self.frac(start),
-            "sqrt" => {
-                let arg = self.latex_argument()?;
-                let span = self.span_from(start);
-                self.node(ExprKind::Sqrt(Box::new(arg)), span)
-            }
+            "sqrt" => self.latex_root(start),
             "mathbf" | "boldsymbol" | "bm" | "vec" => self.bold(start),
             "mathrm" | "operatorname" | "text" => {
                 let (word, span) = self.braced_word()?;
@@ -150,6 +146,32 @@ impl<'a> Parser<'a, '_> {
             return self.subscripted(inner);
         }
         Ok(inner)
+    }
+
+    /// `\sqrt{x}` = √x, and `\sqrt[n]{x}` = x^(1/n).
+    fn latex_root(&mut self, start: usize) -> PResult<Expr> {
+        let index = match self.eat_op(Op::LBracket) {
+            Some(open) => {
+                let n = self.enclosed(|p| p.expr())?;
+                if self.eat_op(Op::RBracket).is_none() {
+                    return Err(self.unterminated("]", open, "close the root's index with `]`"));
+                }
+                Some(n)
+            }
+            None => None,
+        };
+        let arg = self.latex_argument()?;
+        let span = self.span_from(start);
+        let Some(n) = index else {
+            return self.node(ExprKind::Sqrt(Box::new(arg)), span);
+        };
+        let one = self.node(
+            ExprKind::Number(num_rational::BigRational::from_integer(1.into())),
+            n.span,
+        )?;
+        let n_span = n.span;
+        let exponent = self.node(binary(BinaryOp::Div, one, n), n_span)?;
+        self.node(binary(BinaryOp::Pow, arg, exponent), span)
     }
 
     /// A LaTeX argument: `{…}` or a single token (`\tfrac12` reads `1` then `2`).
