@@ -368,3 +368,31 @@ fn a_division_by_zero_is_an_error_not_a_value() {
     assert_eq!(out.matches("ill-formed").count(), 2, "{out}");
     assert!(out.contains("✓ x/x = 1    proved"), "{out}");
 }
+
+#[test]
+fn the_steps_before_an_unreadable_step_of_a_chain_are_checked() {
+    let source = "let A: ℝ^(m×n), x: ℝ^n, b: ℝ^m, λ: ℝ\n\
+                  f(x) = ½‖Ax − b‖² + ½λ‖x‖²\n\
+                  claim ∇f(x) = Aᵀ(Ax − b) + λx\n\
+                  \x20     = AᵀAx − Aᵀb + λx\n\
+                  \x20     = (AᵀA + λ)x − Aᵀb\n";
+    let (out, _, code) = nabla_with_input(&["check", "-"], source);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("✓ ∇f(x) = Aᵀ(Ax − b) + λx    proved"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("✓ Aᵀ(Ax − b) + λx = AᵀAx − Aᵀb + λx    proved"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("<stdin>:5:7  ✗ = (AᵀA + λ)x − Aᵀb"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ill-formed") && out.contains("cannot add ℝ^(n×n) and ℝ"),
+        "{out}"
+    );
+}

@@ -212,10 +212,18 @@ fn lower_statements(
         match (lowerer.statement(statement), statement) {
             (Ok(s), _) => statements.push(s),
             (Err(diagnostic), ast::Statement::Claim(claim)) if keep_unreadable_claims => {
-                statements.push(LoweredStatement::Unreadable {
-                    diagnostic,
-                    span: claim.span,
-                });
+                // The steps before the one that cannot be read are still checked; the rest of
+                // the chain, from that step on, is the ill-formed part.
+                let mut span = claim.span;
+                if let Some(prefix) = readable_prefix(claim, &diagnostic) {
+                    if let Ok(s) = lowerer.statement(&ast::Statement::Claim(prefix)) {
+                        statements.push(s);
+                        if let Some(bad) = claim.steps.get(claim_steps_before(claim, &diagnostic)) {
+                            span.start = bad.span.start;
+                        }
+                    }
+                }
+                statements.push(LoweredStatement::Unreadable { diagnostic, span });
             }
             (Err(diagnostic), ast::Statement::UnreadableClaim { span, .. }) => {
                 statements.push(LoweredStatement::Unreadable {
@@ -231,6 +239,35 @@ fn lower_statements(
         statements,
         spans: lowerer.spans,
         functions: lowerer.functions,
+    })
+}
+
+/// The number of steps of `claim` before the one where `diagnostic` points (all of them when it
+/// points elsewhere).
+fn claim_steps_before(claim: &ast::Claim, diagnostic: &Diagnostic) -> usize {
+    let at = diagnostic.labels.first().map(|l| l.span.start);
+    claim
+        .steps
+        .iter()
+        .position(|s| at.is_some_and(|at| s.span.start <= at && at < s.span.end))
+        .unwrap_or(claim.steps.len())
+}
+
+/// The claim cut before the step where `diagnostic` points, when at least one step precedes it.
+fn readable_prefix(claim: &ast::Claim, diagnostic: &Diagnostic) -> Option<ast::Claim> {
+    let bad = claim_steps_before(claim, diagnostic);
+    if bad == claim.steps.len() {
+        return None;
+    }
+    let last = claim.steps.get(bad.checked_sub(1)?)?;
+    Some(ast::Claim {
+        first: claim.first.clone(),
+        steps: claim.steps[..bad].to_vec(),
+        at: claim.at.clone(),
+        span: Span {
+            start: claim.span.start,
+            end: last.span.end,
+        },
     })
 }
 
