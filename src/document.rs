@@ -206,6 +206,15 @@ impl Document {
     pub fn evaluate(&mut self, e: Id) -> Result<Id, DiffError> {
         let at_a_point = matches!(self.lowered.pool.node(e), Node::At(..));
         if let Node::At(body, binds) = self.lowered.pool.node(e).clone() {
+            // A function not defined at the point (log x at x = −1) has no derivative there,
+            // even where the derivative's formula (1/x) has a value.
+            for f in differentiated(&self.lowered.pool, body) {
+                if let Some(why) = undefined_at(&self.lowered.pool, f, &binds) {
+                    return Err(DiffError::NotDifferentiable {
+                        what: why.replace("the derivative is", "the function is"),
+                    });
+                }
+            }
             let general = diff::evaluate_derivatives(&mut self.lowered.pool, body)?;
             if let Some(why) = undefined_at(&self.lowered.pool, general, &binds) {
                 return Err(DiffError::NotDifferentiable { what: why });
@@ -232,6 +241,23 @@ impl Document {
             diff::evaluate_derivatives(&mut self.lowered.pool, e).map_err(|err| err.to_string())?;
         expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
     }
+}
+
+/// The expressions that derivative operators in `e` differentiate.
+fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![e];
+    let mut out = Vec::new();
+    while let Some(x) = stack.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        if let Node::Derivative(d) = pool.node(x) {
+            out.push(d.expr);
+        }
+        stack.extend(pool.node(x).children());
+    }
+    out
 }
 
 /// Why `value` has no value at the point `binds` (a division by zero, `0/0`, a logarithm of a

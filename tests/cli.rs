@@ -337,6 +337,16 @@ fn a_derivative_at_a_point_is_a_number_or_says_it_is_undefined_there() {
         assert_eq!(code, 3, "{expr} at {point}: {out}{err}");
         assert!(err.contains("undefined at this point"), "{expr}: {err}");
     }
+    // Nor where the function itself is undefined, though the derivative's formula has a value
+    // (d/dt log t = 1/t is −1 at t = −1).
+    let (out, err, code) = nabla(&["diff", "log t", "--wrt", "t", "--at", "t = −1"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        err.contains("the function is undefined at this point (log of a non-positive number)"),
+        "{err}"
+    );
+    let (out, _, code) = nabla(&["diff", "log t", "--wrt", "t", "--at", "t = 2"]);
+    assert_eq!((out.trim(), code), ("½", 0));
 }
 
 #[test]
