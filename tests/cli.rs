@@ -406,3 +406,14 @@ fn the_steps_before_an_unreadable_step_of_a_chain_are_checked() {
         "{out}"
     );
 }
+
+#[test]
+fn the_machine_learning_example_reads_as_the_readme_shows() {
+    let (out, err, code) = nabla(&["check", "examples/ml-losses.nabla"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✓ ∇ℓ(w) = −y σ(−y wᵀx) x    proved"), "{out}");
+    assert!(
+        out.contains("true only if sum(t) = 1, which nabla does not assume; in general: ∇L(z) = sum(t) softmax(z) − t"),
+        "{out}"
+    );
+}
