@@ -380,12 +380,13 @@ fn a_division_by_zero_is_an_error_not_a_value() {
 }
 
 #[test]
-fn the_steps_before_an_unreadable_step_of_a_chain_are_checked() {
+fn the_steps_around_an_unreadable_step_of_a_chain_are_checked() {
     let source = "let A: ℝ^(m×n), x: ℝ^n, b: ℝ^m, λ: ℝ\n\
                   f(x) = ½‖Ax − b‖² + ½λ‖x‖²\n\
                   claim ∇f(x) = Aᵀ(Ax − b) + λx\n\
                   \x20     = AᵀAx − Aᵀb + λx\n\
-                  \x20     = (AᵀA + λ)x − Aᵀb\n";
+                  \x20     = (AᵀA + λ)x − Aᵀb\n\
+                  \x20     = (AᵀA + λI)x − Aᵀb\n";
     let (out, _, code) = nabla_with_input(&["check", "-"], source);
     assert_eq!(code, 1, "{out}");
     let lines: Vec<&str> = out.lines().collect();
@@ -403,6 +404,11 @@ fn the_steps_before_an_unreadable_step_of_a_chain_are_checked() {
     );
     assert!(
         out.contains("ill-formed") && out.contains("cannot add ℝ^(n×n) and ℝ"),
+        "{out}"
+    );
+    // The step after it is checked against the last readable one.
+    assert!(
+        out.contains("<stdin>:6:7  ✓ AᵀAx − Aᵀb + λx = (AᵀA + λI)x − Aᵀb    proved"),
         "{out}"
     );
 }

@@ -212,18 +212,7 @@ fn lower_statements(
         match (lowerer.statement(statement), statement) {
             (Ok(s), _) => statements.push(s),
             (Err(diagnostic), ast::Statement::Claim(claim)) if keep_unreadable_claims => {
-                // The steps before the one that cannot be read are still checked; the rest of
-                // the chain, from that step on, is the ill-formed part.
-                let mut span = claim.span;
-                if let Some(prefix) = readable_prefix(claim, &diagnostic) {
-                    if let Ok(s) = lowerer.statement(&ast::Statement::Claim(prefix)) {
-                        statements.push(s);
-                        if let Some(bad) = claim.steps.get(claim_steps_before(claim, &diagnostic)) {
-                            span.start = bad.span.start;
-                        }
-                    }
-                }
-                statements.push(LoweredStatement::Unreadable { diagnostic, span });
+                recover_claim(&mut lowerer, claim, diagnostic, &mut statements);
             }
             (Err(diagnostic), ast::Statement::UnreadableClaim { span, .. }) => {
                 statements.push(LoweredStatement::Unreadable {
@@ -242,33 +231,61 @@ fn lower_statements(
     })
 }
 
-/// The number of steps of `claim` before the one where `diagnostic` points (all of them when it
-/// points elsewhere).
-fn claim_steps_before(claim: &ast::Claim, diagnostic: &Diagnostic) -> usize {
+/// A claim that did not lower because of `diagnostic`: the step it points at is the ill-formed
+/// part, and the steps around it are still checked — those before it as a chain, those after it
+/// as a chain starting from the last readable expression (so a final answer is still checked
+/// against `∇f(x)`). A diagnostic in the left side or the `at` bindings makes the whole claim
+/// ill-formed.
+fn recover_claim(
+    lowerer: &mut Lowerer,
+    claim: &ast::Claim,
+    diagnostic: Diagnostic,
+    out: &mut Vec<LoweredStatement>,
+) {
     let at = diagnostic.labels.first().map(|l| l.span.start);
-    claim
+    let Some(bad) = claim
         .steps
         .iter()
         .position(|s| at.is_some_and(|at| s.span.start <= at && at < s.span.end))
-        .unwrap_or(claim.steps.len())
-}
-
-/// The claim cut before the step where `diagnostic` points, when at least one step precedes it.
-fn readable_prefix(claim: &ast::Claim, diagnostic: &Diagnostic) -> Option<ast::Claim> {
-    let bad = claim_steps_before(claim, diagnostic);
-    if bad == claim.steps.len() {
-        return None;
+    else {
+        out.push(LoweredStatement::Unreadable {
+            diagnostic,
+            span: claim.span,
+        });
+        return;
+    };
+    let part = |first: ast::Expr, steps: &[ast::Step]| {
+        let (start, end) = (steps.first()?.span.start, steps.last()?.span.end);
+        Some(ast::Claim {
+            first,
+            steps: steps.to_vec(),
+            at: claim.at.clone(),
+            span: Span { start, end },
+        })
+    };
+    let before = part(claim.first.clone(), &claim.steps[..bad]).map(|mut c| {
+        c.span.start = claim.span.start;
+        c
+    });
+    if let Some(before) = before {
+        if let Ok(s) = lowerer.statement(&ast::Statement::Claim(before)) {
+            out.push(s);
+        }
     }
-    let last = claim.steps.get(bad.checked_sub(1)?)?;
-    Some(ast::Claim {
-        first: claim.first.clone(),
-        steps: claim.steps[..bad].to_vec(),
-        at: claim.at.clone(),
-        span: Span {
-            start: claim.span.start,
-            end: last.span.end,
-        },
-    })
+    out.push(LoweredStatement::Unreadable {
+        diagnostic,
+        span: claim.steps[bad].span,
+    });
+    let anchor = match bad.checked_sub(1) {
+        Some(k) => claim.steps[k].expr.clone(),
+        None => claim.first.clone(),
+    };
+    if let Some(after) = part(anchor, &claim.steps[bad + 1..]) {
+        match lowerer.statement(&ast::Statement::Claim(after.clone())) {
+            Ok(s) => out.push(s),
+            Err(d) => recover_claim(lowerer, &after, d, out),
+        }
+    }
 }
 
 /// Declares the symbols of `let` groups in `pool` (used for `--let` text, lowered before the
