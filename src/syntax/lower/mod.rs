@@ -242,48 +242,66 @@ fn recover_claim(
     diagnostic: Diagnostic,
     out: &mut Vec<LoweredStatement>,
 ) {
-    let at = diagnostic.labels.first().map(|l| l.span.start);
-    let Some(bad) = claim
-        .steps
-        .iter()
-        .position(|s| at.is_some_and(|at| s.span.start <= at && at < s.span.end))
-    else {
+    // (left side, the steps not lowered yet, why they did not lower), until a rest lowers; a
+    // loop, so that a long chain of unreadable steps holds one copy of its rest at a time.
+    let mut first = claim.first.clone();
+    let mut steps: Vec<ast::Step> = claim.steps.clone();
+    let mut start = claim.span.start;
+    let mut diagnostic = diagnostic;
+    loop {
+        let at = diagnostic.labels.first().map(|l| l.span.start);
+        let Some(bad) = steps
+            .iter()
+            .position(|s| at.is_some_and(|at| s.span.start <= at && at < s.span.end))
+        else {
+            out.push(LoweredStatement::Unreadable {
+                diagnostic,
+                span: Span {
+                    start,
+                    end: claim.span.end,
+                },
+            });
+            return;
+        };
+        if bad > 0 {
+            let before = ast::Claim {
+                first: first.clone(),
+                steps: steps[..bad].to_vec(),
+                at: claim.at.clone(),
+                span: Span {
+                    start,
+                    end: steps[bad - 1].span.end,
+                },
+            };
+            if let Ok(s) = lowerer.statement(&ast::Statement::Claim(before)) {
+                out.push(s);
+            }
+            first = steps[bad - 1].expr.clone();
+        }
         out.push(LoweredStatement::Unreadable {
             diagnostic,
-            span: claim.span,
+            span: steps[bad].span,
         });
-        return;
-    };
-    let part = |first: ast::Expr, steps: &[ast::Step]| {
-        let (start, end) = (steps.first()?.span.start, steps.last()?.span.end);
-        Some(ast::Claim {
-            first,
-            steps: steps.to_vec(),
+        steps.drain(..=bad);
+        let Some(next) = steps.first() else {
+            return;
+        };
+        start = next.span.start;
+        let rest = ast::Claim {
+            first: first.clone(),
+            steps: steps.clone(),
             at: claim.at.clone(),
-            span: Span { start, end },
-        })
-    };
-    let before = part(claim.first.clone(), &claim.steps[..bad]).map(|mut c| {
-        c.span.start = claim.span.start;
-        c
-    });
-    if let Some(before) = before {
-        if let Ok(s) = lowerer.statement(&ast::Statement::Claim(before)) {
-            out.push(s);
-        }
-    }
-    out.push(LoweredStatement::Unreadable {
-        diagnostic,
-        span: claim.steps[bad].span,
-    });
-    let anchor = match bad.checked_sub(1) {
-        Some(k) => claim.steps[k].expr.clone(),
-        None => claim.first.clone(),
-    };
-    if let Some(after) = part(anchor, &claim.steps[bad + 1..]) {
-        match lowerer.statement(&ast::Statement::Claim(after.clone())) {
-            Ok(s) => out.push(s),
-            Err(d) => recover_claim(lowerer, &after, d, out),
+            span: Span {
+                start,
+                end: claim.span.end,
+            },
+        };
+        match lowerer.statement(&ast::Statement::Claim(rest)) {
+            Ok(s) => {
+                out.push(s);
+                return;
+            }
+            Err(d) => diagnostic = d,
         }
     }
 }
