@@ -426,3 +426,19 @@ fn a_whole_command_ends_at_its_time_limit_or_another_named_limit() {
     let (out, err, code) = nabla(&["simplify", "x + x", "--time-limit", "60"]);
     assert_eq!((out.as_str(), code), ("2x\n", 0), "{err}");
 }
+
+/// A chain whose every step is unreadable is reported step by step (each step ill-formed on its
+/// own; the recovery holds one copy of the chain's rest at a time).
+#[test]
+fn a_long_chain_of_unreadable_steps_is_reported_step_by_step() {
+    let steps = vec!["xA"; 900].join(" = ");
+    let source = format!("let x: ℝ^n, A: ℝ^(m×n)\nclaim x = {steps}\n");
+    let dir = std::env::temp_dir().join(format!("nabla-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("chain.nabla");
+    std::fs::write(&path, source).expect("written");
+    let (out, err, code) = nabla(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out.matches("ill-formed: it cannot be read").count(), 900);
+    std::fs::remove_dir_all(&dir).ok();
+}
