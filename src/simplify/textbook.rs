@@ -54,7 +54,7 @@ fn sum_form(pool: &mut Pool, sum: Id, memo: &mut HashMap<Id, Id>) -> Id {
 }
 
 /// `−σ(σ − 1)a` reads better as `σ(1 − σ)a`: a negative coefficient is absorbed by negating a
-/// sum factor, which is then rewritten in textbook form (so that the rewrite is idempotent). The
+/// sum factor, which is then put in textbook form too (so that the rewrite is idempotent). The
 /// product is built without re-canonicalising, which would undo it.
 fn fold_sign_into_sum(
     pool: &mut Pool,
@@ -75,7 +75,7 @@ fn fold_sign_into_sum(
     else {
         return product;
     };
-    let negated = rewrite(pool, negated, memo);
+    let negated = rewritten_sum(pool, negated, memo);
     let mut out: Vec<Id> = factors.to_vec();
     out[k] = negated;
     let shape = pool.shape(product).clone();
@@ -88,6 +88,21 @@ fn fold_sign_into_sum(
         return out[0];
     }
     pool.intern(Node::Mul(out.into()), shape)
+}
+
+/// A sum negated by [`fold_sign_into_sum`], in textbook form: its terms rewritten (each smaller
+/// than the product the sum came from, so this cannot cycle) and the sum formed from them.
+fn rewritten_sum(pool: &mut Pool, sum: Id, memo: &mut HashMap<Id, Id>) -> Id {
+    let Node::Add(terms) = pool.node(sum).clone() else {
+        return sum;
+    };
+    let rewritten: Vec<Id> = terms.iter().map(|&t| rewrite(pool, t, memo)).collect();
+    let sum = if rewritten[..] == terms[..] {
+        sum
+    } else {
+        pool.add(&rewritten)
+    };
+    sum_form(pool, sum, memo)
 }
 
 /// `−f` when it reads better than `f` with a sign in front: a sum with mostly negative terms
