@@ -517,6 +517,16 @@ fn assert_round_trips(name: &str) {
     assert_eq!(fuzz::roundtrip_target(&committed(name)), Ok(()), "{name}");
 }
 
+/// Found by `diff` (this session's soak): the Jacobian of ‖tanh(σ(x)) − softmax(2x)‖ built a
+/// scalar product of a coefficient and a 1×1 chain, whose chain was built through `mul` again:
+/// each rebuild took the sign out of one end's sum and the orientation moved it to the other, so
+/// the two recursed without end (a stack overflow). The chain is now built from its final
+/// factors.
+#[test]
+fn a_scalar_chain_with_a_coefficient_is_built_once() {
+    fuzz::diff_target(&committed_in("diff", "regression-chain-sign-ping-pong"));
+}
+
 /// A committed regression input of `target`.
 fn committed_in(target: &str, name: &str) -> Vec<u8> {
     std::fs::read(

@@ -505,8 +505,10 @@ impl Pool {
         // A 1×1 chain among other factors is one scalar factor, as `collect_factor` makes it
         // when the product is itself a factor: `y·wᵀx` is `y·(wᵀx)` however it was built.
         if shape.is_scalar() && matrices.len() > 1 && (!scalars.is_empty() || !coeff.is_one()) {
-            let chain = self.mul(&matrices);
-            scalars.push(chain);
+            // The factors are final here (merged, oriented, contents taken out); building the
+            // chain through `mul` again could move a sign back and forth between its ends.
+            let chain = self.intern(Node::Mul(matrices.into()), Shape::scalar());
+            scalars.push(self.cancelled_inner_product(chain).unwrap_or(chain));
             if !coeff.is_one() {
                 scalars.push(self.num(coeff));
             }
