@@ -245,19 +245,13 @@ impl Document {
 
 /// The expressions that derivative operators in `e` differentiate.
 fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut stack = vec![e];
-    let mut out = Vec::new();
-    while let Some(x) = stack.pop() {
-        if !seen.insert(x) {
-            continue;
-        }
-        if let Node::Derivative(d) = pool.node(x) {
-            out.push(d.expr);
-        }
-        stack.extend(pool.node(x).children());
-    }
-    out
+    pool.subexpressions(e)
+        .into_iter()
+        .filter_map(|x| match pool.node(x) {
+            Node::Derivative(d) => Some(d.expr),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Why `value` has no value at the point `binds` (a division by zero, `0/0`, a logarithm of a

@@ -301,19 +301,7 @@ fn scalar_factor(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mi
 
 /// Number of distinct nodes reachable from `e`.
 pub fn dag_size(pool: &Pool, e: Id) -> usize {
-    subexpressions(pool, e).len()
-}
-
-/// The distinct nodes reachable from `e` (itself included), in id order.
-fn subexpressions(pool: &Pool, e: Id) -> BTreeSet<Id> {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![e];
-    while let Some(x) = stack.pop() {
-        if seen.insert(x) {
-            stack.extend(pool.node(x).children());
-        }
-    }
-    seen
+    pool.subexpressions(e).len()
 }
 
 /// Holds only for symmetric A: compare with A replaced by ½(A + Aᵀ).
@@ -371,8 +359,9 @@ const MAX_ASSUMED_QUANTITIES: usize = 8;
 /// Holds only when a scalar quantity of the correct result (a sum of entries, a norm, a trace,
 /// a determinant, an inner product) that the claim lacks equals 1: compare with it replaced by 1.
 fn assumed_one(pool: &mut Pool, c: Id, g: Id, ctx: &StepContext<'_>) -> Vec<Mistake> {
-    let in_claim = subexpressions(pool, c);
-    let mut candidates: Vec<Id> = subexpressions(pool, g)
+    let in_claim = pool.subexpressions(c);
+    let mut candidates: Vec<Id> = pool
+        .subexpressions(g)
         .into_iter()
         .filter(|&q| {
             pool.is_scalar(q)

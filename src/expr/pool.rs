@@ -116,6 +116,18 @@ impl Pool {
         self.index.reserve(additional, |&(h, _)| table_hash(h));
     }
 
+    /// The distinct nodes reachable from `root` (itself included), in id order.
+    pub fn subexpressions(&self, root: Id) -> std::collections::BTreeSet<Id> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![root];
+        while let Some(x) = stack.pop() {
+            if seen.insert(x) {
+                self.node(x).for_each_child(|c| stack.push(c));
+            }
+        }
+        seen
+    }
+
     /// Is the pool empty?
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()

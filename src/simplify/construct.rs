@@ -654,14 +654,7 @@ impl Pool {
             }
             _ => false,
         };
-        let mut at = None;
-        for (i, &f) in factors.iter().enumerate() {
-            if partner(self, f) {
-                at = Some(i);
-                break;
-            }
-        }
-        let Some(at) = at else {
+        let Some(at) = factors.iter().position(|&f| partner(self, f)) else {
             return;
         };
         self.note(Rule::Logistic);

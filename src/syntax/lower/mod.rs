@@ -248,6 +248,15 @@ fn recover_claim(
     let mut steps: Vec<ast::Step> = claim.steps.clone();
     let mut start = claim.span.start;
     let mut diagnostic = diagnostic;
+    // A claim of the same `at` bindings from `first` through `steps`, spanning `start..end`.
+    let part = |first: &ast::Expr, steps: &[ast::Step], start: u32, end: u32| {
+        ast::Statement::Claim(ast::Claim {
+            first: first.clone(),
+            steps: steps.to_vec(),
+            at: claim.at.clone(),
+            span: Span { start, end },
+        })
+    };
     loop {
         let at = diagnostic.labels.first().map(|l| l.span.start);
         let Some(bad) = steps
@@ -264,16 +273,8 @@ fn recover_claim(
             return;
         };
         if bad > 0 {
-            let before = ast::Claim {
-                first: first.clone(),
-                steps: steps[..bad].to_vec(),
-                at: claim.at.clone(),
-                span: Span {
-                    start,
-                    end: steps[bad - 1].span.end,
-                },
-            };
-            if let Ok(s) = lowerer.statement(&ast::Statement::Claim(before)) {
+            let before = part(&first, &steps[..bad], start, steps[bad - 1].span.end);
+            if let Ok(s) = lowerer.statement(&before) {
                 out.push(s);
             }
             first = steps[bad - 1].expr.clone();
@@ -287,16 +288,7 @@ fn recover_claim(
             return;
         };
         start = next.span.start;
-        let rest = ast::Claim {
-            first: first.clone(),
-            steps: steps.clone(),
-            at: claim.at.clone(),
-            span: Span {
-                start,
-                end: claim.span.end,
-            },
-        };
-        match lowerer.statement(&ast::Statement::Claim(rest)) {
+        match lowerer.statement(&part(&first, &steps, start, claim.span.end)) {
             Ok(s) => {
                 out.push(s);
                 return;
