@@ -40,6 +40,20 @@ impl Default for Limits {
 /// The index of the scalar shape in a pool's table of shapes.
 const SCALAR_SHAPE: u32 = 0;
 
+/// The end of a list of parents (see `Pool::first_parent`).
+const NO_PARENT: u32 = u32::MAX;
+
+/// How many parents a node lists (see `Pool::first_parent`); more go into the index.
+const LISTED_PARENTS: usize = 8;
+
+/// Whether [`Pool::stored`] found a node, and if not where it is to be entered.
+enum Stored {
+    Found(Id),
+    /// Not stored: list it after this node among its anchor's parents (`NO_PARENT`: first),
+    /// or (`None`) enter it in the index.
+    New(Option<u32>),
+}
+
 /// The arena: nodes, their shapes, and the symbol table.
 ///
 /// An [`Id`] means something only in the pool that returned it: the accessors (`node`, `shape`,
@@ -57,10 +71,19 @@ pub struct Pool {
     /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
     /// ordering distinct expressions rarely needs to recurse.
     keys: Vec<(u32, u64)>,
-    /// (short hash of a node, its id) for every stored node, found by hash and compared by
-    /// content, so each node is stored once, in `nodes`. Eight bytes a slot: the table is probed
-    /// at random for every node built, so its size decides how much of it stays in cache.
+    /// (short hash of a node, its id), found by hash and compared by content, for every stored
+    /// node not listed as a parent (below). Eight bytes a slot.
     index: HashTable<(u32, Id)>,
+    /// Per node: the first of the parents listed under it ([`NO_PARENT`]: none). A node with
+    /// children is listed under its *anchor* (its newest child that is not a number, see
+    /// [`Pool::anchor`]) if fewer than [`LISTED_PARENTS`] are listed there already, else
+    /// entered in `index`. The nodes a sweep builds are mostly made from nodes built just
+    /// before, so they are found or known new from a short list that is still in cache,
+    /// instead of probing the index at random — a cache miss per node once the pool outgrows
+    /// the cache, which made large gradients slower per node than small ones.
+    first_parent: Vec<u32>,
+    /// Per node: the next parent listed under the same anchor ([`NO_PARENT`]: the last).
+    next_sibling: Vec<u32>,
     /// Ids of the integers −16..=16 once created (they are built constantly).
     small_ints: Vec<Option<Id>>,
     /// Ids of the other machine-integer constants created (looked up without hashing a node).
@@ -113,7 +136,8 @@ impl Pool {
         self.nodes.reserve(additional);
         self.shape_of.reserve(additional);
         self.keys.reserve(additional);
-        self.index.reserve(additional, |&(h, _)| table_hash(h));
+        self.first_parent.reserve(additional);
+        self.next_sibling.reserve(additional);
     }
 
     /// The distinct nodes reachable from `root` (itself included), in id order.
@@ -190,10 +214,11 @@ impl Pool {
     /// gradient's instructions; the structural key computed for every new node indexes them
     /// anyway.
     pub fn try_intern(&mut self, node: Node, shape: Shape) -> Result<Id, InvalidNode> {
-        let hash = node_hash(&node);
-        if let Some(id) = self.lookup_hashed(hash, &node) {
-            return Ok(id);
-        }
+        let anchor = self.anchor(&node);
+        let entry = match self.stored(anchor, &node) {
+            Stored::Found(id) => return Ok(id),
+            Stored::New(entry) => entry,
+        };
         super::arity::validate(&node, self.symbols.len())?;
         let id = Id(self.nodes.len() as u32);
         let (key, operator_below) = self.structural_key(&node);
@@ -204,17 +229,63 @@ impl Pool {
         let shape = self.shape_number(shape);
         self.shape_of.push(shape);
         self.keys.push(key);
-        self.index
-            .insert_unique(table_hash(hash), (hash, id), |&(h, _)| table_hash(h));
+        self.first_parent.push(NO_PARENT);
+        self.next_sibling.push(NO_PARENT);
+        match (anchor, entry) {
+            (Some(a), Some(NO_PARENT)) => self.first_parent[a.index()] = id.0,
+            (Some(_), Some(last)) => self.next_sibling[last as usize] = id.0,
+            _ => {
+                let hash = node_hash(self.node(id));
+                self.index
+                    .insert_unique(table_hash(hash), (hash, id), |&(h, _)| table_hash(h));
+            }
+        }
         Ok(id)
     }
 
-    fn lookup_hashed(&self, hash: u32, node: &Node) -> Option<Id> {
-        self.index
-            .find(table_hash(hash), |&(h, id)| {
-                h == hash && self.nodes[id.index()] == *node
-            })
-            .map(|&(_, id)| id)
+    /// Whether a node equal to `node` (whose anchor is `anchor`) is stored: among the parents
+    /// listed under its anchor, else in the index — which need not be searched when the list
+    /// is not full.
+    fn stored(&self, anchor: Option<Id>, node: &Node) -> Stored {
+        if let Some(a) = anchor {
+            let mut p = self.first_parent[a.index()];
+            let mut last = NO_PARENT;
+            let mut len = 0;
+            while p != NO_PARENT {
+                if self.nodes[p as usize] == *node {
+                    return Stored::Found(Id(p));
+                }
+                last = p;
+                len += 1;
+                p = self.next_sibling[p as usize];
+            }
+            if len < LISTED_PARENTS {
+                return Stored::New(Some(last));
+            }
+        }
+        let hash = node_hash(node);
+        match self.index.find(table_hash(hash), |&(h, id)| {
+            h == hash && self.nodes[id.index()] == *node
+        }) {
+            Some(&(_, id)) => Stored::Found(id),
+            None => Stored::New(None),
+        }
+    }
+
+    /// The child a node is listed under as a parent: the one with the highest id (built last)
+    /// that is not a number (numbers are children of very many nodes), or the highest if all
+    /// are numbers; none for a leaf.
+    fn anchor(&self, node: &Node) -> Option<Id> {
+        let mut newest = None;
+        let mut newest_number = None;
+        node.for_each_child(|c| {
+            if matches!(self.nodes[c.index()], Node::Num(_)) {
+                newest_number = newest_number.max(Some(c));
+            } else {
+                newest = newest.max(Some(c));
+            }
+        });
+        newest.or(newest_number)
     }
 
     /// Does the expression contain an unevaluated derivative operator or `at` substitution?
@@ -288,7 +359,10 @@ impl Pool {
 
     /// The id of a node if it is already stored.
     pub fn find(&self, node: &Node) -> Option<Id> {
-        self.lookup_hashed(node_hash(node), node)
+        match self.stored(self.anchor(node), node) {
+            Stored::Found(id) => Some(id),
+            Stored::New(_) => None,
+        }
     }
 
     /// The symbol behind an id.
@@ -492,5 +566,47 @@ mod tests {
             b.write(n.to_string().as_bytes());
             assert_eq!(a.finish(), b.finish(), "{n}");
         }
+    }
+
+    /// Every node is stored once whichever way it is found: listed under its anchor, in the
+    /// index once the anchor's list is full, a leaf, or a node whose children are all numbers.
+    #[test]
+    fn each_node_is_stored_once() {
+        let mut pool = Pool::new();
+        let x = pool
+            .declare(
+                "x",
+                Shape::scalar(),
+                Assumptions::default(),
+                SymbolOrigin::Declared,
+            )
+            .unwrap();
+        let x = pool.intern(Node::Sym(x), Shape::scalar());
+        let numbers: Vec<Id> = (0..3 * LISTED_PARENTS as i64)
+            .map(|k| pool.intern(Node::Num(Number::int(k + 2)), Shape::scalar()))
+            .collect();
+        let build = |pool: &mut Pool| -> Vec<Id> {
+            let mut ids = Vec::new();
+            for &k in &numbers {
+                // Listed under x (the number is newer but is not an anchor), then indexed.
+                ids.push(pool.intern(Node::Mul(Box::new([k, x])), Shape::scalar()));
+                ids.push(pool.intern(Node::Pow(x, k), Shape::scalar()));
+                // Only numbers as children: listed under the newest number.
+                ids.push(pool.intern(Node::Pow(k, numbers[0]), Shape::scalar()));
+                ids.push(pool.intern(Node::Num(Number::ratio(1, 2)), Shape::scalar()));
+            }
+            ids
+        };
+        let first = build(&mut pool);
+        let len = pool.len();
+        let again = build(&mut pool);
+        assert_eq!(first, again);
+        assert_eq!(pool.len(), len);
+        let distinct: std::collections::BTreeSet<Id> = first.iter().copied().collect();
+        assert_eq!(distinct.len(), 3 * numbers.len() + 1);
+        for &id in &first {
+            assert_eq!(pool.find(&pool.node(id).clone()), Some(id));
+        }
+        assert_eq!(pool.find(&Node::Pow(numbers[1], x)), None);
     }
 }
