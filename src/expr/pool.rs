@@ -276,16 +276,20 @@ impl Pool {
     /// that is not a number (numbers are children of very many nodes), or the highest if all
     /// are numbers; none for a leaf.
     fn anchor(&self, node: &Node) -> Option<Id> {
+        let is_number = |c: Id| matches!(self.nodes[c.index()], Node::Num(_));
         let mut newest = None;
-        let mut newest_number = None;
+        node.for_each_child(|c| newest = newest.max(Some(c)));
+        // Usually the newest child is not a number: one look at it, not at every child.
+        if !is_number(newest?) {
+            return newest;
+        }
+        let mut newest_other = None;
         node.for_each_child(|c| {
-            if matches!(self.nodes[c.index()], Node::Num(_)) {
-                newest_number = newest_number.max(Some(c));
-            } else {
-                newest = newest.max(Some(c));
+            if !is_number(c) {
+                newest_other = newest_other.max(Some(c));
             }
         });
-        newest.or(newest_number)
+        newest_other.or(newest)
     }
 
     /// Does the expression contain an unevaluated derivative operator or `at` substitution?

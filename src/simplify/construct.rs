@@ -637,7 +637,8 @@ impl Pool {
     }
 
     /// `eᵗ/(1 + eᵗ) = eᵗ·σ(−t) = σ(t)`: the factors `exp(t)` and `1/(exp(t) + 1)` (or `σ(−t)`)
-    /// of a product, or operands of an elementwise one, become `σ(t)`.
+    /// of a product, or operands of an elementwise one, become `σ(t)`, in order among sorted
+    /// factors.
     fn merge_logistic(&mut self, factors: &mut Vec<Id>) {
         let exponent = factors.iter().find_map(|&f| match self.node(f) {
             Node::Apply(Func::Exp, args) => Some((f, args[0])),
@@ -646,8 +647,15 @@ impl Pool {
         let Some((exp, t)) = exponent else {
             return;
         };
-        let partner = |pool: &mut Pool, f: Id| match pool.node(f).clone() {
-            Node::Apply(Func::Sigmoid, args) => pool.neg(args[0]) == t,
+        // −t is built once, and only if there is a σ to compare it with: a product can hold
+        // many σ factors (a deep composition's derivative does), and negating each of them
+        // made such products cost quadratic time.
+        let minus_t = factors
+            .iter()
+            .any(|&f| matches!(self.node(f), Node::Apply(Func::Sigmoid, _)))
+            .then(|| self.neg(t));
+        let partner = |pool: &Pool, f: Id| match *pool.node(f) {
+            Node::Apply(Func::Sigmoid, ref args) => Some(args[0]) == minus_t,
             Node::Pow(sum, k) | Node::HadamardPow(sum, k) => {
                 pool.as_number(k).is_some_and(|k| k == &Number::int(-1))
                     && pool.exp_plus_one(sum) == Some(t)
@@ -661,8 +669,9 @@ impl Pool {
         factors.remove(at);
         factors.retain(|&f| f != exp);
         let sigma = self.apply(Func::Sigmoid, &[t]);
-        factors.push(sigma);
-        factors.sort_by(|a, b| structural_cmp(self, *a, *b));
+        // Inserted in order rather than sorting the product anew (a long product sorts slowly).
+        let at = factors.partition_point(|&f| structural_cmp(self, f, sigma).is_lt());
+        factors.insert(at, sigma);
     }
 
     /// `v` when `sum` is exactly `exp(v) + 1` (or, entrywise, `exp(v) + 𝟙`).
