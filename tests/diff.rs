@@ -2,6 +2,8 @@
 //! textbook form (id equality, where that form is canonical) and ALWAYS with central finite
 //! differences on random instances; Rosenbrock at n = 200; random scalar expressions.
 
+#[path = "diff/composition.rs"]
+mod composition;
 #[path = "diff/operators.rs"]
 mod operators;
 #[path = "diff/random.rs"]
