@@ -51,7 +51,7 @@ DESCRIPTIONS = {
     "matrix_hess_least_squares": "∇ₓ² ½‖Ax − b‖² (A: m×n, symbolic)",
     "eval_rosenbrock_grad": "evaluate ∇ Rosenbrock at 10,000 points, n = 1000",
 }
-SCALING = [("grad_rosenbrock", [10, 100, 1000, 3000, 10000, 30000, 100000, 300000]),
+SCALING = [("grad_rosenbrock", [10, 100, 1000, 3000, 10000, 30000, 100000, 300000, 1000000]),
            ("hess_rosenbrock", [10, 100, 300, 1000, 2000, 3000, 5000, 10000])]
 QUICK_SIZES = {"grad_rosenbrock": ["10", "100"], "hess_rosenbrock": ["10"],
                "grad_composition": ["10"], "expand": ["5,10"],
