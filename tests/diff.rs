@@ -18,3 +18,5 @@ mod table;
 mod table_gradients;
 #[path = "diff/table_second_order.rs"]
 mod table_second_order;
+#[path = "../benches/support/workloads.rs"]
+mod workloads;

@@ -1,7 +1,7 @@
 //! The benchmark workloads, built once here and shared by `benches/differentiate.rs`,
 //! `benches/evaluate.rs`, `benches/check.rs`, `examples/profile_rosenbrock.rs`,
-//! `examples/profile_check.rs`, `examples/profile_evaluate.rs` and `examples/peer_tasks.rs` (each
-//! includes this file with `#[path]`; not every one uses all of it).
+//! `examples/profile_check.rs`, `examples/profile_evaluate.rs`, `examples/peer_tasks.rs` and
+//! `tests/diff.rs` (each includes this file with `#[path]`; not every one uses all of it).
 #![allow(dead_code)]
 
 use nabla::expr::{Assumptions, Func, Id, Number, Pool, Shape, SymbolId, SymbolOrigin};

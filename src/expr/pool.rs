@@ -49,9 +49,12 @@ const LISTED_PARENTS: usize = 8;
 /// Whether [`Pool::stored`] found a node, and if not where it is to be entered.
 enum Stored {
     Found(Id),
-    /// Not stored: list it after this node among its anchor's parents (`NO_PARENT`: first),
-    /// or (`None`) enter it in the index.
-    New(Option<u32>),
+    /// Not stored; the first parent listed under this anchor.
+    FirstUnder(Id),
+    /// Not stored; listed after this parent (the last listed under its anchor).
+    After(u32),
+    /// Not stored; entered in the index.
+    Indexed,
 }
 
 /// The arena: nodes, their shapes, and the symbol table.
@@ -214,11 +217,10 @@ impl Pool {
     /// gradient's instructions; the structural key computed for every new node indexes them
     /// anyway.
     pub fn try_intern(&mut self, node: Node, shape: Shape) -> Result<Id, InvalidNode> {
-        let anchor = self.anchor(&node);
-        let entry = match self.stored(anchor, &node) {
-            Stored::Found(id) => return Ok(id),
-            Stored::New(entry) => entry,
-        };
+        let entry = self.stored(self.anchor(&node), &node);
+        if let Stored::Found(id) = entry {
+            return Ok(id);
+        }
         super::arity::validate(&node, self.symbols.len())?;
         let id = Id(self.nodes.len() as u32);
         let (key, operator_below) = self.structural_key(&node);
@@ -231,14 +233,15 @@ impl Pool {
         self.keys.push(key);
         self.first_parent.push(NO_PARENT);
         self.next_sibling.push(NO_PARENT);
-        match (anchor, entry) {
-            (Some(a), Some(NO_PARENT)) => self.first_parent[a.index()] = id.0,
-            (Some(_), Some(last)) => self.next_sibling[last as usize] = id.0,
-            _ => {
+        match entry {
+            Stored::FirstUnder(anchor) => self.first_parent[anchor.index()] = id.0,
+            Stored::After(last) => self.next_sibling[last as usize] = id.0,
+            Stored::Indexed => {
                 let hash = node_hash(self.node(id));
                 self.index
                     .insert_unique(table_hash(hash), (hash, id), |&(h, _)| table_hash(h));
             }
+            Stored::Found(_) => {} // (returned above)
         }
         Ok(id)
     }
@@ -259,8 +262,11 @@ impl Pool {
                 len += 1;
                 p = self.next_sibling[p as usize];
             }
+            if last == NO_PARENT {
+                return Stored::FirstUnder(a);
+            }
             if len < LISTED_PARENTS {
-                return Stored::New(Some(last));
+                return Stored::After(last);
             }
         }
         let hash = node_hash(node);
@@ -268,7 +274,7 @@ impl Pool {
             h == hash && self.nodes[id.index()] == *node
         }) {
             Some(&(_, id)) => Stored::Found(id),
-            None => Stored::New(None),
+            None => Stored::Indexed,
         }
     }
 
@@ -365,7 +371,7 @@ impl Pool {
     pub fn find(&self, node: &Node) -> Option<Id> {
         match self.stored(self.anchor(node), node) {
             Stored::Found(id) => Some(id),
-            Stored::New(_) => None,
+            _ => None,
         }
     }
 
