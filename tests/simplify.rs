@@ -55,6 +55,47 @@ fn like_terms_merge_and_cancel() {
     assert_eq!(a, b);
 }
 
+/// The content and primitive part of a sum, asked for once, again (remembered), and in a copy
+/// of the pool, are the same and multiply back to the sum.
+#[test]
+fn primitive_parts_are_remembered_per_sum() {
+    use nabla::expr::Number;
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let y = f.scalar("y");
+    let p = &mut f.pool;
+    let four_y = p.scale(Number::int(4), y);
+    let two_x = p.scale(Number::int(2), x);
+    let not_primitive = p.sub(two_x, four_y);
+    let primitive = p.add(&[x, y]);
+    let three_x = p.scale(Number::int(3), x);
+    let six_y = p.scale(Number::int(6), y);
+    let thrice = p.add(&[three_x, six_y]);
+    for sum in [
+        not_primitive,
+        thrice,
+        primitive,
+        not_primitive,
+        thrice,
+        primitive,
+    ] {
+        let first = p.primitive_part(sum);
+        assert_eq!(p.primitive_part(sum), first);
+        assert_eq!(p.clone().primitive_part(sum), first);
+        let (content, part) = first;
+        assert_eq!(p.scale(content, part), sum);
+    }
+    let (content, part) = p.primitive_part(not_primitive);
+    assert_eq!(content, Number::int(-2));
+    let expected = {
+        let two_y = p.scale(Number::int(2), y);
+        p.sub(two_y, x)
+    };
+    assert_eq!(part, expected);
+    assert_eq!(p.primitive_part(thrice).0, Number::int(3));
+    assert_eq!(p.primitive_part(primitive), (Number::one(), primitive));
+}
+
 #[test]
 fn powers_merge_in_products() {
     let mut f = Fixture::new();

@@ -102,12 +102,13 @@ struct Sweep<'p> {
 /// An adjoint: an expression, or a scalar chain-rule product `g·f′(u₁)·f′(u₂)⋯` kept as a
 /// chain of factors, built as one canonical product only where its value is needed. Down a
 /// deep composition, extending a canonical product one factor at a time would rebuild a
-/// product whose length grows with the depth at every level.
+/// product whose length grows with the depth at every level. (Eight bytes: a sweep keeps
+/// about one per node it visits.)
 #[derive(Clone, Copy)]
 enum Adjoint {
     Expr(Id),
     /// The index of the chain's last `Link`.
-    Chain(usize),
+    Chain(u32),
 }
 
 /// One factor of an unevaluated product: `rest · factor`.
@@ -118,16 +119,19 @@ struct Link {
     value: Option<Id>,
 }
 
-/// The adjoint contributions collected for one node (almost always exactly one).
+/// The adjoint contributions collected for one node (almost always exactly one, so several
+/// are boxed: a slot is sixteen bytes).
 enum Parts {
     One(Adjoint),
-    Many(Vec<Adjoint>),
+    // (Boxed so that the rare case does not double the size of every slot.)
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<Adjoint>>),
 }
 
 impl Parts {
     fn push(&mut self, a: Adjoint) {
         match self {
-            Parts::One(first) => *self = Parts::Many(vec![*first, a]),
+            Parts::One(first) => *self = Parts::Many(Box::new(vec![*first, a])),
             Parts::Many(all) => all.push(a),
         }
     }
@@ -172,7 +176,7 @@ impl<'p> Sweep<'p> {
         let base = loop {
             match at {
                 Adjoint::Expr(id) => break id,
-                Adjoint::Chain(i) => match self.links.get(i) {
+                Adjoint::Chain(i) => match self.links.get(i as usize) {
                     Some(Link { value: Some(v), .. }) => break *v,
                     Some(link) => {
                         factors.push(link.factor);
@@ -188,7 +192,7 @@ impl<'p> Sweep<'p> {
         factors.push(base);
         factors.reverse();
         let v = self.pool.mul(&factors);
-        if let Some(link) = self.links.get_mut(top) {
+        if let Some(link) = self.links.get_mut(top as usize) {
             link.value = Some(v);
         }
         v
@@ -196,18 +200,22 @@ impl<'p> Sweep<'p> {
 
     /// The scalar product `g·f₁⋯fₖ`, left unevaluated when that is allowed.
     fn times(&mut self, g: Adjoint, factors: &[Id]) -> Adjoint {
-        if !self.lazy || factors.iter().any(|&f| self.pool.is_zero(f)) {
+        // (Links are numbered in 32 bits; past that, which memory would not reach, products
+        // are built at once.)
+        let room = u32::try_from(self.links.len() + factors.len()).is_ok();
+        if !self.lazy || !room || factors.iter().any(|&f| self.pool.is_zero(f)) {
             let mut all = vec![self.value(g)];
             all.extend_from_slice(factors);
             return Adjoint::Expr(self.pool.mul(&all));
         }
         factors.iter().fold(g, |rest, &factor| {
+            let last = self.links.len() as u32;
             self.links.push(Link {
                 rest,
                 factor,
                 value: None,
             });
-            Adjoint::Chain(self.links.len() - 1)
+            Adjoint::Chain(last)
         })
     }
 
@@ -659,4 +667,18 @@ fn power_adjoint(pool: &mut Pool, x: Id, k: i64, g: Id) -> Id {
         terms.push(pool.mul(&[at, g, bt]));
     }
     pool.add(&terms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sweep keeps a slot per node it visits and a link per chain-rule factor: both stay
+    /// small (millions of them at large n).
+    #[test]
+    fn sweep_records_stay_small() {
+        assert_eq!(std::mem::size_of::<Adjoint>(), 8);
+        assert_eq!(std::mem::size_of::<Option<Parts>>(), 16);
+        assert_eq!(std::mem::size_of::<Link>(), 20);
+    }
 }

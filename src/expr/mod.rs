@@ -3,6 +3,7 @@
 
 mod arity;
 mod id_set;
+mod ids;
 mod node;
 mod number;
 mod order;
@@ -12,7 +13,7 @@ mod symbol;
 
 pub use arity::InvalidNode;
 pub use id_set::{IdIndex, IdSet};
-pub use node::{Derivative, DerivativeKind, Func, Id, Node, NormKind};
+pub use node::{Derivative, DerivativeKind, Func, Id, Ids, Node, NormKind};
 pub use number::Number;
 pub use order::structural_cmp;
 pub use pool::{Limits, Pool};

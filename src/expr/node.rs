@@ -1,5 +1,6 @@
 //! The expression nodes. Children are [`Id`]s into a [`Pool`](super::Pool); nodes carry no spans.
 
+pub use super::ids::Ids;
 use super::number::Number;
 use super::shape::{Dim, Shape};
 use super::symbol::SymbolId;
@@ -181,21 +182,21 @@ pub enum Node {
     /// The zero vector or matrix (the scalar zero is `Num(0)`).
     Zero(Box<Shape>),
     /// A sum of terms of one shape.
-    Add(Box<[Id]>),
+    Add(Ids),
     /// A product: a rational coefficient first (omitted when 1), then scalar factors in canonical
     /// order, then non-scalar factors in multiplication order.
-    Mul(Box<[Id]>),
+    Mul(Ids),
     /// A power: scalar base with scalar exponent (√x is x^(1/2)), or a square matrix to an integer
     /// power (A⁻¹ is A^(−1)).
     Pow(Id, Id),
     /// A transpose; canonical forms keep it only on symbols and atoms.
     Transpose(Id),
     /// An elementwise product of operands of one shape.
-    Hadamard(Box<[Id]>),
+    Hadamard(Ids),
     /// A Kronecker product.
     Kron(Id, Id),
     /// A built-in function applied to its arguments.
-    Apply(Func, Box<[Id]>),
+    Apply(Func, Ids),
     /// A literal matrix of scalar entries, row-major.
     Matrix {
         /// Number of rows.
@@ -203,11 +204,11 @@ pub enum Node {
         /// Number of columns.
         cols: u32,
         /// The entries, row by row.
-        entries: Box<[Id]>,
+        entries: Ids,
     },
     /// An entry of a vector (`xᵢ`, one index) or matrix (`A_{ij}`, two indices); indices are
     /// 1-based scalar expressions.
-    Component(Id, Box<[Id]>),
+    Component(Id, Ids),
     /// `∑_{index = lower}^{upper} body`.
     Sum {
         /// The bound index symbol.

@@ -4,6 +4,7 @@
 use super::arity::InvalidNode;
 use super::id_set::IdSet;
 use super::node::{Id, Node};
+use super::number::Number;
 use super::shape::Shape;
 use super::symbol::{Assumptions, Symbol, SymbolId, SymbolOrigin};
 use hashbrown::HashTable;
@@ -71,9 +72,8 @@ pub struct Pool {
     shapes: Vec<Shape>,
     /// Shape → its index in `shapes`.
     shape_index: FxHashMap<Shape, u32>,
-    /// Per node: height (leaves are 1) and a structural hash, both independent of ids, so that
-    /// ordering distinct expressions rarely needs to recurse.
-    keys: Vec<(u32, u64)>,
+    /// Per node: its structural key and what is known of its primitive part.
+    facts: Vec<Facts>,
     /// (short hash of a node, its id), found by hash and compared by content, for every stored
     /// node not listed as a parent (below). Eight bytes a slot.
     index: HashTable<(u32, Id)>,
@@ -101,9 +101,31 @@ pub struct Pool {
     pub limits: Limits,
     /// The rules applied, when recording (see `simplify::rules`).
     pub(crate) trace: Option<Vec<crate::simplify::Rule>>,
-    /// Memo of `primitive_part` of sums: (content, primitive part).
-    pub(crate) primitive_memo: FxHashMap<Id, (super::Number, Id)>,
+    /// The primitive parts remembered for sums that are not primitive: (content, primitive
+    /// part), numbered by [`Facts::primitive`].
+    primitive_parts: Vec<(Number, Id)>,
 }
+
+/// What the pool keeps per node beside the node itself (sixteen bytes).
+#[derive(Clone, Copy, Debug)]
+struct Facts {
+    /// Height: leaves are 1. With `hash`, the structural key (independent of ids), so that
+    /// ordering distinct expressions rarely needs to recurse.
+    height: u32,
+    /// The primitive part of a sum, once asked for: 0 not known, 1 the sum itself (its
+    /// content is 1), k ≥ 2 entry k − 2 of `Pool::primitive_parts`. Kept per node rather than
+    /// in a map because a sweep asks for it about once per sum it builds, and a map probed at
+    /// random costs a cache miss per question once the pool outgrows the cache.
+    primitive: u32,
+    /// The structural hash.
+    hash: u64,
+}
+
+/// [`Facts::primitive`]: not known yet.
+const PRIMITIVE_UNKNOWN: u32 = 0;
+
+/// [`Facts::primitive`]: the sum is its own primitive part.
+const PRIMITIVE_ITSELF: u32 = 1;
 
 impl Pool {
     /// An empty pool with default limits.
@@ -138,7 +160,7 @@ impl Pool {
         let additional = additional.min(self.limits.max_nodes.saturating_sub(self.nodes.len()));
         self.nodes.reserve(additional);
         self.shape_of.reserve(additional);
-        self.keys.reserve(additional);
+        self.facts.reserve(additional);
         self.first_parent.reserve(additional);
         self.next_sibling.reserve(additional);
     }
@@ -223,14 +245,18 @@ impl Pool {
         }
         super::arity::validate(&node, self.symbols.len())?;
         let id = Id(self.nodes.len() as u32);
-        let (key, operator_below) = self.structural_key(&node);
+        let ((height, hash), operator_below) = self.structural_key(&node);
         if operator_below || matches!(node, Node::Derivative(_) | Node::At(..)) {
             self.operators.insert(id);
         }
         self.nodes.push(node);
         let shape = self.shape_number(shape);
         self.shape_of.push(shape);
-        self.keys.push(key);
+        self.facts.push(Facts {
+            height,
+            primitive: PRIMITIVE_UNKNOWN,
+            hash,
+        });
         self.first_parent.push(NO_PARENT);
         self.next_sibling.push(NO_PARENT);
         match entry {
@@ -323,7 +349,29 @@ impl Pool {
 
     /// Height and structural hash of an expression (see [`structural_cmp`](super::structural_cmp)).
     pub fn key(&self, id: Id) -> (u32, u64) {
-        self.keys[id.index()]
+        let facts = &self.facts[id.index()];
+        (facts.height, facts.hash)
+    }
+
+    /// The remembered content and primitive part of a sum, if any (see
+    /// `Pool::primitive_part`).
+    pub(crate) fn remembered_primitive_part(&self, sum: Id) -> Option<(Number, Id)> {
+        match self.facts[sum.index()].primitive {
+            PRIMITIVE_UNKNOWN => None,
+            PRIMITIVE_ITSELF => Some((Number::one(), sum)),
+            k => self.primitive_parts.get(k as usize - 2).cloned(),
+        }
+    }
+
+    /// Remembers the content and primitive part of a sum.
+    pub(crate) fn remember_primitive_part(&mut self, sum: Id, content: &Number, primitive: Id) {
+        let k = if content.is_one() && primitive == sum {
+            PRIMITIVE_ITSELF
+        } else {
+            self.primitive_parts.push((content.clone(), primitive));
+            u32::try_from(self.primitive_parts.len() + 1).unwrap_or(PRIMITIVE_UNKNOWN)
+        };
+        self.facts[sum.index()].primitive = k;
     }
 
     /// Height and structural hash of a node about to be stored: the hash mixes the node's kind
@@ -359,7 +407,11 @@ impl Pool {
         };
         let (mut height, mut operator_below) = (0, false);
         node.for_each_child(|c| {
-            let (ch, chash) = self.keys[c.index()];
+            let Facts {
+                height: ch,
+                hash: chash,
+                ..
+            } = self.facts[c.index()];
             height = height.max(ch);
             h.write_word(chash);
             operator_below |= self.operators.contains(&c);
@@ -531,19 +583,19 @@ mod tests {
             Node::Identity(Box::new(Dim::symbol("n"))),
             Node::Ones(Box::new(Shape::scalar())),
             Node::Zero(Box::new(Shape::scalar())),
-            Node::Add(Box::new([])),
-            Node::Mul(Box::new([])),
+            Node::Add([].into()),
+            Node::Mul([].into()),
             Node::Pow(Id(0), Id(0)),
             Node::Transpose(Id(0)),
-            Node::Hadamard(Box::new([])),
+            Node::Hadamard([].into()),
             Node::Kron(Id(0), Id(0)),
-            Node::Apply(Func::Sin, Box::new([])),
+            Node::Apply(Func::Sin, [].into()),
             Node::Matrix {
                 rows: 1,
                 cols: 1,
-                entries: Box::new([]),
+                entries: [].into(),
             },
-            Node::Component(Id(0), Box::new([])),
+            Node::Component(Id(0), [].into()),
             Node::Sum {
                 index: crate::expr::SymbolId(0),
                 lower: Id(0),
@@ -607,7 +659,7 @@ mod tests {
             let mut ids = Vec::new();
             for &k in &numbers {
                 // Listed under x (the number is newer but is not an anchor), then indexed.
-                ids.push(pool.intern(Node::Mul(Box::new([k, x])), Shape::scalar()));
+                ids.push(pool.intern(Node::Mul([k, x].into()), Shape::scalar()));
                 ids.push(pool.intern(Node::Pow(x, k), Shape::scalar()));
                 // Only numbers as children: listed under the newest number.
                 ids.push(pool.intern(Node::Pow(k, numbers[0]), Shape::scalar()));

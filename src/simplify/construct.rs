@@ -3,7 +3,9 @@
 //! transposes pushed onto atoms as the expression is made.
 
 use super::rules::Rule;
-use crate::expr::{structural_cmp, Derivative, Dim, Func, Id, Node, Number, Pool, Shape, SymbolId};
+use crate::expr::{
+    structural_cmp, Derivative, Dim, Func, Id, Ids, Node, Number, Pool, Shape, SymbolId,
+};
 use std::cmp::Ordering;
 
 /// Products with at least this many scalar factors are merged into rather than re-sorted.
@@ -144,7 +146,7 @@ impl Pool {
     /// The factors of the product `id` after its leading coefficient (`rest_len` of them), as one
     /// expression.
     fn mul_rest(&mut self, id: Id, rest_len: usize) -> Id {
-        let rest: Box<[Id]> = match self.node(id) {
+        let rest: Ids = match self.node(id) {
             Node::Mul(fs) if rest_len == 1 => return fs[1],
             Node::Mul(fs) => fs[1..].into(),
             _ => return id,
@@ -303,15 +305,15 @@ impl Pool {
         // Memoised, except while recording rules (a repeat must record them again).
         let memo = self.trace.is_none();
         if memo {
-            if let Some((c, p)) = self.primitive_memo.get(&sum) {
-                return (c.clone(), *p);
+            if let Some(known) = self.remembered_primitive_part(sum) {
+                return known;
             }
         }
-        let r = self.primitive_part_uncached(sum);
+        let (content, primitive) = self.primitive_part_uncached(sum);
         if memo && matches!(self.node(sum), Node::Add(_)) {
-            self.primitive_memo.insert(sum, r.clone());
+            self.remember_primitive_part(sum, &content, primitive);
         }
-        r
+        (content, primitive)
     }
 
     fn primitive_part_uncached(&mut self, sum: Id) -> (Number, Id) {
@@ -399,13 +401,13 @@ impl Pool {
         }
         let Some(skip) = from else {
             let c = self.num(c);
-            return Some(self.intern(Node::Mul(Box::new([c, t])), Shape::scalar()));
+            return Some(self.intern(Node::Mul([c, t].into()), Shape::scalar()));
         };
         if c.is_one() {
             return Some(self.mul_rest(t, self.mul_len(t) - 1));
         }
         let c = self.num(c);
-        let factors: Box<[Id]> = match self.node(t) {
+        let factors: Ids = match self.node(t) {
             Node::Mul(fs) => std::iter::once(c)
                 .chain(fs[skip..].iter().copied())
                 .collect(),
