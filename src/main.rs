@@ -14,6 +14,7 @@ Examples:
   nabla hess 'xᵀAx' --wrt x --let 'A: ℝ^(n×n), x: ℝ^n'
   nabla jac 'Ax' --wrt x --let 'A: ℝ^(m×n), x: ℝ^n' --layout denominator
   nabla diff 'x sin x' --wrt x
+  nabla taylor 'eˣ sin x' --wrt x --order 3
   nabla check homework.nabla
   nabla check lsq.nabla --data A=A.csv --data b=b.npy --plot path.svg
   nabla demo
@@ -47,6 +48,8 @@ enum Command {
     Jac(DerivativeArgs),
     /// Partial or ordinary derivative (several variables: a mixed partial, in order).
     Diff(DerivativeArgs),
+    /// Taylor polynomial of a scalar expression in one scalar variable (about 0 unless --at).
+    Taylor(TaylorArgs),
     /// Check the claims of derivation files: every step proved, confirmed or refuted.
     Check(CheckArgs),
     /// Write a worked solution: every step with the rule it uses (LaTeX, Markdown or Unicode).
@@ -153,6 +156,21 @@ struct DerivativeArgs {
     /// Evaluate the result at a point: 'x = [1; 2]'.
     #[arg(long, value_name = "POINT")]
     at: Option<String>,
+}
+
+#[derive(Args)]
+struct TaylorArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The variable: `x`.
+    #[arg(long, value_name = "VARIABLE")]
+    wrt: String,
+    /// The point of the expansion: 'x = 1' [default: 0].
+    #[arg(long, value_name = "POINT")]
+    at: Option<String>,
+    /// The highest power kept.
+    #[arg(long, default_value_t = 3)]
+    order: u32,
 }
 
 #[derive(Args)]
@@ -280,6 +298,7 @@ impl Command {
             Command::Grad(a) | Command::Hess(a) | Command::Jac(a) | Command::Diff(a) => {
                 a.input.limits.time_limit
             }
+            Command::Taylor(a) => a.input.limits.time_limit,
             Command::Solve(a) => a.limits.time_limit,
             Command::Check(_) | Command::Demo => None,
         }
@@ -307,6 +326,10 @@ fn run(cli: Cli) -> u8 {
         Command::Hess(a) => cli::commands::derivative(cli::commands::Operator::Hessian, &a.into()),
         Command::Jac(a) => cli::commands::derivative(cli::commands::Operator::Jacobian, &a.into()),
         Command::Diff(a) => cli::commands::derivative(cli::commands::Operator::Partial, &a.into()),
+        Command::Taylor(a) => {
+            let order = a.order;
+            cli::taylor::run(&a.into(), order)
+        }
         Command::Check(a) => cli::check::run(&a.into()),
         Command::Solve(a) => cli::solve::run(&a.into()),
         Command::Demo => cli::check::demo(),
@@ -350,6 +373,15 @@ impl From<InputArgs> for cli::commands::Request {
 
 impl From<DerivativeArgs> for cli::commands::Request {
     fn from(a: DerivativeArgs) -> Self {
+        let mut r: cli::commands::Request = a.input.into();
+        r.wrt = Some(a.wrt);
+        r.at = a.at;
+        r
+    }
+}
+
+impl From<TaylorArgs> for cli::commands::Request {
+    fn from(a: TaylorArgs) -> Self {
         let mut r: cli::commands::Request = a.input.into();
         r.wrt = Some(a.wrt);
         r.at = a.at;

@@ -194,6 +194,43 @@ fn a_variable_the_expression_lacks_is_stated_not_a_silent_zero() {
 }
 
 #[test]
+fn taylor_polynomials_about_a_point() {
+    assert_eq!(
+        stdout_of(&["taylor", "eˣ sin x", "--wrt", "x", "--order", "3"]),
+        "x³/3 + x² + x\n"
+    );
+    assert_eq!(
+        stdout_of(&["taylor", "1/(1 - x)", "--wrt", "x", "--order", "4"]),
+        "x⁴ + x³ + x² + x + 1\n"
+    );
+    let (out, err, code) = nabla(&[
+        "taylor", "log x", "--wrt", "x", "--at", "x = 1", "--order", "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "x − ½(x − 1)² − 1\n");
+    assert!(err.contains("order 2 about x = 1"), "{err}");
+    let (json, _, code) = nabla(&["taylor", "sin x", "--wrt", "x", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["result"]["ascii"], "x - x^3/6");
+    assert_eq!(v["order"], 3);
+    let (out, err, code) = nabla(&["taylor", "sin x", "--wrt", "y"]);
+    assert_eq!((out.as_str(), code), ("sin x\n", 0));
+    assert!(err.contains("does not depend on y"), "{err}");
+    // No value at the point: exit 3 and why, not a polynomial with log 0 in it.
+    let (out, err, code) = nabla(&["taylor", "log x", "--wrt", "x"]);
+    assert_eq!((out.as_str(), code), ("", 3));
+    assert!(err.contains("no value there"), "{err}");
+    // One variable, and a point for that variable.
+    let (_, err, code) = nabla(&["taylor", "x y", "--wrt", "x,y"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one variable"), "{err}");
+    let (_, err, code) = nabla(&["taylor", "x y", "--wrt", "x", "--at", "y = 1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("'x = a'"), "{err}");
+}
+
+#[test]
 fn a_claim_that_cannot_be_read_is_ill_formed_and_the_others_are_still_checked() {
     let file = "let W: ℝ^(m×n), X: ℝ^(n×p)\n\
                 claim ∇_W ‖WX‖_F² = 2XXᵀW\n\

@@ -69,7 +69,8 @@ pub enum Operator {
     Partial,
 }
 
-fn options(r: &Request) -> ReadOptions {
+/// The read options a request asks for.
+pub fn options(r: &Request) -> ReadOptions {
     ReadOptions {
         declarations: r.declarations.clone(),
         layout: r.layout,
@@ -77,11 +78,13 @@ fn options(r: &Request) -> ReadOptions {
     }
 }
 
-fn printed(pool: &Pool, id: Id, dialect: Dialect) -> String {
+/// An expression printed in a dialect.
+pub fn printed(pool: &Pool, id: Id, dialect: Dialect) -> String {
     print_expr(pool, id, &PrintOptions::for_dialect(dialect))
 }
 
-fn all_dialects(pool: &Pool, id: Id) -> serde_json::Value {
+/// An expression in every dialect, with its shape (JSON output).
+pub fn all_dialects(pool: &Pool, id: Id) -> serde_json::Value {
     json!({
         "unicode": printed(pool, id, Dialect::Unicode),
         "ascii": printed(pool, id, Dialect::Ascii),

@@ -8,4 +8,5 @@ pub mod exit;
 pub mod input;
 pub mod numeric;
 pub mod solve;
+pub mod taylor;
 pub mod values;

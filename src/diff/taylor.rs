@@ -1,7 +1,8 @@
 //! Taylor polynomials in one scalar variable.
 
 use super::{check_limit, derivative, describe, DiffError};
-use crate::expr::{Id, Number, Pool};
+use crate::expr::{Id, Node, Number, Pool};
+use crate::numeric::{self, Dense, EvalError, Instance};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use std::collections::HashMap;
@@ -34,6 +35,20 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
             current = derivative(pool, current, var)?;
         }
         let value = pool.substitute(current, &at);
+        if let Some(why) = no_value(pool, current, var, point) {
+            let order = match k {
+                0 => "the function".to_string(),
+                k => format!("its derivative of order {k}"),
+            };
+            return Err(DiffError::NotDifferentiable {
+                what: format!(
+                    "{} at {} = {}: {order} has no value there ({why})",
+                    describe(pool, f),
+                    describe(pool, var),
+                    describe(pool, point)
+                ),
+            });
+        }
         let inv = Number::from_big(BigRational::new(BigInt::from(1), factorial.clone()));
         let power = pool.powi(offset, i64::from(k));
         let scaled = pool.scale(inv, value);
@@ -41,4 +56,32 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
         check_limit(pool, "the Taylor expansion")?;
     }
     Ok(pool.add(&terms))
+}
+
+/// Why `f` has no value where `var` is `point` (a division by zero, a logarithm of zero, …),
+/// found by evaluating it there in floating point with every other scalar symbol at a generic
+/// value (so `y·log x` has none at x = 0, `log x` has one at a symbolic point `a`); `None` when
+/// it has a value or cannot be evaluated (a variable that is not a symbol, symbols that are not
+/// scalars). `f` itself, not its value after substitution: that can simplify `0·0⁻¹` to 0.
+fn no_value(pool: &Pool, f: Id, var: Id, point: Id) -> Option<String> {
+    /// A value no textbook example is singular at (the fixed point of cos).
+    const GENERIC: f64 = 0.739_085_133_215_160_6;
+    let Node::Sym(v) = *pool.node(var) else {
+        return None;
+    };
+    let mut at = Instance::<f64>::default();
+    for s in numeric::free_symbols(pool, &[f, point]) {
+        if !pool.symbol(s).shape.is_scalar() {
+            return None;
+        }
+        at.values.insert(s, Dense::scalar(GENERIC));
+    }
+    let p = numeric::evaluate(pool, point, &at).ok()?;
+    at.values.insert(v, p);
+    match numeric::evaluate(pool, f, &at) {
+        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
+        Ok(_) => Some("a division by zero".into()),
+        Err(EvalError::Domain { what }) => Some(what),
+        Err(_) => None,
+    }
 }

@@ -159,6 +159,37 @@ fn taylor_polynomials() {
     assert!((v - (0.1 - 0.005)).abs() < 1e-12, "{v}");
 }
 
+/// Where the function or one of the derivatives it needs has no value, there is no Taylor
+/// polynomial: an error naming the order, not a polynomial with `log 0` or `1/0` in it.
+#[test]
+fn taylor_polynomials_need_values_at_the_point() {
+    let mut p = Pool::new();
+    let x = scalar(&mut p, "x");
+    let y = scalar(&mut p, "y");
+    let zero = p.int(0);
+    let lx = p.apply(Func::Log, &[x]);
+    let y_log_x = p.mul(&[y, lx]);
+    let sx = p.apply(Func::Sin, &[x]);
+    let inv_x = p.powi(x, -1);
+    let sinc = p.mul(&[sx, inv_x]);
+    let half = p.num(Number::ratio(1, 2));
+    let root = p.pow(x, half);
+    for (f, order) in [
+        (lx, "the function"),
+        (y_log_x, "the function"),
+        (sinc, "the function"),
+    ] {
+        let e = taylor(&mut p, f, x, zero, 2).expect_err("no value at 0");
+        assert!(e.to_string().contains(order), "{e}");
+    }
+    // √x has a value at 0, its derivative does not.
+    let e = taylor(&mut p, root, x, zero, 2).expect_err("no derivative at 0");
+    assert!(e.to_string().contains("derivative of order 1"), "{e}");
+    // At a symbolic point the polynomial is given (valid where the point is in the domain).
+    let a = scalar(&mut p, "a");
+    assert!(taylor(&mut p, lx, x, a, 2).is_ok());
+}
+
 #[test]
 fn directional_derivatives() {
     let mut p = Pool::new();
