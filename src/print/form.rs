@@ -295,8 +295,10 @@ impl<'p> Reader<'p> {
     }
 
     /// The signed terms of a sum in reading order: a stable sort of the canonical order by
-    /// polynomial degree (highest first) with constants last, then a leading negative term moved
-    /// behind the first positive one (`−b + Ax` reads `Ax − b`).
+    /// polynomial degree (highest first) with constants last; for a sum in one symbol whose
+    /// highest degree has only negative terms, lowest degree (constants) first instead, as a
+    /// Taylor polynomial is written (`1 − ½x² + x⁴/24`, not `x⁴/24 − ½x² + 1`). Then a leading
+    /// negative term is moved behind the first positive one (`−b + Ax` reads `Ax − b`).
     fn terms(&self, terms: &[Id]) -> Vec<(bool, Form)> {
         let mut keyed: Vec<(bool, u64, Id)> = terms
             .iter()
@@ -306,6 +308,16 @@ impl<'p> Reader<'p> {
             })
             .collect();
         keyed.sort_by_key(|&(constant, degree, _)| (constant, Reverse(degree)));
+        let negative = |t: Id| self.split(t).0.is_negative();
+        if let Some(&(_, top, lead)) = keyed.first() {
+            let first_positive = keyed.iter().find(|&&(_, _, t)| !negative(t));
+            if negative(lead)
+                && first_positive.is_some_and(|&(constant, degree, _)| constant || degree < top)
+                && self.in_one_symbol(terms)
+            {
+                keyed.sort_by_key(|&(constant, degree, _)| (!constant, degree));
+            }
+        }
         let mut out: Vec<(bool, Form)> = keyed
             .into_iter()
             .map(|(_, _, t)| {
@@ -324,6 +336,24 @@ impl<'p> Reader<'p> {
             }
         }
         out
+    }
+
+    /// Do the expressions contain at most one symbol (stopping at the second)?
+    fn in_one_symbol(&self, roots: &[Id]) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut symbol = None;
+        let mut stack = roots.to_vec();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            match self.pool.node(id) {
+                Node::Sym(s) if symbol.is_some_and(|t| t != *s) => return false,
+                Node::Sym(s) => symbol = Some(*s),
+                node => node.for_each_child(|c| stack.push(c)),
+            }
+        }
+        true
     }
 
     /// The polynomial degree of a term in its symbols, or `None` when it is not a polynomial.
@@ -573,6 +603,25 @@ mod tests {
             form,
             Form::Sum(vec![(false, name("y")), (true, name("x")), (false, int(3))])
         );
+    }
+
+    /// A sum in one symbol whose highest degree is negative reads from its constant up, as a
+    /// Taylor polynomial; with two symbols the highest degree still comes first.
+    #[test]
+    fn a_negative_top_degree_in_one_symbol_reads_from_the_constant_up() {
+        let mut pool = Pool::new();
+        let (x, y) = (scalar(&mut pool, "x"), scalar(&mut pool, "y"));
+        let one = pool.int(1);
+        let x2 = pool.powi(x, 2);
+        let x4 = pool.powi(x, 4);
+        let minus_x4 = pool.neg(x4);
+        let taylor_like = pool.add(&[one, x2, minus_x4]);
+        let shown = |pool: &Pool, e: Id| {
+            crate::print::print(pool, e, &crate::print::PrintOptions::unicode())
+        };
+        assert_eq!(shown(&pool, taylor_like), "1 + x² − x⁴");
+        let two_symbols = pool.add(&[y, x2, minus_x4]);
+        assert_eq!(shown(&pool, two_symbols), "x² − x⁴ + y");
     }
 
     #[test]
