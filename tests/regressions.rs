@@ -248,6 +248,46 @@ fn an_identity_scaled_by_a_scalar_of_a_vector_is_not_read_back_alone() {
     );
 }
 
+/// Found by a newcomer's session: `d/dt log t = 1/|t|` was called wrong with the counterexample
+/// t = −1, where log t has no value (and `∇_X log det X` with a matrix of negative determinant).
+/// Random points now come from where the functions a claim differentiates have values, for
+/// every step of its chain.
+#[test]
+fn counterexamples_lie_where_the_differentiated_function_is_defined() {
+    use nabla::check::{check_program, CheckOptions, Verdict};
+    use nabla::document::{Document, ReadOptions};
+    let source = "claim d/dt log(t) = 1/|t|\n\
+                  claim d/dt log(t) = 1/t\n      = 1/|t|\n\
+                  claim d/dt log(t) = 1/t²\n\
+                  let X: ℝ^(n×n)\n\
+                  claim ∇_X log(det(X)) = X⁻¹\n\
+                  claim d/dt log(1 − t) = 1/(1 − t)\n";
+    let mut doc = Document::read(source, &ReadOptions::default()).expect("reads");
+    let report = check_program(&mut doc.lowered, &CheckOptions::default());
+    let verdicts: Vec<Verdict> = report
+        .claims()
+        .flat_map(|c| c.steps.iter().map(|s| s.verdict.clone()))
+        .collect();
+    assert_eq!(verdicts.len(), 6);
+    for holds in &verdicts[..3] {
+        assert!(holds.holds(), "{holds:?}");
+    }
+    let value = |v: &Verdict, name: &str| match v {
+        Verdict::Wrong { counterexample, .. } => counterexample
+            .values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| d.data.iter().map(|x| x.to_f64()).collect::<Vec<f64>>())
+            .expect("the symbol has a value"),
+        other => panic!("expected wrong, got {other:?}"),
+    };
+    assert!(value(&verdicts[3], "t")[0] > 0.0);
+    let x = value(&verdicts[4], "X");
+    assert!(x[0] * x[3] - x[1] * x[2] > 0.0, "det X > 0: {x:?}");
+    // 1 − t > 0 is all log(1 − t) asks.
+    assert!(value(&verdicts[5], "t")[0] < 1.0);
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

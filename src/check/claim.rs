@@ -135,12 +135,24 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
     let mut options = options.clone();
     options.compare.deadline = budget.deadline;
     let pool_deadline = std::mem::replace(&mut pool.limits.deadline, budget.deadline);
-    let options = &options;
     let at: HashMap<Id, Id> = claim
         .at
         .iter()
         .map(|&(s, v)| (pool.symbol_expr(s), v))
         .collect();
+    // The whole chain is about the derivatives its first expression asks for: random points
+    // where a differentiated function has no value say nothing about it.
+    options.compare.defined = differentiated(pool, claim.first)
+        .into_iter()
+        .map(|f| {
+            if at.is_empty() {
+                f
+            } else {
+                pool.substitute(f, &at)
+            }
+        })
+        .collect();
+    let options = &options;
     let mut previous = (claim.first, claim.first_span);
     let mut steps = Vec::with_capacity(claim.steps.len());
     for step in &claim.steps {
@@ -172,6 +184,17 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
         first: claim.first,
         steps,
     }
+}
+
+/// The expressions that derivative operators in `e` differentiate.
+fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
+    pool.subexpressions(e)
+        .into_iter()
+        .filter_map(|x| match pool.node(x) {
+            Node::Derivative(d) => Some(d.expr),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Evaluates derivatives and the claim's point; `Err` carries an *unknown* reason.

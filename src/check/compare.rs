@@ -43,6 +43,10 @@ pub struct CompareOptions {
     /// [`Comparison::OutOfTime`]. The checker sets it from `CheckOptions::time_limit`; `None`
     /// means no time limit.
     pub deadline: Option<Instant>,
+    /// Expressions that must have a value at a random point for it to count: the functions a
+    /// claim differentiates. A derivative's formula can have values outside its function's
+    /// domain (`d/dt log t = 1/t` at t = −1), where the claim says nothing.
+    pub defined: Vec<Id>,
 }
 
 impl Default for CompareOptions {
@@ -55,6 +59,7 @@ impl Default for CompareOptions {
             max_attempts: 200,
             shrink: true,
             deadline: None,
+            defined: Vec::new(),
         }
     }
 }
@@ -230,14 +235,7 @@ pub fn compare(pool: &Pool, left: Id, right: Id, opts: &CompareOptions) -> Compa
             Some((_, _, Repeat::Agreed { exact })) => Trial::Agreed { exact: *exact },
             Some((_, _, Repeat::Undefined(e))) => Trial::Undefined(e.clone()),
             None => {
-                let t = trial(
-                    pool,
-                    left,
-                    right,
-                    &inst,
-                    opts.rel_tol,
-                    Precision::ExactOrFloat,
-                );
+                let t = trial(pool, (left, right), &inst, opts, Precision::ExactOrFloat);
                 let repeat = match &t {
                     Trial::Agreed { exact } => Some(Repeat::Agreed { exact: *exact }),
                     Trial::Undefined(e) => Some(Repeat::Undefined(e.clone())),
@@ -353,7 +351,7 @@ fn shrink(
         } else {
             Precision::ExactOnly
         };
-        let outcome = trial(pool, left, right, &inst, opts.rel_tol, mode);
+        let outcome = trial(pool, (left, right), &inst, opts, mode);
         tried.push((key, inst));
         if let Trial::Differ(c) = outcome {
             // An exact counterexample beats a floating-point one of any size.
@@ -426,21 +424,42 @@ enum Precision {
     ExactOnly,
 }
 
+/// Why one of `defined` has no value at the instance (evaluated in `f64`), if one has none; an
+/// expression that cannot be evaluated there for another reason (a symbol the sides do not
+/// have) does not count.
+fn outside_domain(pool: &Pool, defined: &[Id], inst: &Instance<Number>) -> Option<EvalError> {
+    if defined.is_empty() {
+        return None;
+    }
+    let point = to_f64(inst);
+    let mut float = Evaluation::new(pool, &point);
+    defined.iter().find_map(|&f| match float.value(f) {
+        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
+        Ok(_) => Some(EvalError::domain("a division by zero")),
+        Err(e @ EvalError::Domain { .. }) => Some(e),
+        Err(_) => None,
+    })
+}
+
 /// Has the comparison's deadline passed?
 fn out_of_time(opts: &CompareOptions) -> bool {
     opts.deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// Evaluates both sides at one instance: exactly, or in `f64` when a side is not rational (and
-/// `mode` allows it).
+/// `mode` allows it). An instance where an expression of `opts.defined` has no value is
+/// undefined.
 fn trial(
     pool: &Pool,
-    left: Id,
-    right: Id,
+    (left, right): (Id, Id),
     inst: &Instance<Number>,
-    rel_tol: f64,
+    opts: &CompareOptions,
     mode: Precision,
 ) -> Trial {
+    let rel_tol = opts.rel_tol;
+    if let Some(e) = outside_domain(pool, &opts.defined, inst) {
+        return Trial::Undefined(e);
+    }
     let counterexample = |left: DenseValue, right: DenseValue, exact: bool| Counterexample {
         dims: inst.dims.clone(),
         values: named_values(pool, inst),
