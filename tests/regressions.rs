@@ -288,6 +288,26 @@ fn counterexamples_lie_where_the_differentiated_function_is_defined() {
     assert!(value(&verdicts[5], "t")[0] < 1.0);
 }
 
+/// Found by a newcomer's session: `sin 2t` was read as sin(2)·t, so `d/dt sin 2t = 2cos(2t)`
+/// was called wrong and `d/dt sin 2t = sin 2` proved. Names glued to a prefix function's
+/// argument belong to it.
+#[test]
+fn glued_arguments_of_prefix_functions_are_textbook_arguments() {
+    use nabla::check::Verdict;
+    let source = "claim d/dt sin 2t = 2cos(2t)\n\
+                  claim d/dt sin 2t = sin 2\n\
+                  claim d/dx sin xy = y cos(xy)\n\
+                  claim d/dx sin x y = y cos x\n\
+                  claim d/dx exp 3x = 3exp(3x)\n";
+    let v = verdicts(source);
+    assert_eq!(v.len(), 5);
+    assert!(matches!(v[0], Verdict::Proved { .. }), "{:?}", v[0]);
+    assert!(matches!(v[1], Verdict::Wrong { .. }), "{:?}", v[1]);
+    for holds in [&v[2], &v[3], &v[4]] {
+        assert!(matches!(holds, Verdict::Proved { .. }), "{holds:?}");
+    }
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -5,6 +5,7 @@ use super::cursor::{PResult, Parser};
 use super::expression::binary;
 use super::lexical::{Kind, Op, Script, Token};
 use super::names;
+use super::unicode;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::syntax::span::Span;
@@ -217,11 +218,42 @@ impl<'a> Parser<'a, '_> {
             let arg = if self.at_op(Op::Minus) {
                 self.unary()?
             } else {
-                self.power()?
+                self.glued_argument()?
             };
             return self.call(word, span, vec![arg]);
         }
         Err(self.bare_builtin(word, span))
+    }
+
+    /// The argument of a built-in applied without parentheses: a power, with the names glued to
+    /// it (no space between), which continue one textbook argument — `sin 2x` is sin(2x),
+    /// `sin xy` sin(xy), `tr AB` tr(AB), `\sin 2\theta` sin(2θ). A space, an operator or a
+    /// function name ends it: `sin x cos x`, `sin x y`, `sin x/2` = (sin x)/2.
+    fn glued_argument(&mut self) -> PResult<Expr> {
+        let mut arg = self.power()?;
+        while let Some(tok) = self.peek().cloned() {
+            let name = match tok.kind {
+                Kind::Ident => Some(&*tok.text),
+                Kind::Command => unicode::greek_word(&tok.text),
+                _ => None,
+            };
+            let glued = !tok.space_before
+                && tok.script == Script::Normal
+                && name.is_some_and(|n| {
+                    !names::is_clause_keyword(n)
+                        && !(names::is_builtin_function(n)
+                            && !self.names.is_variable(n)
+                            && !self.names.is_function(n))
+                });
+            if !glued {
+                break;
+            }
+            self.link()?;
+            let next = self.power()?;
+            let span = arg.span.to(next.span);
+            arg = self.node(binary(BinaryOp::Mul, arg, next), span)?;
+        }
+        Ok(arg)
     }
 
     /// A built-in function's name with no argument (`sqrt x`, `sin + 1`): an error, not a symbol
