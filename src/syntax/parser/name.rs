@@ -240,10 +240,10 @@ impl<'a> Parser<'a, '_> {
             let glued = !tok.space_before
                 && tok.script == Script::Normal
                 && name.is_some_and(|n| {
-                    !names::is_clause_keyword(n)
-                        && !(names::is_builtin_function(n)
-                            && !self.names.is_variable(n)
-                            && !self.names.is_function(n))
+                    let function = names::is_builtin_function(n)
+                        && !self.names.is_variable(n)
+                        && !self.names.is_function(n);
+                    !function && !names::is_clause_keyword(n)
                 });
             if !glued {
                 break;
