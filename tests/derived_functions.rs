@@ -167,3 +167,43 @@ fn a_vector_argument_is_a_shape_error() {
     assert_eq!(d.kind, DiagnosticKind::ShapeMismatch);
     assert!(d.message.contains("scalars"), "{}", d.message);
 }
+
+/// Found by a newcomer's session: `sinx` read as s·i·n·x, `foo(x)` as f·o²·x, `sigma(x)` as
+/// σ·x. A letter run that runs a function name into other letters is ambiguous (sin x or
+/// s·i·n·x?), a called run of three letters or more that nothing declares is an unknown
+/// function, and `sigma(x)` is the sigmoid as `σ(x)` is; products of letters still read.
+#[test]
+fn letter_runs_that_look_like_functions_are_not_silent_products() {
+    for (source, kind, hint) in [
+        ("sinx", DiagnosticKind::AmbiguousName, "write sin x"),
+        ("2xcosx", DiagnosticKind::AmbiguousName, "write x cos x"),
+        ("lnx + 1", DiagnosticKind::AmbiguousName, "write ln x"),
+        (
+            "foo(x)",
+            DiagnosticKind::UnknownName,
+            "nabla's functions are",
+        ),
+        (
+            "sgn(x)",
+            DiagnosticKind::UnknownName,
+            "nabla's functions are",
+        ),
+    ] {
+        let d = error_of(source);
+        assert_eq!(d.kind, kind, "{source}");
+        assert!(
+            d.hint.as_deref().is_some_and(|h| h.contains(hint)),
+            "{source}: {:?}",
+            d.hint
+        );
+    }
+    let printed = |source: &str| {
+        let doc = Document::read(source, &ReadOptions::default()).expect("reads");
+        let e = doc.last_expression().expect("an expression");
+        nabla::print::print(doc.pool(), e, &nabla::print::PrintOptions::unicode())
+    };
+    assert_eq!(printed("sigma(x)"), printed("σ(x)"));
+    assert_eq!(printed("xy(x + 1)"), "xy(x + 1)");
+    // Declared letters spell the run: no ambiguity.
+    assert_eq!(printed("let c, o, s, t: ℝ\ncost"), printed("c o s t"));
+}

@@ -33,6 +33,10 @@ impl<'a> Parser<'a, '_> {
             return self.ordinary_d();
         }
         self.bump();
+        let called = self.at_op(Op::LParen);
+        if let Some(d) = self.names.unreadable_run(&tok.text, tok.span, called) {
+            return Err(d);
+        }
         let mut pieces = self.names.split(&tok.text, tok.span)?.into_iter();
         let Some((first, span)) = pieces.next() else {
             return Err(self.expected("a name"));
@@ -95,6 +99,11 @@ impl<'a> Parser<'a, '_> {
         }
         if names::is_builtin_function(word) && !defined && !declared {
             return self.builtin(word, span);
+        }
+        // `sigma(x)` is `σ(x)`, the sigmoid, as in Unicode and LaTeX (`\sigma(x)`).
+        if word == "sigma" && next_is_paren && !defined && !declared && !self.names.is_variable("σ")
+        {
+            return self.builtin("σ", span);
         }
         if let Some(hint) = names::missing_function_hint(word).filter(|_| !defined && !declared) {
             return Err(Diagnostic::new(

@@ -158,6 +158,69 @@ impl Names {
         self.variables.contains(word)
     }
 
+    /// Why a letter run that no declared names spell cannot be read as a product of letters: it
+    /// is called (`foo(x)`, three letters or more: an unknown function), or a function name
+    /// runs into other letters (`sinx`, `xcosx`: sin x or s·i·n·x?). `None` when it can.
+    pub fn unreadable_run(&self, run: &str, span: Span, called: bool) -> Option<Diagnostic> {
+        let letters = run.chars().count();
+        if letters < 2
+            || self.is_whole(run)
+            || unicode::greek_word(run).is_some()
+            || missing_function_hint(run).is_some()
+        {
+            return None;
+        }
+        if run.chars().nth(MAX_RUN).is_some() || !run.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let bounds: Vec<usize> = run
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(run.len()))
+            .collect();
+        if !self.declared_splits(run, &bounds).is_empty() {
+            return None;
+        }
+        const GLUED: [&str; 15] = [
+            "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sin", "cos", "tan", "sec",
+            "csc", "cot", "exp", "log", "ln",
+        ];
+        let glued = GLUED.iter().find(|f| run.contains(*f));
+        if called && (letters >= 3 || glued.is_some()) {
+            return Some(
+                Diagnostic::new(
+                    DiagnosticKind::UnknownName,
+                    span,
+                    format!("unknown function {run}"),
+                )
+                .with_hint(
+                    "nabla's functions are sin cos tan sec csc cot exp log sqrt sinh cosh tanh \
+                     arcsin arccos arctan σ softplus relu abs sign tr det inv diag sum softmax \
+                     logsumexp; for a product of symbols, write them apart or declare them with let",
+                ),
+            );
+        }
+        let f = glued?;
+        let at = run.find(f).unwrap_or(0);
+        let (before, after) = (&run[..at], &run[at + f.len()..]);
+        let written = [before, f, after]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(
+            Diagnostic::new(
+                DiagnosticKind::AmbiguousName,
+                span,
+                format!("{run} runs the function {f} into other letters"),
+            )
+            .with_hint(format!(
+                "write {written} (with spaces) or {f}(…); to multiply single letters, separate them"
+            )),
+        )
+    }
+
     /// Splits a letter run into names: whole if it is known, else into declared names where that
     /// split is unique, else into declared multi-letter names and single letters (longest first).
     pub fn split(&self, run: &str, span: Span) -> Result<Vec<(String, Span)>, Diagnostic> {
