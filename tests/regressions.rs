@@ -308,6 +308,31 @@ fn glued_arguments_of_prefix_functions_are_textbook_arguments() {
     }
 }
 
+/// Found by a newcomer's session: Leibniz's `df/dt` and `d²/dt²` were read as products of the
+/// symbols d, f and t, so correct homework was called wrong. They are derivatives now; a
+/// numerator that no definition names is an error, not a product.
+#[test]
+fn leibniz_notation_with_a_numerator_or_an_order_is_a_derivative() {
+    use nabla::check::Verdict;
+    let source = "f(t) = t³\n\
+                  claim df/dt = 3t²\n\
+                  claim d²f/dt² = 6t\n\
+                  claim d²/dt² f(t) = 6t\n\
+                  claim d^2 f/dt^2 = 6t\n\
+                  claim d³/dt³ (t⁴) = 24t\n\
+                  claim df/dt = 3t\n";
+    let v = verdicts(source);
+    assert_eq!(v.len(), 6);
+    for holds in &v[..5] {
+        assert!(matches!(holds, Verdict::Proved { .. }), "{holds:?}");
+    }
+    assert!(matches!(v[5], Verdict::Wrong { .. }), "{:?}", v[5]);
+    for unreadable in ["dy/dx", "d²f/dt³"] {
+        let read = nabla::document::Document::read(unreadable, &Default::default());
+        assert!(read.is_err(), "{unreadable} read");
+    }
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -181,6 +181,73 @@ impl Parser<'_, '_> {
         self.subscripted(name)
     }
 
+    /// Leibniz's notation with a numerator or an order: `df/dt` (f defined), `d²f/dt²`,
+    /// `d²/dt² (…)`, `d^2 f/dt^2`. The current token is `d` or `d` glued to the name.
+    pub fn leibniz(&mut self) -> PResult<Expr> {
+        let start = self.start();
+        let Some(first) = self.bump() else {
+            return Err(self.expected("`d`"));
+        };
+        let mut name = first.text.get(1..).map(str::to_string).unwrap_or_default();
+        let mut name_span = Span::new(first.span.start as usize + 1, first.span.end as usize);
+        let order = if self.at_script(Script::Super) || self.at_op(Op::Caret) {
+            self.order()?
+        } else {
+            1
+        };
+        if name.is_empty() {
+            if let Some(t) = self
+                .peek()
+                .filter(|t| t.kind == Kind::Ident && t.script == Script::Normal)
+                .cloned()
+            {
+                self.bump();
+                name = t.text.to_string();
+                name_span = t.span;
+            }
+        }
+        self.expect_op(Op::Slash, "`/dx`")?;
+        let Some(denominator) = self.bump() else {
+            return Err(self.expected("`dx`"));
+        };
+        let var_text = denominator.text.get(1..).unwrap_or("");
+        let var_span = Span::new(
+            denominator.span.start as usize + 1,
+            denominator.span.end as usize,
+        );
+        let var = self.node(ExprKind::Name(names::canonical_name(var_text)), var_span)?;
+        let var = self.subscripted(var)?;
+        let below = if self.at_script(Script::Super) || self.at_op(Op::Caret) {
+            self.order()?
+        } else {
+            1
+        };
+        if below != order {
+            return Err(Diagnostic::new(
+                DiagnosticKind::Syntax,
+                self.span_from(start),
+                format!("the orders above and below differ ({order} and {below})"),
+            )
+            .with_hint(format!("write d{}/d{var_text}{} …", sup(order), sup(order))));
+        }
+        let body = if name.is_empty() {
+            self.operand("`d/dx`")?
+        } else if self.names.is_function(&name) {
+            self.node(ExprKind::Name(names::canonical_name(&name)), name_span)?
+        } else {
+            return Err(Diagnostic::new(
+                DiagnosticKind::UnknownName,
+                name_span,
+                format!("d{name}/d{var_text}: {name} is not a function defined here"),
+            )
+            .with_hint(format!(
+                "define it first ({name}({var_text}) = …), or write d/d{var_text} (…) with the expression"
+            )));
+        };
+        let span = self.span_from(start);
+        self.derivative(DerivativeKind::Ordinary, body, vec![var; order], None, span)
+    }
+
     /// `d/dx (x sin x)`, `d/dx ln(x² + 1)`.
     pub fn ordinary_d(&mut self) -> PResult<Expr> {
         let start = self.start();
@@ -298,5 +365,15 @@ impl Parser<'_, '_> {
             None
         };
         self.derivative(kind, body, wrt, direction, span)
+    }
+}
+
+/// A derivative order as a superscript (`²`), empty for 1.
+fn sup(order: usize) -> &'static str {
+    match order {
+        2 => "²",
+        3 => "³",
+        4 => "⁴",
+        _ => "",
     }
 }

@@ -32,6 +32,9 @@ impl<'a> Parser<'a, '_> {
         if tok.text == "d" && self.is_d_over_dx() {
             return self.ordinary_d();
         }
+        if self.is_leibniz() {
+            return self.leibniz();
+        }
         self.bump();
         let called = self.at_op(Op::LParen);
         if let Some(d) = self.names.unreadable_run(&tok.text, tok.span, called) {
@@ -66,6 +69,56 @@ impl<'a> Parser<'a, '_> {
                     && t.text.starts_with('d')
                     && t.text.chars().nth(1).is_some()
             })
+    }
+
+    /// Is the input at Leibniz's notation with a numerator or an order: `df/dt`, `d²f/dt²`,
+    /// `d²/dt²`, `d^2f/dt^2` (all glued)?
+    fn is_leibniz(&self) -> bool {
+        let is_d_var = |t: Option<&Token<'_>>| {
+            t.is_some_and(|t| {
+                t.kind == Kind::Ident
+                    && t.script == Script::Normal
+                    && !t.space_before
+                    && t.text.starts_with('d')
+                    && t.text.chars().nth(1).is_some()
+            })
+        };
+        let glued_slash =
+            |t: Option<&Token<'_>>| t.is_some_and(|t| t.is_op(Op::Slash) && !t.space_before);
+        let Some(first) = self.peek() else {
+            return false;
+        };
+        if first.kind != Kind::Ident
+            || first.script != Script::Normal
+            || !first.text.starts_with('d')
+        {
+            return false;
+        }
+        // `df/dt`
+        if first.text.chars().nth(1).is_some() {
+            return glued_slash(self.peek_at(1)) && is_d_var(self.peek_at(2));
+        }
+        // `d` with an order (`²`, `^2`), then an optional name, then `/d…`.
+        let mut k = 1;
+        match self.peek_at(k) {
+            Some(t) if t.script == Script::Super && !t.space_before => {
+                while self.peek_at(k).is_some_and(|t| t.script == Script::Super) {
+                    k += 1;
+                }
+            }
+            Some(t) if t.is_op(Op::Caret) && !t.space_before => {
+                let braced = self.peek_at(k + 1).is_some_and(|t| t.is_op(Op::LBrace));
+                k += if braced { 4 } else { 2 };
+            }
+            _ => return false,
+        }
+        if self
+            .peek_at(k)
+            .is_some_and(|t| t.kind == Kind::Ident && t.script == Script::Normal)
+        {
+            k += 1;
+        }
+        glued_slash(self.peek_at(k)) && is_d_var(self.peek_at(k + 1))
     }
 
     /// What a single (already split) word means here.
