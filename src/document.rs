@@ -219,6 +219,20 @@ impl Document {
             if let Some(why) = undefined_at(&self.lowered.pool, general, &binds) {
                 return Err(DiffError::NotDifferentiable { what: why });
             }
+            // At a kink (|x| at 0) the formula has a value, but the derivative does not.
+            let pool = &self.lowered.pool;
+            if let Some(point) = point_of(pool, &binds) {
+                for f in differentiated(pool, body) {
+                    if let Some(at) = diff::kink_at(pool, f, general, &point) {
+                        return Err(DiffError::NotDifferentiable {
+                            what: format!(
+                                "the function is not differentiable at this point, where {at} \
+                                 (it or its derivative jumps there)"
+                            ),
+                        });
+                    }
+                }
+            }
         }
         let v = diff::evaluate_derivatives(&mut self.lowered.pool, e)?;
         // At a point, an exact value is written as a number or a literal matrix (‖[3; 4]‖ = 5).
@@ -258,6 +272,20 @@ fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
 /// non-positive number), found by evaluating it there in floating point; `None` when it has one,
 /// or when the point does not fix every symbol and size it needs.
 fn undefined_at(pool: &Pool, value: Id, binds: &[(SymbolId, Id)]) -> Option<String> {
+    let point = point_of(pool, binds)?;
+    match numeric::evaluate(pool, value, &point) {
+        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
+        Ok(_) => Some("the derivative is undefined at this point (a division by zero)".to_string()),
+        Err(EvalError::Domain { what }) => Some(format!(
+            "the derivative is undefined at this point ({what})"
+        )),
+        Err(_) => None,
+    }
+}
+
+/// The point `binds` gives, in floating point (the sizes of its dimensions included); `None`
+/// when a value is not a constant.
+fn point_of(pool: &Pool, binds: &[(SymbolId, Id)]) -> Option<Instance<f64>> {
     let mut point = Instance::<f64>::default();
     for &(s, v) in binds {
         let v = numeric::evaluate(pool, v, &Instance::<f64>::default()).ok()?;
@@ -271,14 +299,7 @@ fn undefined_at(pool: &Pool, value: Id, binds: &[(SymbolId, Id)]) -> Option<Stri
         }
         point.values.insert(s, v);
     }
-    match numeric::evaluate(pool, value, &point) {
-        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
-        Ok(_) => Some("the derivative is undefined at this point (a division by zero)".to_string()),
-        Err(EvalError::Domain { what }) => Some(format!(
-            "the derivative is undefined at this point ({what})"
-        )),
-        Err(_) => None,
-    }
+    Some(point)
 }
 
 fn lower_options(options: &ReadOptions) -> LowerOptions {

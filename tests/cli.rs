@@ -178,6 +178,37 @@ fn non_differentiable_points_are_stated() {
     assert_eq!(code, 0);
     assert_eq!(out, "sign(x)\n");
     assert!(err.contains("not differentiable where x = 0"), "{err}");
+    // At the kink itself there is no derivative (exit 3), though the formula has a value there;
+    // where the derivative is continuous across the kink (x|x|) there is one.
+    for (expr, point) in [("|x|", "x = 0"), ("relu(x)", "x = 0"), ("sign(x)", "x = 0")] {
+        let (out, err, code) = nabla(&["diff", expr, "--wrt", "x", "--at", point]);
+        assert_eq!((out.as_str(), code), ("", 3), "{expr}");
+        assert!(err.contains("not differentiable at this point"), "{err}");
+    }
+    let (out, _, code) = nabla(&["diff", "x|x|", "--wrt", "x", "--at", "x = 0"]);
+    assert_eq!((out.as_str(), code), ("0\n", 0));
+    let (_, err, code) = nabla(&[
+        "grad",
+        "‖x‖₁",
+        "--wrt",
+        "x",
+        "--let",
+        "x: ℝ^n",
+        "--at",
+        "x = [0; 1]",
+    ]);
+    assert_eq!(code, 3);
+    assert!(err.contains("an entry of x = 0"), "{err}");
+    // A Taylor polynomial needs every derivative up to its order at the point.
+    let (_, err, code) = nabla(&["taylor", "relu(x)", "--wrt", "x"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("not differentiable there"), "{err}");
+    assert_eq!(
+        stdout_of(&["taylor", "x|x|", "--wrt", "x", "--order", "1"]),
+        "0\n"
+    );
+    let (_, _, code) = nabla(&["taylor", "x|x|", "--wrt", "x", "--order", "2"]);
+    assert_eq!(code, 3);
 }
 
 #[test]

@@ -28,14 +28,34 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
     let offset = pool.sub(var, point);
     let mut factorial = BigInt::from(1);
     let mut terms = Vec::with_capacity(order as usize + 1);
+    let here = point_instance(pool, f, var, point);
     let mut current = f;
     for k in 0..=order {
         if k > 0 {
             factorial *= BigInt::from(k);
-            current = derivative(pool, current, var)?;
+            let next = derivative(pool, current, var)?;
+            // At a kink (|x| at 0) the formula of the derivative has a value, the derivative not.
+            if let Some(at) = here
+                .as_ref()
+                .and_then(|h| super::kink_at(pool, current, next, h))
+            {
+                let which = match k {
+                    1 => "the function".to_string(),
+                    k => format!("its derivative of order {}", k - 1),
+                };
+                return Err(DiffError::NotDifferentiable {
+                    what: format!(
+                        "{} at {} = {}: {which} is not differentiable there, where {at}",
+                        describe(pool, f),
+                        describe(pool, var),
+                        describe(pool, point)
+                    ),
+                });
+            }
+            current = next;
         }
         let value = pool.substitute(current, &at);
-        if let Some(why) = no_value(pool, current, var, point) {
+        if let Some(why) = here.as_ref().and_then(|h| no_value(pool, current, h)) {
             let order = match k {
                 0 => "the function".to_string(),
                 k => format!("its derivative of order {k}"),
@@ -58,12 +78,11 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
     Ok(pool.add(&terms))
 }
 
-/// Why `f` has no value where `var` is `point` (a division by zero, a logarithm of zero, …),
-/// found by evaluating it there in floating point with every other scalar symbol at a generic
-/// value (so `y·log x` has none at x = 0, `log x` has one at a symbolic point `a`); `None` when
-/// it has a value or cannot be evaluated (a variable that is not a symbol, symbols that are not
-/// scalars). `f` itself, not its value after substitution: that can simplify `0·0⁻¹` to 0.
-fn no_value(pool: &Pool, f: Id, var: Id, point: Id) -> Option<String> {
+/// The point `var = point` in floating point, with every other scalar symbol of `f` and `point`
+/// at a generic value (so `y·log x` has no value at x = 0, and `log x` has one at a symbolic
+/// point `a`); `None` when it cannot be evaluated (a variable that is not a symbol, symbols that
+/// are not scalars).
+fn point_instance(pool: &Pool, f: Id, var: Id, point: Id) -> Option<Instance<f64>> {
     /// A value no textbook example is singular at (the fixed point of cos).
     const GENERIC: f64 = 0.739_085_133_215_160_6;
     let Node::Sym(v) = *pool.node(var) else {
@@ -78,7 +97,13 @@ fn no_value(pool: &Pool, f: Id, var: Id, point: Id) -> Option<String> {
     }
     let p = numeric::evaluate(pool, point, &at).ok()?;
     at.values.insert(v, p);
-    match numeric::evaluate(pool, f, &at) {
+    Some(at)
+}
+
+/// Why `e` has no value at the point (a division by zero, a logarithm of zero, …). `e` itself,
+/// not its value after substitution: that can simplify `0·0⁻¹` to 0.
+fn no_value(pool: &Pool, e: Id, at: &Instance<f64>) -> Option<String> {
+    match numeric::evaluate(pool, e, at) {
         Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
         Ok(_) => Some("a division by zero".into()),
         Err(EvalError::Domain { what }) => Some(what),
