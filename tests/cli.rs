@@ -224,6 +224,24 @@ fn a_variable_the_expression_lacks_is_stated_not_a_silent_zero() {
     assert!(!err.contains("does not depend"), "{err}");
 }
 
+/// A missing power of the variable alone is named an exponent slip, not a chain-rule factor.
+#[test]
+fn missing_factors_are_named_by_what_they_look_like() {
+    let (out, _, code) = nabla_with_input(
+        &["check", "-"],
+        "claim d/dt t³ = 3t³\nclaim d/dt sin(t²) = cos(t²)\n",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("missing factor 1/t (an exponent slip?)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("missing factor 2t (a chain-rule factor?)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn taylor_polynomials_about_a_point() {
     assert_eq!(

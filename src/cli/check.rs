@@ -12,7 +12,7 @@ use nabla::check::{
 };
 use nabla::diff::Layout;
 use nabla::document::{Document, ReadOptions, SourceError};
-use nabla::expr::{Id, Number, Pool};
+use nabla::expr::{Id, Node, Number, Pool};
 use nabla::numeric::data::load;
 use nabla::print::{print as print_expr, print_shape, Dialect, PrintOptions};
 use nabla::syntax::lower::StepRelation;
@@ -438,10 +438,23 @@ pub fn mistake_text(pool: &Pool, m: &Mistake, left: &str, expected: Option<&str>
     match m {
         Mistake::Factor { factor } => factor_text(factor) + &correct,
         Mistake::Sign => format!("sign error: the claim is the negative of the correct result{correct}"),
-        Mistake::MissingFactor { factor } => format!(
-            "missing factor {} (a chain-rule factor?){correct}",
-            unicode(pool, *factor)
-        ),
+        Mistake::MissingFactor { factor } => {
+            // A power of a symbol alone (`t`, `1/t`, `√t`) is an exponent slip (t³ → 3t³); anything
+            // else, an inner derivative left out.
+            let power_of_symbol = match pool.node(*factor) {
+                Node::Sym(_) => true,
+                Node::Pow(b, e) => {
+                    matches!(pool.node(*b), Node::Sym(_)) && pool.as_number(*e).is_some()
+                }
+                _ => false,
+            };
+            let why = if power_of_symbol {
+                "an exponent slip?"
+            } else {
+                "a chain-rule factor?"
+            };
+            format!("missing factor {} ({why}){correct}", unicode(pool, *factor))
+        }
         Mistake::ExtraFactor { factor } => {
             format!("extra factor {}{correct}", unicode(pool, *factor))
         }
