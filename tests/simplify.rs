@@ -96,6 +96,18 @@ fn primitive_parts_are_remembered_per_sum() {
     assert_eq!(p.primitive_part(primitive), (Number::one(), primitive));
 }
 
+/// 1ˣ is 1 for every real x (it stayed a power).
+#[test]
+fn one_to_any_power_is_one() {
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let p = &mut f.pool;
+    let one = p.int(1);
+    let sin = p.apply(Func::Sin, &[x]);
+    assert_eq!(p.pow(one, x), one);
+    assert_eq!(p.pow(one, sin), one);
+}
+
 #[test]
 fn powers_merge_in_products() {
     let mut f = Fixture::new();

@@ -1158,6 +1158,11 @@ impl Pool {
                 return self.apply(Func::Exp, &[product]);
             }
             Node::Num(b) => {
+                // 1ˣ = 1 for every real x.
+                if b.is_one() {
+                    self.note(Rule::NumberArithmetic);
+                    return base;
+                }
                 if let Some(k) = &k {
                     if let Some(v) = self.fold_number_pow(&b, k) {
                         self.note(Rule::NumberArithmetic);
