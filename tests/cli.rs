@@ -224,6 +224,14 @@ fn a_variable_the_expression_lacks_is_stated_not_a_silent_zero() {
     assert!(!err.contains("does not depend"), "{err}");
 }
 
+/// A file with nothing to check says so (exit 0), rather than print nothing.
+#[test]
+fn a_file_with_nothing_to_check_says_so() {
+    let (out, err, code) = nabla_with_input(&["check", "-"], "# only a comment\nlet x: ℝ\n");
+    assert_eq!((out.as_str(), code), ("", 0));
+    assert!(err.contains("nothing to check"), "{err}");
+}
+
 /// A missing power of the variable alone is named an exponent slip, not a chain-rule factor.
 #[test]
 fn missing_factors_are_named_by_what_they_look_like() {

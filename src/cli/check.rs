@@ -153,6 +153,9 @@ pub fn check_text(text: &str, origin: &str, r: &CheckRequest) -> u8 {
         eprintln!("{}", outcome.human);
     } else {
         print!("{}", outcome.human);
+        if outcome.human.trim().is_empty() {
+            eprintln!("note: {origin}: nothing to check (no claim, descend, classify or critical)");
+        }
     }
     outcome.code
 }
