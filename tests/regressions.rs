@@ -333,6 +333,23 @@ fn leibniz_notation_with_a_numerator_or_an_order_is_a_derivative() {
     }
 }
 
+/// Found by a newcomer's session: `X⁻ᵀ` (the inverse transposed, as in ∇ log det X = X⁻ᵀ)
+/// could not be read; nor `X^{-T}`.
+#[test]
+fn the_inverse_transposed_reads_in_every_spelling() {
+    use nabla::check::Verdict;
+    let source = "let X: ℝ^(n×n)\n\
+                  claim ∇_X log(det(X)) = X⁻ᵀ\n\
+                  claim ∇_X log(det(X)) = X^{-T}\n\
+                  claim ∇_X log(det(X)) = X^-T\n\
+                  claim $\\nabla_X \\log\\det X = X^{-T}$\n";
+    let v = verdicts(source);
+    assert_eq!(v.len(), 4);
+    for holds in &v {
+        assert!(matches!(holds, Verdict::Proved { .. }), "{holds:?}");
+    }
+}
+
 /// The verdicts of the claims of `source`, checked with few trials.
 fn verdicts(source: &str) -> Vec<nabla::check::Verdict> {
     use nabla::check::compare::CompareOptions;

@@ -257,6 +257,15 @@ impl<'a> Parser<'a, '_> {
             ["+"] => return self.postfix_op(PostfixOp::PseudoInverse, base, start),
             _ => {}
         }
+        // `X⁻ᵀ`: the inverse transposed.
+        let transpose_follows = self
+            .peek()
+            .is_some_and(|t| t.is_op(Op::Transpose) && !t.space_before);
+        if texts.as_slice() == ["-"] && transpose_follows {
+            self.bump();
+            let inverse = self.postfix_op(PostfixOp::Inverse, base, start)?;
+            return self.postfix_op(PostfixOp::Transpose, inverse, start);
+        }
         let exponent = self.script_expr(run)?;
         self.power_of(base, exponent)
     }
@@ -264,6 +273,24 @@ impl<'a> Parser<'a, '_> {
     /// What follows `^`: `T`, `\top`, `{-1}`, `-1`, `+`, `{…}`, `(…)` or a single factor.
     fn caret(&mut self, base: Expr) -> PResult<Expr> {
         let start = base.span.start as usize;
+        // `X^{-T}`, `X^-T`: the inverse transposed.
+        let is_t = |t: Option<&Token<'_>>| {
+            t.is_some_and(|t| (t.kind == Kind::Ident && t.text == "T") || t.is_op(Op::Transpose))
+        };
+        let minus = |t: Option<&Token<'_>>| t.is_some_and(|t| t.is_op(Op::Minus));
+        let close = |t: Option<&Token<'_>>| t.is_some_and(|t| t.is_op(Op::RBrace));
+        let braced = self.at_op(Op::LBrace)
+            && minus(self.peek_at(1))
+            && is_t(self.peek_at(2))
+            && close(self.peek_at(3));
+        let bare = minus(self.peek()) && is_t(self.peek_at(1));
+        if braced || bare {
+            for _ in 0..if braced { 4 } else { 2 } {
+                self.bump();
+            }
+            let inverse = self.postfix_op(PostfixOp::Inverse, base, start)?;
+            return self.postfix_op(PostfixOp::Transpose, inverse, start);
+        }
         let marker = self.caret_marker();
         if let Some((op, len)) = marker {
             for _ in 0..len {
