@@ -208,7 +208,7 @@ impl Document {
         if let Node::At(body, binds) = self.lowered.pool.node(e).clone() {
             // A function not defined at the point (log x at x = −1) has no derivative there,
             // even where the derivative's formula (1/x) has a value.
-            for f in differentiated(&self.lowered.pool, body) {
+            for f in diff::differentiated(&self.lowered.pool, body) {
                 if let Some(why) = undefined_at(&self.lowered.pool, f, &binds) {
                     return Err(DiffError::NotDifferentiable {
                         what: why.replace("the derivative is", "the function is"),
@@ -222,7 +222,7 @@ impl Document {
             // At a kink (|x| at 0) the formula has a value, but the derivative does not.
             let pool = &self.lowered.pool;
             if let Some(point) = point_of(pool, &binds) {
-                for f in differentiated(pool, body) {
+                for f in diff::differentiated(pool, body) {
                     if let Some(at) = diff::kink_at(pool, f, general, &point) {
                         return Err(DiffError::NotDifferentiable {
                             what: format!(
@@ -255,17 +255,6 @@ impl Document {
             diff::evaluate_derivatives(&mut self.lowered.pool, e).map_err(|err| err.to_string())?;
         expand(&mut self.lowered.pool, v, max_terms).map_err(|err| err.to_string())
     }
-}
-
-/// The expressions that derivative operators in `e` differentiate.
-fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
-    pool.subexpressions(e)
-        .into_iter()
-        .filter_map(|x| match pool.node(x) {
-            Node::Derivative(d) => Some(d.expr),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Why `value` has no value at the point `binds` (a division by zero, `0/0`, a logarithm of a

@@ -3,7 +3,7 @@
 use super::compare::{compare, CompareOptions, Comparison};
 use super::diagnosis::{diagnose, Mistake, StepContext};
 use super::verdict::Verdict;
-use crate::diff::evaluate_derivatives;
+use crate::diff::{differentiated, evaluate_derivatives};
 use crate::expr::{Derivative, Id, Node, Pool, SymbolId};
 use crate::numeric::{evaluate, Instance};
 use crate::simplify::{expand_until, textbook_form, ExpansionLimit};
@@ -184,17 +184,6 @@ pub fn check_claim(pool: &mut Pool, claim: &LoweredClaim, options: &CheckOptions
         first: claim.first,
         steps,
     }
-}
-
-/// The expressions that derivative operators in `e` differentiate.
-fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
-    pool.subexpressions(e)
-        .into_iter()
-        .filter_map(|x| match pool.node(x) {
-            Node::Derivative(d) => Some(d.expr),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Evaluates derivatives and the claim's point; `Err` carries an *unknown* reason.

@@ -6,6 +6,18 @@ use super::{derivative, directional, gradient, hessian, jacobian, DiffError, Lay
 use crate::expr::{DerivativeKind, Id, Node, Pool};
 use std::collections::HashMap;
 
+/// The expressions that derivative operators in `e` differentiate (`f` in `d/dx f`), in id
+/// order.
+pub fn differentiated(pool: &Pool, e: Id) -> Vec<Id> {
+    pool.subexpressions(e)
+        .into_iter()
+        .filter_map(|x| match pool.node(x) {
+            Node::Derivative(d) => Some(d.expr),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `e` with every derivative operator replaced by its value (per its kind and variables; a
 /// partial or ordinary derivative with several variables is the repeated derivative, in order)
 /// and every `at` replaced by the substitution of its bindings. A derivative node always means

@@ -49,7 +49,7 @@ mod variable;
 
 pub use describe::describe;
 pub use differential::Placeholder;
-pub use evaluate::evaluate_derivatives;
+pub use evaluate::{differentiated, evaluate_derivatives};
 pub use points::{kink_at, non_differentiable_points};
 pub use step::{DiffRule, DiffStep};
 pub use taylor::taylor;

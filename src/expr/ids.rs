@@ -45,12 +45,6 @@ impl From<Vec<Id>> for Ids {
     }
 }
 
-impl From<Box<[Id]>> for Ids {
-    fn from(ids: Box<[Id]>) -> Ids {
-        Ids::from(ids.into_vec())
-    }
-}
-
 impl FromIterator<Id> for Ids {
     fn from_iter<I: IntoIterator<Item = Id>>(iter: I) -> Ids {
         let mut ids: SmallVec<[Id; 4]> = iter.into_iter().collect();
