@@ -108,6 +108,44 @@ fn one_to_any_power_is_one() {
     assert_eq!(p.pow(one, sin), one);
 }
 
+/// sign(u)·|u|ᵏ trades one |u| for u (`d/dx log|x|` is 1/x, `d/dx |x|³` is 3x|x|), and
+/// sign(u)·u is |u|: checked against the definition at points on both sides of 0.
+#[test]
+fn sign_times_powers_of_abs_merge() {
+    use nabla::numeric::{evaluate, Dense, Instance};
+    let mut f = Fixture::new();
+    let x = f.scalar("x");
+    let p = &mut f.pool;
+    let sign = p.apply(Func::Sign, &[x]);
+    let abs = p.apply(Func::Abs, &[x]);
+    assert_eq!(p.mul(&[sign, abs]), x);
+    let inv = p.powi(x, -1);
+    let abs_inv = p.powi(abs, -1);
+    assert_eq!(p.mul(&[sign, abs_inv]), inv);
+    assert_eq!(p.mul(&[sign, x]), abs);
+    let Node::Sym(s) = *p.node(x) else {
+        panic!("x is a symbol")
+    };
+    for k in -3..=3i32 {
+        let power = p.powi(abs, i64::from(k));
+        let product = p.mul(&[sign, power]);
+        assert!(
+            k == 0 || !p.subexpressions(product).iter().any(|&e| e == sign),
+            "sign(x)·|x|^{k} keeps sign(x)"
+        );
+        for v in [-2.5, -0.5, 0.7, 3.0] {
+            let mut at = Instance::<f64>::default();
+            at.values.insert(s, Dense::scalar(v));
+            let got = evaluate(p, product, &at).expect("a value").data[0];
+            let want = f64::signum(v) * f64::abs(v).powi(k);
+            assert!(
+                (got - want).abs() < 1e-12,
+                "k = {k}, x = {v}: {got} vs {want}"
+            );
+        }
+    }
+}
+
 #[test]
 fn powers_merge_in_products() {
     let mut f = Fixture::new();

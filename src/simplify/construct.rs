@@ -500,6 +500,13 @@ impl Pool {
         let mut scalars = self.merge_scalar_powers(scalars, &mut coeff, run);
         self.merge_exponentials(&mut scalars, &mut coeff);
         self.merge_logistic(&mut scalars);
+        if let Some(merged) = self.merge_sign_abs(&scalars) {
+            let mut all = Vec::with_capacity(merged.len() + matrices.len() + 1);
+            all.push(self.num(coeff));
+            all.extend(merged);
+            all.extend(matrices);
+            return self.mul(&all);
+        }
         let matrices = self.merge_matrix_factors(matrices);
         let matrices = self.orient_scalar_chain(matrices);
         // A literal matrix absorbs a numeric coefficient; two adjacent literals multiply out.
@@ -641,6 +648,61 @@ impl Pool {
     /// `eᵗ/(1 + eᵗ) = eᵗ·σ(−t) = σ(t)`: the factors `exp(t)` and `1/(exp(t) + 1)` (or `σ(−t)`)
     /// of a product, or operands of an elementwise one, become `σ(t)`, in order among sorted
     /// factors.
+    /// `sign(u)·|u|ᵏ = u·|u|ᵏ⁻¹` for an integer k > 0, `= |u|ᵏ⁺¹/u` for k < 0 (so
+    /// `sign(u)·|u| = u`, `sign(u)/|u| = 1/u` where u ≠ 0, the only place the latter has a
+    /// value) and `sign(u)·u = |u|`, for the first
+    /// such pair among scalar factors: the factors with the pair replaced, or `None` when there
+    /// is none (`d/dx log|x|` is 1/x, not sign(x)/|x|; `d/dx |x|³` is 3x|x|).
+    fn merge_sign_abs(&mut self, factors: &[Id]) -> Option<Vec<Id>> {
+        let sign_of = |pool: &Pool, f: Id| match pool.node(f) {
+            Node::Apply(Func::Sign, args) if args.len() == 1 => Some(args[0]),
+            _ => None,
+        };
+        let (i, u) = factors
+            .iter()
+            .enumerate()
+            .find_map(|(i, &f)| sign_of(self, f).map(|u| (i, u)))?;
+        let abs_of_u = |pool: &Pool, f: Id| matches!(pool.node(f), Node::Apply(Func::Abs, args) if args[..] == [u]);
+        // (which factor, the power of |u| it is; 0 for u itself)
+        let (j, k) = factors.iter().enumerate().find_map(|(j, &f)| {
+            if j == i {
+                return None;
+            }
+            if f == u {
+                return Some((j, 0));
+            }
+            if abs_of_u(self, f) {
+                return Some((j, 1));
+            }
+            match self.node(f) {
+                Node::Pow(b, e) if abs_of_u(self, *b) => {
+                    let k = self.as_number(*e)?.to_i64()?;
+                    (k != 0).then_some((j, k))
+                }
+                _ => None,
+            }
+        })?;
+        self.note(Rule::SignTimesAbs);
+        // sign(u) = u/|u| = |u|/u: one |u| traded for u, upward for k > 0, downward for k < 0.
+        let replacement = if k == 0 {
+            self.apply(Func::Abs, &[u])
+        } else {
+            let abs = self.apply(Func::Abs, &[u]);
+            let (side, rest) = if k > 0 { (1, k - 1) } else { (-1, k + 1) };
+            let u_side = self.powi(u, side);
+            let rest = self.powi(abs, rest);
+            self.mul(&[u_side, rest])
+        };
+        let mut out: Vec<Id> = factors
+            .iter()
+            .enumerate()
+            .filter(|&(m, _)| m != i && m != j)
+            .map(|(_, &f)| f)
+            .collect();
+        out.push(replacement);
+        Some(out)
+    }
+
     fn merge_logistic(&mut self, factors: &mut Vec<Id>) {
         let exponent = factors.iter().find_map(|&f| match self.node(f) {
             Node::Apply(Func::Exp, args) => Some((f, args[0])),

@@ -66,6 +66,8 @@ pub enum Rule {
     SpecialValue,
     /// `log(exp x) = x`, `exp(log x) = x`.
     InverseFunctions,
+    /// `sign(u)·|u| = u`, `sign(u)/|u| = 1/u`, `sign(u)·u = |u|`.
+    SignTimesAbs,
     /// `tr(A + B) = tr A + tr B`, `tr(cA) = c tr A`.
     TraceIsLinear,
     /// `tr(ABC) = tr(CAB)`, `tr(xyᵀ) = yᵀx`.
@@ -114,6 +116,7 @@ impl Rule {
             Rule::SymmetricTranspose => "symmetric-transpose",
             Rule::SpecialValue => "special-value",
             Rule::InverseFunctions => "inverse-functions",
+            Rule::SignTimesAbs => "sign-times-abs",
             Rule::TraceIsLinear => "trace-is-linear",
             Rule::TraceIsCyclic => "trace-is-cyclic",
             Rule::TraceOfIdentityOrTranspose => "trace-of-identity-or-transpose",
@@ -155,6 +158,7 @@ impl Rule {
             Rule::SymmetricTranspose => "Sᵀ = S for symmetric S, Iᵀ = I",
             Rule::SpecialValue => "sin 0 = 0, cos 0 = 1, exp 0 = 1, log 1 = 0, σ(0) = ½",
             Rule::InverseFunctions => "log(exp x) = x, exp(log x) = x",
+            Rule::SignTimesAbs => "sign(u)·|u| = u, sign(u)/|u| = 1/u, sign(u)·u = |u|",
             Rule::TraceIsLinear => "tr(A + B) = tr A + tr B, tr(cA) = c tr A",
             Rule::TraceIsCyclic => "tr(ABC) = tr(CAB) = tr(BCA)",
             Rule::TraceOfIdentityOrTranspose => "tr(Iₙ) = n, tr(Aᵀ) = tr A",
