@@ -3,7 +3,7 @@
 
 use crate::diff::{self, DiffError, Layout};
 use crate::expr::{Id, Node, Number, Pool, SymbolId};
-use crate::numeric::{self, EvalError, Instance};
+use crate::numeric::{self, Instance};
 use crate::simplify::{expand, textbook_form};
 use crate::syntax::ast::{self, DerivativeKind, ExprKind, Statement};
 use crate::syntax::diagnostic::{Diagnostic, DiagnosticKind};
@@ -262,14 +262,8 @@ impl Document {
 /// or when the point does not fix every symbol and size it needs.
 fn undefined_at(pool: &Pool, value: Id, binds: &[(SymbolId, Id)]) -> Option<String> {
     let point = point_of(pool, binds)?;
-    match numeric::evaluate(pool, value, &point) {
-        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
-        Ok(_) => Some("the derivative is undefined at this point (a division by zero)".to_string()),
-        Err(EvalError::Domain { what }) => Some(format!(
-            "the derivative is undefined at this point ({what})"
-        )),
-        Err(_) => None,
-    }
+    numeric::why_undefined(pool, value, &point)
+        .map(|why| format!("the derivative is undefined at this point ({why})"))
 }
 
 /// The point `binds` gives, in floating point (the sizes of its dimensions included); `None`

@@ -432,13 +432,10 @@ fn outside_domain(pool: &Pool, defined: &[Id], inst: &Instance<Number>) -> Optio
         return None;
     }
     let point = to_f64(inst);
-    let mut float = Evaluation::new(pool, &point);
-    defined.iter().find_map(|&f| match float.value(f) {
-        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
-        Ok(_) => Some(EvalError::domain("a division by zero")),
-        Err(e @ EvalError::Domain { .. }) => Some(e),
-        Err(_) => None,
-    })
+    defined
+        .iter()
+        .find_map(|&f| crate::numeric::why_undefined(pool, f, &point))
+        .map(|why| EvalError::domain(&why))
 }
 
 /// Has the comparison's deadline passed?

@@ -88,15 +88,14 @@ fn parts(doc: &mut Document, id: Id) -> Result<(Id, Id, Id), String> {
         [var] => (d.expr, var),
         _ => return Err("a Taylor polynomial is in one variable: give one to --wrt".into()),
     };
-    let named = |pool: &nabla::expr::Pool| printed(pool, var, Dialect::Unicode);
     let point = match binds[..] {
         [] => pool.int(0),
         [(symbol, value)] if pool.symbol_expr(symbol) == var => value,
         _ => {
+            let name = printed(pool, var, Dialect::Unicode);
             return Err(format!(
-                "--at gives the point of the expansion, as '{} = a'",
-                named(pool)
-            ))
+                "--at gives the point of the expansion, as '{name} = a'"
+            ));
         }
     };
     Ok((f, var, point))

@@ -2,7 +2,7 @@
 
 use super::{check_limit, derivative, describe, DiffError};
 use crate::expr::{Id, Node, Number, Pool};
-use crate::numeric::{self, Dense, EvalError, Instance};
+use crate::numeric::{self, Dense, Instance};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use std::collections::HashMap;
@@ -29,6 +29,14 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
     let mut factorial = BigInt::from(1);
     let mut terms = Vec::with_capacity(order as usize + 1);
     let here = point_instance(pool, f, var, point);
+    let at_point = |pool: &Pool, what: String| DiffError::NotDifferentiable {
+        what: format!(
+            "{} at {} = {}: {what}",
+            describe(pool, f),
+            describe(pool, var),
+            describe(pool, point)
+        ),
+    };
     let mut current = f;
     for k in 0..=order {
         if k > 0 {
@@ -43,31 +51,26 @@ pub fn taylor(pool: &mut Pool, f: Id, var: Id, point: Id, order: u32) -> Result<
                     1 => "the function".to_string(),
                     k => format!("its derivative of order {}", k - 1),
                 };
-                return Err(DiffError::NotDifferentiable {
-                    what: format!(
-                        "{} at {} = {}: {which} is not differentiable there, where {at}",
-                        describe(pool, f),
-                        describe(pool, var),
-                        describe(pool, point)
-                    ),
-                });
+                return Err(at_point(
+                    pool,
+                    format!("{which} is not differentiable there, where {at}"),
+                ));
             }
             current = next;
         }
         let value = pool.substitute(current, &at);
-        if let Some(why) = here.as_ref().and_then(|h| no_value(pool, current, h)) {
-            let order = match k {
+        if let Some(why) = here
+            .as_ref()
+            .and_then(|h| numeric::why_undefined(pool, current, h))
+        {
+            let which = match k {
                 0 => "the function".to_string(),
                 k => format!("its derivative of order {k}"),
             };
-            return Err(DiffError::NotDifferentiable {
-                what: format!(
-                    "{} at {} = {}: {order} has no value there ({why})",
-                    describe(pool, f),
-                    describe(pool, var),
-                    describe(pool, point)
-                ),
-            });
+            return Err(at_point(
+                pool,
+                format!("{which} has no value there ({why})"),
+            ));
         }
         let inv = Number::from_big(BigRational::new(BigInt::from(1), factorial.clone()));
         let power = pool.powi(offset, i64::from(k));
@@ -98,15 +101,4 @@ fn point_instance(pool: &Pool, f: Id, var: Id, point: Id) -> Option<Instance<f64
     let p = numeric::evaluate(pool, point, &at).ok()?;
     at.values.insert(v, p);
     Some(at)
-}
-
-/// Why `e` has no value at the point (a division by zero, a logarithm of zero, …). `e` itself,
-/// not its value after substitution: that can simplify `0·0⁻¹` to 0.
-fn no_value(pool: &Pool, e: Id, at: &Instance<f64>) -> Option<String> {
-    match numeric::evaluate(pool, e, at) {
-        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
-        Ok(_) => Some("a division by zero".into()),
-        Err(EvalError::Domain { what }) => Some(what),
-        Err(_) => None,
-    }
 }

@@ -53,6 +53,18 @@ impl<T> Instance<T> {
     }
 }
 
+/// Why `id` has no value at `instance` (a domain error such as a logarithm of a non-positive
+/// number, or "a division by zero" for a non-finite result), evaluated in floating point; `None`
+/// when it has one or cannot be evaluated for another reason (a symbol without a value).
+pub fn why_undefined(pool: &Pool, id: Id, instance: &Instance<f64>) -> Option<String> {
+    match evaluate(pool, id, instance) {
+        Ok(v) if v.data.iter().all(|x| x.is_finite()) => None,
+        Ok(_) => Some("a division by zero".to_string()),
+        Err(EvalError::Domain { what }) => Some(what),
+        Err(_) => None,
+    }
+}
+
 /// The value of `id` at `instance`, exactly for `Number` (or `Err(NotRational)`), in floating
 /// point for `f64`. Shared subexpressions are evaluated once per call.
 pub fn evaluate<T: Scalar>(

@@ -38,7 +38,7 @@ mod scalar;
 pub use compile::{compile, Program};
 pub use dense::{Dense, MAX_ENTRIES};
 pub use error::EvalError;
-pub use eval::{evaluate, Evaluation, Instance};
+pub use eval::{evaluate, why_undefined, Evaluation, Instance};
 pub use finite_difference::{finite_difference_gradient, finite_difference_jacobian};
 pub use free::{free_dimensions, free_symbols};
 pub use scalar::Scalar;

@@ -313,7 +313,7 @@ impl<'p> Reader<'p> {
             let first_positive = keyed.iter().find(|&&(_, _, t)| !negative(t));
             if negative(lead)
                 && first_positive.is_some_and(|&(constant, degree, _)| constant || degree < top)
-                && self.in_one_symbol(terms)
+                && crate::numeric::free_symbols(self.pool, terms).len() <= 1
             {
                 keyed.sort_by_key(|&(constant, degree, _)| (!constant, degree));
             }
@@ -336,24 +336,6 @@ impl<'p> Reader<'p> {
             }
         }
         out
-    }
-
-    /// Do the expressions contain at most one symbol (stopping at the second)?
-    fn in_one_symbol(&self, roots: &[Id]) -> bool {
-        let mut seen = std::collections::HashSet::new();
-        let mut symbol = None;
-        let mut stack = roots.to_vec();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            match self.pool.node(id) {
-                Node::Sym(s) if symbol.is_some_and(|t| t != *s) => return false,
-                Node::Sym(s) => symbol = Some(*s),
-                node => node.for_each_child(|c| stack.push(c)),
-            }
-        }
-        true
     }
 
     /// The polynomial degree of a term in its symbols, or `None` when it is not a polynomial.

@@ -181,8 +181,9 @@ impl Parser<'_, '_> {
         self.subscripted(name)
     }
 
-    /// Leibniz's notation with a numerator or an order: `df/dt` (f defined), `d²f/dt²`,
-    /// `d²/dt² (…)`, `d^2 f/dt^2`. The current token is `d` or `d` glued to the name.
+    /// Leibniz's notation: `d/dx (x sin x)`, `d/dx ln(x² + 1)`, and with a numerator or an
+    /// order `df/dt` (f defined), `d²f/dt²`, `d²/dt² (…)`, `d^2 f/dt^2`. The current token is
+    /// `d` or `d` glued to the name.
     pub fn leibniz(&mut self) -> PResult<Expr> {
         let start = self.start();
         let Some(first) = self.bump() else {
@@ -246,23 +247,6 @@ impl Parser<'_, '_> {
         };
         let span = self.span_from(start);
         self.derivative(DerivativeKind::Ordinary, body, vec![var; order], None, span)
-    }
-
-    /// `d/dx (x sin x)`, `d/dx ln(x² + 1)`.
-    pub fn ordinary_d(&mut self) -> PResult<Expr> {
-        let start = self.start();
-        self.bump();
-        self.bump();
-        let Some(tok) = self.bump() else {
-            return Err(self.expected("`dx`"));
-        };
-        let var_text = tok.text.get(1..).unwrap_or("");
-        let var_span = Span::new(tok.span.start as usize + 1, tok.span.end as usize);
-        let var = self.node(ExprKind::Name(names::canonical_name(var_text)), var_span)?;
-        let var = self.subscripted(var)?;
-        let body = self.operand("`d/dx`")?;
-        let span = self.span_from(start);
-        self.derivative(DerivativeKind::Ordinary, body, vec![var], None, span)
     }
 
     /// `J_x g(x)`.

@@ -273,30 +273,15 @@ impl<'a> Parser<'a, '_> {
     /// What follows `^`: `T`, `\top`, `{-1}`, `-1`, `+`, `{…}`, `(…)` or a single factor.
     fn caret(&mut self, base: Expr) -> PResult<Expr> {
         let start = base.span.start as usize;
-        // `X^{-T}`, `X^-T`: the inverse transposed.
-        let is_t = |t: Option<&Token<'_>>| {
-            t.is_some_and(|t| (t.kind == Kind::Ident && t.text == "T") || t.is_op(Op::Transpose))
-        };
-        let minus = |t: Option<&Token<'_>>| t.is_some_and(|t| t.is_op(Op::Minus));
-        let close = |t: Option<&Token<'_>>| t.is_some_and(|t| t.is_op(Op::RBrace));
-        let braced = self.at_op(Op::LBrace)
-            && minus(self.peek_at(1))
-            && is_t(self.peek_at(2))
-            && close(self.peek_at(3));
-        let bare = minus(self.peek()) && is_t(self.peek_at(1));
-        if braced || bare {
-            for _ in 0..if braced { 4 } else { 2 } {
-                self.bump();
-            }
-            let inverse = self.postfix_op(PostfixOp::Inverse, base, start)?;
-            return self.postfix_op(PostfixOp::Transpose, inverse, start);
-        }
-        let marker = self.caret_marker();
-        if let Some((op, len)) = marker {
+        if let Some((ops, len)) = self.caret_marker() {
             for _ in 0..len {
                 self.bump();
             }
-            return self.postfix_op(op, base, start);
+            let mut applied = base;
+            for &op in ops {
+                applied = self.postfix_op(op, applied, start)?;
+            }
+            return Ok(applied);
         }
         if self.split_transpose_run() {
             return self.postfix_op(PostfixOp::Transpose, base, start);
@@ -344,9 +329,9 @@ impl<'a> Parser<'a, '_> {
         true
     }
 
-    /// Recognises `^T`, `^\top`, `^{T}`, `^{\top}`, `^-1`, `^{-1}`, `^+`, `^{+}`, returning the
-    /// operator and how many tokens it spans.
-    fn caret_marker(&self) -> Option<(PostfixOp, usize)> {
+    /// Recognises `^T`, `^\top`, `^{T}`, `^{\top}`, `^-1`, `^{-1}`, `^-T`, `^{-T}`, `^+`, `^{+}`,
+    /// returning the operators (applied in order) and how many tokens they span.
+    fn caret_marker(&self) -> Option<(&'static [PostfixOp], usize)> {
         let texts: Vec<(Kind, &str)> = (0..4)
             .filter_map(|i| self.peek_at(i).map(|t| (t.kind, &*t.text)))
             .collect();
@@ -354,15 +339,19 @@ impl<'a> Parser<'a, '_> {
             |k: &(Kind, &str)| matches!(k, (Kind::Ident, "T") | (Kind::Op(Op::Transpose), _));
         let first = texts.first()?;
         if is_t(first) {
-            return Some((PostfixOp::Transpose, 1));
+            return Some((&[PostfixOp::Transpose], 1));
         }
         let braced = first.0 == Kind::Op(Op::LBrace);
         let inner = if braced { texts.get(1..)? } else { &texts[..] };
-        let (op, len) = match inner {
-            [t, ..] if is_t(t) => (PostfixOp::Transpose, 1),
-            [(Kind::Op(Op::Minus), _), (Kind::Number, "1"), ..] => (PostfixOp::Inverse, 2),
-            [(Kind::Op(Op::Plus), _), ..] => (PostfixOp::PseudoInverse, 1),
-            [(Kind::Command, "dagger"), ..] => (PostfixOp::PseudoInverse, 1),
+        let (op, len): (&'static [PostfixOp], usize) = match inner {
+            [t, ..] if is_t(t) => (&[PostfixOp::Transpose], 1),
+            [(Kind::Op(Op::Minus), _), (Kind::Number, "1"), ..] => (&[PostfixOp::Inverse], 2),
+            // `X^{-T}`, `X^-T`: the inverse transposed.
+            [(Kind::Op(Op::Minus), _), t, ..] if is_t(t) => {
+                (&[PostfixOp::Inverse, PostfixOp::Transpose], 2)
+            }
+            [(Kind::Op(Op::Plus), _), ..] => (&[PostfixOp::PseudoInverse], 1),
+            [(Kind::Command, "dagger"), ..] => (&[PostfixOp::PseudoInverse], 1),
             _ => return None,
         };
         if braced {

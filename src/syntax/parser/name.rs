@@ -29,9 +29,6 @@ impl<'a> Parser<'a, '_> {
         if names::is_clause_keyword(&tok.text) {
             return Err(self.expected("an expression"));
         }
-        if tok.text == "d" && self.is_d_over_dx() {
-            return self.ordinary_d();
-        }
         if self.is_leibniz() {
             return self.leibniz();
         }
@@ -57,22 +54,8 @@ impl<'a> Parser<'a, '_> {
         self.word(&first, span)
     }
 
-    /// Is the input at `d/dx`?
-    fn is_d_over_dx(&self) -> bool {
-        let slash = self.peek_at(1);
-        let var = self.peek_at(2);
-        slash.is_some_and(|t| t.is_op(Op::Slash) && !t.space_before)
-            && var.is_some_and(|t| {
-                t.kind == Kind::Ident
-                    && t.script == Script::Normal
-                    && !t.space_before
-                    && t.text.starts_with('d')
-                    && t.text.chars().nth(1).is_some()
-            })
-    }
-
-    /// Is the input at Leibniz's notation with a numerator or an order: `df/dt`, `d²f/dt²`,
-    /// `d²/dt²`, `d^2f/dt^2` (all glued)?
+    /// Is the input at Leibniz's notation: `d/dx`, or with a numerator or an order `df/dt`,
+    /// `d²f/dt²`, `d²/dt²`, `d^2 f/dt^2` (glued but for the name after an order)?
     fn is_leibniz(&self) -> bool {
         let is_d_var = |t: Option<&Token<'_>>| {
             t.is_some_and(|t| {
@@ -97,6 +80,10 @@ impl<'a> Parser<'a, '_> {
         // `df/dt`
         if first.text.chars().nth(1).is_some() {
             return glued_slash(self.peek_at(1)) && is_d_var(self.peek_at(2));
+        }
+        // `d/dx`
+        if glued_slash(self.peek_at(1)) {
+            return is_d_var(self.peek_at(2));
         }
         // `d` with an order (`²`, `^2`), then an optional name, then `/d…`.
         let mut k = 1;

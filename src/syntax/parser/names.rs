@@ -104,6 +104,14 @@ pub(super) fn canonical_name(word: &str) -> String {
     }
 }
 
+/// The byte offsets at which `run`'s characters start, and its end.
+fn char_bounds(run: &str) -> Vec<usize> {
+    run.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()))
+        .collect()
+}
+
 /// The memo of [`Names::declared_splits`]: how many declared splits each suffix has.
 #[derive(Clone, Copy)]
 struct SplitTable<'r> {
@@ -173,11 +181,7 @@ impl Names {
         if run.chars().nth(MAX_RUN).is_some() || !run.chars().all(char::is_alphabetic) {
             return None;
         }
-        let bounds: Vec<usize> = run
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(run.len()))
-            .collect();
+        let bounds = char_bounds(run);
         if !self.declared_splits(run, &bounds).is_empty() {
             return None;
         }
@@ -235,11 +239,7 @@ impl Names {
             )
             .with_hint("separate the names with spaces or `*`"));
         }
-        let bounds: Vec<usize> = run
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(run.len()))
-            .collect();
+        let bounds = char_bounds(run);
         let pieces = self.declared_splits(run, &bounds);
         // A Greek word (`alpha`, `pi`) is one name unless declared names spell it uniquely.
         let greek = unicode::greek_word(run).is_some();
